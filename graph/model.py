@@ -71,9 +71,12 @@ class DocumentRef:
 
 @dataclass(frozen=True)
 class Citation:
+    """``citing`` (the source itself when None) cites or implements ``cited``."""
+
     cited: DocumentRef
     relation: str  # "cites" | "implements"
     evidence: Evidence
+    citing: DocumentRef | None = None
 
 
 @dataclass(frozen=True)

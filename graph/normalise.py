@@ -28,7 +28,7 @@ GLYPH_REPAIRS = {"\u01a3": "ư", "\u01a2": "Ư", "\u00a0": " ", "\t": " ", "\u20
 
 _MARKER = re.compile(
     r"^(?:\d{1,2}(?:\.\d{1,2})*\.(?=\s|$)|\d{1,2}(?:\.\d{1,2})+(?=\s|$)|[a-zđ]\)(?=\s)|[IVXL]+\.(?=\s|$)"
-    r"|[-–•+*](?=\s)|(?:TM|KT|TL|TUQ|Q)\.\s)"
+    r"|[-–•+*](?=\s)|(?:TM|KT|TL|TUQ|Q)\.\s|T/M\s|Phụ lục\b|PHỤ LỤC\b|Nơi nhận\b)"
 )
 _SEPARATOR = re.compile(r"^[-–_*=.]{1,}$")
 _PAGE_NUMBER = re.compile(r"^(?:-\s*)?\d{1,3}(?:\s*-)?$")
