@@ -101,21 +101,27 @@ def _drop_repeated_blocks(lines: list[str]) -> list[str]:
     if not repeated:
         return lines
     out = list(lines)
-    seen_first: set[tuple[str, ...]] = set()
+    first_at: dict[tuple[str, ...], int] = {}
     k = 0
     while k <= len(texts) - _REPEAT_WINDOW:
         window = tuple(texts[k : k + _REPEAT_WINDOW])
-        if window in repeated:
-            if window in seen_first:
-                for m in range(k, k + _REPEAT_WINDOW):
-                    out[idx[m]] = ""
-                k += _REPEAT_WINDOW
-                continue
-            seen_first.add(window)
-            # the whole first copy counts as seen, so overlapping windows inside it are kept
-            for m in range(k + 1, min(k + _REPEAT_WINDOW, len(texts) - _REPEAT_WINDOW + 1)):
-                seen_first.add(tuple(texts[m : m + _REPEAT_WINDOW]))
-        k += 1
+        if window not in repeated:
+            k += 1
+        elif window not in first_at:
+            # the first copy: remember every window inside it, keep its lines
+            while k <= len(texts) - _REPEAT_WINDOW:
+                window = tuple(texts[k : k + _REPEAT_WINDOW])
+                if window not in repeated or window in first_at:
+                    break
+                first_at[window] = k
+                k += 1
+        else:
+            # a later copy: drop the lines for as long as they repeat the first copy
+            origin, run = first_at[window], 0
+            while k + run < len(texts) and origin + run < k and texts[k + run] == texts[origin + run]:
+                out[idx[k + run]] = ""
+                run += 1
+            k += max(run, 1)
     return out
 
 

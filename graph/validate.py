@@ -23,6 +23,8 @@ def validate_store(store: OxigraphStore, shapes: Path, ontology: Path | None = N
 
     data = store_to_rdflib(store)
     shapes_graph = rdflib.Graph().parse(shapes)
-    conforms, _, text = validate(data, shacl_graph=shapes_graph, inference="none", abort_on_first=False,
-                                 allow_warnings=True)
+    # the ontology is mixed in so that sh:class pol:Document accepts pol:Conclusion etc.
+    ont = rdflib.Graph().parse(ontology) if ontology and ontology.exists() else None
+    conforms, _, text = validate(data, shacl_graph=shapes_graph, ont_graph=ont, inference="rdfs",
+                                 abort_on_first=False, allow_warnings=True)
     return bool(conforms), str(text)
