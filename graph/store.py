@@ -10,6 +10,7 @@ Queries see the union of all named graphs as their default graph.
 
 from __future__ import annotations
 
+import re
 import shutil
 import time
 from collections.abc import Iterable, Iterator, Mapping
@@ -55,10 +56,29 @@ class Store(Protocol):
     def quads(self) -> Iterator[ox.Quad]: ...
 
 
-def _substitutions(bindings: Mapping[str, Term] | None) -> dict[ox.Variable, Term] | None:
+_WHERE_BRACE = re.compile(r"\b(?:WHERE|ASK)\s*\{", re.I)
+_VAR_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+
+
+def bind_values(sparql: str, bindings: Mapping[str, Term] | None) -> str:
+    """Bind variables safely: an inline ``VALUES`` block of RDF terms at the start of the WHERE group.
+
+    Terms are serialised by pyoxigraph (escaped N-Triples syntax), so a value can never change
+    the query's structure, whatever text it holds.
+    """
     if not bindings:
-        return None
-    return {ox.Variable(name): value for name, value in bindings.items()}
+        return sparql
+    for name, value in bindings.items():
+        if not _VAR_NAME.match(name):
+            raise ValueError(f"not a variable name: {name!r}")
+        if not isinstance(value, ox.NamedNode | ox.Literal):
+            raise TypeError(f"binding for ?{name} must be an IRI or a literal, not {type(value).__name__}")
+    m = _WHERE_BRACE.search(sparql)
+    if not m:
+        raise ValueError("cannot bind parameters: the query has no WHERE group")
+    names = " ".join(f"?{n}" for n in bindings)
+    values = " ".join(str(v) for v in bindings.values())
+    return f"{sparql[: m.end()]} VALUES ({names}) {{ ({values}) }} {sparql[m.end():]}"
 
 
 class OxigraphStore:
@@ -81,7 +101,7 @@ class OxigraphStore:
         return self._store
 
     def query(self, sparql: str, bindings: Mapping[str, Term] | None = None):  # noqa: ANN201
-        return self._store.query(sparql, use_default_graph_as_union=True, substitutions=_substitutions(bindings))
+        return self._store.query(bind_values(sparql, bindings), use_default_graph_as_union=True)
 
     def select(self, sparql: str, bindings: Mapping[str, Term] | None = None) -> SelectResult:
         solutions = self.query(sparql, bindings)
