@@ -34,8 +34,10 @@ _ISSUER = re.compile(
     r"(?=\s+(?:khóa|khoá|về|thực hiện|tại|nhiệm kỳ|lần thứ)\b|\s*[,;:().]|\s+và\s+(?:Kế hoạch|Nghị quyết|Thông báo|"
     r"Kết luận|Chương trình|Quyết định|Chỉ thị)|$)"
 )
-_SUBJECT = re.compile(r"^[^;()]*?\s(về\s[^;()]*?)(?=\s*[;()]|\s*,\s*(?:Chương trình|Nghị quyết|Kết luận|Kế hoạch|"
-                      r"Quyết định|Chỉ thị|Thông báo)|\.\s|$)")
+_DOC_WORDS = r"(?:Chương trình|Nghị quyết|Kết luận|Kế hoạch|Quyết định|Chỉ thị|Thông báo|Văn bản|Nghị định|Thông tư)"
+_SUBJECT = re.compile(
+    rf"^[^;()\n]*?\s(về\s[^;()\n]{{3,240}}?)(?=\s*[;()\n]|\s*,?\s+(?:và\s+)?(?:các\s+)?{_DOC_WORDS}\b|\.\s|\.?$)"
+)
 _IMPLEMENTS_CUE = re.compile(r"(?:tiếp tục\s+)?(?:triển khai\s+)?thực hiện(?:\s+hiệu quả)?\s*$", re.I)
 _ROLES = {
     "PHÓ CHỦ TỊCH": "Phó Chủ tịch", "CHỦ TỊCH": "Chủ tịch", "PHÓ BÍ THƯ": "Phó Bí thư", "BÍ THƯ": "Bí thư",
@@ -87,6 +89,11 @@ class DocumentExtractor:
         known = self.agencies.canonical(printed)
         if known:
             return known
+        words = printed.split()
+        for k in range(len(words) - 1, 0, -1):  # '… Thủ tướng Chính phủ phê duyệt Đề án' -> the known head
+            known = self.agencies.canonical(" ".join(words[:k]))
+            if known:
+                return known
         return sentence_case(printed) if printed.isupper() else printed
 
     # -- the document's own metadata -----------------------------------------------------------
@@ -285,9 +292,14 @@ class DocumentExtractor:
             tm = self._type_before.search(before)
             if tm:
                 doc_type = self.type_for_word(tm.group(1))
+                if doc_type is not None and not doc_type.codes:  # generic word ('các văn bản'): the code says more
+                    doc_type = self.type_for_number(number) or doc_type
                 start = m.start() - (len(before) - tm.start())
             elif last_type and re.fullmatch(r"\s*(?:,|và)\s*", text[last_type[0] : m.start()]):
                 doc_type = last_type[1]  # 'các Nghị quyết số 19-NQ/TW, 20-NQ/TW'
+                coded = self.type_for_number(number)
+                if coded is not None and coded.codes and coded != doc_type:
+                    doc_type = coded  # '… 12-CT/TU và 45-KL/TW': the code wins over the list's type
             else:
                 doc_type = self.type_for_number(number)
             if doc_type is None:

@@ -1,0 +1,97 @@
+"""The citation parser on the awkward forms printed in the seeds (and a few more)."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from graph.agencies import load_lexicon
+from graph.config import PROJECT_ROOT
+from graph.extract.documents import DocumentExtractor, load_document_types
+from graph.model import Parsed
+from graph.normalise import normalise
+from graph.sources import Source
+
+
+@pytest.fixture(scope="module")
+def extractor() -> DocumentExtractor:
+    data = PROJECT_ROOT / "data"
+    return DocumentExtractor(load_document_types(data / "document_types.yaml"), load_lexicon(data / "agencies.yaml"))
+
+
+def _parse(text: str) -> Parsed:
+    return Parsed(Source("t", Path("t.txt"), text, "0"), normalise(text))
+
+
+def _cite(extractor: DocumentExtractor, text: str) -> list[tuple]:
+    record = extractor.extract(_parse(text))
+    return [(c.cited.type, c.cited.number, c.cited.issued, c.cited.issuer, c.relation,
+             c.citing.number if c.citing else None) for c in record.citations]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Sau hơn 3 năm thực hiện Nghị quyết số 11-NQ/TU, ngày 26/5/2022 của Ban Thường vụ Tỉnh ủy về xuất khẩu.",
+         ("Nghị quyết", "11-NQ/TU", date(2022, 5, 26), "Ban Thường vụ Tỉnh ủy")),
+        ("theo Kết luận số 57-KL/TU, ngày 07/11/2022 của Ban Thường vụ Tỉnh ủy về tiếp tục thực hiện.",
+         ("Kết luận", "57-KL/TU", date(2022, 11, 7), "Ban Thường vụ Tỉnh ủy")),
+        ("Triển khai Quyết định số 06/QĐ-TTg ngày 06/01/2022 của Thủ tướng Chính phủ phê duyệt Đề án.",
+         ("Quyết định", "06/QĐ-TTg", date(2022, 1, 6), "Thủ tướng Chính phủ")),
+        ("trên cơ sở đề xuất của Sở Công Thương tại Văn bản số 1403/SCT-QLTM8 ngày 16/6/2025 (sau khi tổng hợp).",
+         ("Văn bản", "1403/SCT-QLTM8", date(2025, 6, 16), "Sở Công Thương")),
+        ("Chương trình hành động số 2022-CTr/TU ngày 06/02/2020 của Ban Thường vụ Tỉnh ủy về hội nhập.",
+         ("Chương trình hành động", "2022-CTr/TU", date(2020, 2, 6), "Ban Thường vụ Tỉnh ủy")),
+        ("tiếp tục thực hiện Nghị quyết số 18-NQ/TU về phát triển văn hóa.",
+         ("Nghị quyết", "18-NQ/TU", None, None)),
+        ("Hà Tĩnh, ngày 07 tháng 02 năm 2023\nTheo Nghị quyết số 19-\nNQ/TW ngày 16/6/2022 của Ban Chấp hành Trung ương.",
+         ("Nghị quyết", "19-NQ/TW", date(2022, 6, 16), "Ban Chấp hành Trung ương Đảng")),
+        ("Thực hiện Thông báo số 640-TB/TU của Ban Thường vụ Tỉnh ủy.",
+         ("Thông báo", "640-TB/TU", None, "Ban Thường vụ Tỉnh ủy")),
+    ],
+)
+def test_citation_forms(extractor: DocumentExtractor, text: str, expected: tuple) -> None:
+    found = _cite(extractor, text)
+    assert found, text
+    assert found[0][:4] == expected
+
+
+def test_type_from_number_code_when_no_type_word(extractor: DocumentExtractor) -> None:
+    found = _cite(extractor, "các văn bản 12-CT/TU và 45-KL/TW đã ban hành.")
+    assert [(t, n) for t, n, *_ in found] == [("Chỉ thị", "12-CT/TU"), ("Kết luận", "45-KL/TW")]
+
+
+def test_list_of_numbers_inherits_the_type(extractor: DocumentExtractor) -> None:
+    found = _cite(extractor, "thực hiện các Nghị quyết số 19-NQ/TW, 20-NQ/TW của Ban Chấp hành Trung ương.")
+    assert [(t, n) for t, n, *_ in found] == [("Nghị quyết", "19-NQ/TW"), ("Nghị quyết", "20-NQ/TW")]
+
+
+def test_title_block_implements_and_cited_document_implements_another(extractor: DocumentExtractor) -> None:
+    text = (
+        "CHƯƠNG TRÌNH HÀNH ĐỘNG\n"
+        "Thực hiện Nghị quyết số 29-NQ/TW ngày 17/11/2022 của Ban Chấp hành Trung ương Đảng khóa XIII về\n"
+        "công nghiệp hóa và Kế hoạch số 13-KH/TW ngày 28/11/2022 của Bộ Chính trị thực hiện Nghị quyết số 29-NQ/TW\n"
+        "-----\n"
+        "Nội dung chính như sau.\n"
+    )
+    found = _cite(extractor, text)
+    implements = {(n, citing) for _, n, _, _, rel, citing in found if rel == "implements"}
+    assert ("29-NQ/TW", None) in implements  # the programme implements the resolution
+    assert ("13-KH/TW", None) in implements  # … and the plan ('… và Kế hoạch số 13-KH/TW')
+    assert ("29-NQ/TW", "13-KH/TW") in implements  # the plan itself implements the resolution
+
+
+def test_body_mention_is_a_citation_not_an_implementation(extractor: DocumentExtractor) -> None:
+    text = "KẾT LUẬN\nVề công nghiệp\n-----\nMở đầu văn bản dài hơn tám mươi ký tự để làm đoạn văn mở đầu của văn bản này.\n" \
+           "1. Thực hiện tốt Chỉ thị số 10-CT/TU, ngày 15/6/2021 của Ban Thường vụ Tỉnh ủy.\n"
+    found = _cite(extractor, text)
+    assert found[0][1] == "10-CT/TU" and found[0][4] == "cites"
+
+
+def test_own_number_is_not_a_citation(extractor: DocumentExtractor) -> None:
+    text = "TỈNH ỦY HÀ TĨNH\nSố 57-KL/TU\nHà Tĩnh, ngày 07 tháng 10 năm 2022\nKẾT LUẬN\nVề công nghiệp\n-----\nNội dung.\n"
+    record = extractor.extract(_parse(text))
+    assert record.ref.number == "57-KL/TU" and record.ref.issued == date(2022, 10, 7)
+    assert record.citations == []
