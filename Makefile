@@ -19,7 +19,7 @@ install-test:
 	$(PYTHON) -m pip install --quiet -e '.[test]'
 
 test: install-test
-	$(PYTHON) -m ruff check graph webapp tests bench
+	$(PYTHON) -m ruff check .
 	$(PYTHON) -m pytest -q
 
 bench: install

@@ -38,8 +38,9 @@ def materialise(store: ox.Store, inferred_graph: str) -> int:
         updates.append(f"INSERT {{ GRAPH {g} {{ ?s <{p}> ?o }} }} WHERE {{ GRAPH ?g1 {{ ?s <{p}> ?m }} "
                        f"GRAPH ?g2 {{ ?m <{p}> ?o }} FILTER(?s != ?o) }}")
     for a, b in inverses:
-        updates.append(f"INSERT {{ GRAPH {g} {{ ?o <{b}> ?s }} }} WHERE {{ GRAPH ?g1 {{ ?s <{a}> ?o }} FILTER(isIRI(?o)) }}")
-        updates.append(f"INSERT {{ GRAPH {g} {{ ?o <{a}> ?s }} }} WHERE {{ GRAPH ?g1 {{ ?s <{b}> ?o }} FILTER(isIRI(?o)) }}")
+        for x, y in ((a, b), (b, a)):
+            updates.append(f"INSERT {{ GRAPH {g} {{ ?o <{y}> ?s }} }} "
+                           f"WHERE {{ GRAPH ?g1 {{ ?s <{x}> ?o }} FILTER(isIRI(?o)) }}")
     for sub, sup in subclasses:
         updates.append(f"INSERT {{ GRAPH {g} {{ ?x <{RDF_TYPE}> <{sup}> }} }} "
                        f"WHERE {{ GRAPH ?g1 {{ ?x <{RDF_TYPE}> <{sub}> }} FILTER(isIRI(?x)) }}")

@@ -78,7 +78,8 @@ def resolve_documents(extractions: list[Extraction], minter: Minter) -> Document
         else:
             key = (ref.type, f"held:{source}", None)
             issuer = slug(ref.issuer or "", 40)
-            local = slug(ref.type) + (f"-{issuer}" if issuer and issuer != "x" else "") + "-" + short_hash(source, length=8)
+            by = f"-{issuer}" if issuer and issuer != "x" else ""
+            local = f"{slug(ref.type)}{by}-{short_hash(source, length=8)}"
         node = nodes.get(key)
         if node is None:
             node = DocumentNode(minter.iri("doc", local), ref.type, ref.number, year)

@@ -58,7 +58,8 @@ def test_one_node_cited_by_two_sources(store: OxigraphStore) -> None:
 
 
 def test_unnumbered_documents_have_stable_readable_iris(store: OxigraphStore) -> None:
-    rows = store.select(POL + "SELECT ?d WHERE { ?d pol:heldInCorpus true FILTER NOT EXISTS { ?d pol:documentNumber ?n } }").rows
+    rows = store.select(POL + "SELECT ?d WHERE { ?d pol:heldInCorpus true "
+                              "FILTER NOT EXISTS { ?d pol:documentNumber ?n } }").rows
     iris = sorted(r["d"].value.rsplit("/", 1)[1] for r in rows)
     assert len(iris) == 3
     assert any(i.startswith("ket-luan-ban-thuong-vu-tinh-uy-") for i in iris)

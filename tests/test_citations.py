@@ -46,7 +46,8 @@ def _cite(extractor: DocumentExtractor, text: str) -> list[tuple]:
          ("Chương trình hành động", "2022-CTr/TU", date(2020, 2, 6), "Ban Thường vụ Tỉnh ủy")),
         ("tiếp tục thực hiện Nghị quyết số 18-NQ/TU về phát triển văn hóa.",
          ("Nghị quyết", "18-NQ/TU", None, None)),
-        ("Hà Tĩnh, ngày 07 tháng 02 năm 2023\nTheo Nghị quyết số 19-\nNQ/TW ngày 16/6/2022 của Ban Chấp hành Trung ương.",
+        ("Hà Tĩnh, ngày 07 tháng 02 năm 2023\nTheo Nghị quyết số 19-\n"
+         "NQ/TW ngày 16/6/2022 của Ban Chấp hành Trung ương.",
          ("Nghị quyết", "19-NQ/TW", date(2022, 6, 16), "Ban Chấp hành Trung ương Đảng")),
         ("Thực hiện Thông báo số 640-TB/TU của Ban Thường vụ Tỉnh ủy.",
          ("Thông báo", "640-TB/TU", None, "Ban Thường vụ Tỉnh ủy")),
@@ -84,14 +85,16 @@ def test_title_block_implements_and_cited_document_implements_another(extractor:
 
 
 def test_body_mention_is_a_citation_not_an_implementation(extractor: DocumentExtractor) -> None:
-    text = "KẾT LUẬN\nVề công nghiệp\n-----\nMở đầu văn bản dài hơn tám mươi ký tự để làm đoạn văn mở đầu của văn bản này.\n" \
-           "1. Thực hiện tốt Chỉ thị số 10-CT/TU, ngày 15/6/2021 của Ban Thường vụ Tỉnh ủy.\n"
+    text = ("KẾT LUẬN\nVề công nghiệp\n-----\n"
+            "Mở đầu văn bản dài hơn tám mươi ký tự để làm đoạn văn mở đầu của văn bản này.\n"
+            "1. Thực hiện tốt Chỉ thị số 10-CT/TU, ngày 15/6/2021 của Ban Thường vụ Tỉnh ủy.\n")
     found = _cite(extractor, text)
     assert found[0][1] == "10-CT/TU" and found[0][4] == "cites"
 
 
 def test_own_number_is_not_a_citation(extractor: DocumentExtractor) -> None:
-    text = "TỈNH ỦY HÀ TĨNH\nSố 57-KL/TU\nHà Tĩnh, ngày 07 tháng 10 năm 2022\nKẾT LUẬN\nVề công nghiệp\n-----\nNội dung.\n"
+    text = ("TỈNH ỦY HÀ TĨNH\nSố 57-KL/TU\nHà Tĩnh, ngày 07 tháng 10 năm 2022\n"
+            "KẾT LUẬN\nVề công nghiệp\n-----\nNội dung.\n")
     record = extractor.extract(_parse(text))
     assert record.ref.number == "57-KL/TU" and record.ref.issued == date(2022, 10, 7)
     assert record.citations == []

@@ -45,7 +45,8 @@ def test_repeated_header_block_kept_once() -> None:
 
 def test_footnote_inserted_mid_sentence_moves_to_end() -> None:
     body = "phát triển hạ tầng 3 đô thị1, 3 hành lang kinh tế. Tập trung chỉ đạo\n"
-    note = "1 Ba trung tâm đô thị: Trung tâm đô thị xung quanh thành phố Hà Tĩnh, trong đó thành phố Hà Tĩnh là hạt nhân.\n"
+    note = ("1 Ba trung tâm đô thị: Trung tâm đô thị xung quanh thành phố Hà Tĩnh, "
+            "trong đó thành phố Hà Tĩnh là hạt nhân.\n")
     raw = body + note + "tổ chức tốt các ngày lễ lớn.\n"
     text = normalise(raw).text
     assert "đô thị, 3 hành lang" in text

@@ -27,7 +27,9 @@ NUMBER = (
 _NUMBER_RE = re.compile(NUMBER)
 _DATE_NUMERIC = re.compile(r"(\d{1,2})/(\d{1,2})/(\d{4})")
 _DATE_WORDS = re.compile(r"ngày\s+(\d{1,2})\s+tháng\s+(\d{1,2})\s+năm\s+(\d{4})")
-_AFTER_NUMBER_DATE = re.compile(r"^\s*,?\s*(?:ban hành\s+)?ngày\s+(\d{1,2}/\d{1,2}/\d{4}|\d{1,2}\s+tháng\s+\d{1,2}\s+năm\s+\d{4})")
+_AFTER_NUMBER_DATE = re.compile(
+    r"^\s*,?\s*(?:ban hành\s+)?ngày\s+(\d{1,2}/\d{1,2}/\d{4}|\d{1,2}\s+tháng\s+\d{1,2}\s+năm\s+\d{4})"
+)
 _ISSUER = re.compile(
     r"^\s*,?\s*(?:(?:tại\s+)?Hội nghị lần thứ [\wâ]+\s+|của\s+)"
     r"(?P<issuer>[A-ZĐÀ-Ỹ][^,;:()]*?)"
