@@ -119,7 +119,8 @@ class DocumentExtractor:
 
     def _own_reference(self, parsed: Parsed) -> DocumentRef:
         text = parsed.text.text
-        limit = self._header_limit(parsed) or min(len(text), 1500)
+        separator = self._header_limit(parsed)
+        limit = separator or min(len(text), 1500)
         head = text[:limit]
         doc_type: DocumentType | None = None
         type_span = (0, 0)
@@ -149,7 +150,7 @@ class DocumentExtractor:
         m = re.search(r"ngày\s+(\d{1,2})\s+tháng\s+(\d{1,2})\s+năm\s+(\d{4})", head)
         if m:
             issued = _make_date(m.group(3), m.group(2), m.group(1))
-        title, title_span = self._title(parsed, type_span[1], limit)
+        title, title_span = self._title(parsed, type_span[1], separator)
         if issuer is None:
             issuer = self._issuer_from_body(parsed, doc_type)
         ev_start = type_span[0]
