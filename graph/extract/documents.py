@@ -140,6 +140,7 @@ class DocumentExtractor:
                 if rest.startswith("CỦA "):
                     issuer = self.canonical_agency(rest[4:])
                 break
+        from_heading = doc_type is not None
         if doc_type is None:
             doc_type, type_span = self._self_reference_type(parsed)
         number = None
@@ -150,7 +151,7 @@ class DocumentExtractor:
         m = re.search(r"ngày\s+(\d{1,2})\s+tháng\s+(\d{1,2})\s+năm\s+(\d{4})", head)
         if m:
             issued = _make_date(m.group(3), m.group(2), m.group(1))
-        title, title_span = self._title(parsed, type_span[1], separator)
+        title, title_span = self._title(parsed, type_span[1], separator) if from_heading else (None, (0, 0))
         if issuer is None:
             issuer = self._issuer_from_body(parsed, doc_type)
         ev_start = type_span[0]
