@@ -137,3 +137,24 @@ def test_citations_against_gold(extracted: dict) -> None:
     print("citations precision/recall:", report, totals)
     for k, (p, r) in report.items():
         assert p >= THRESHOLD and r >= THRESHOLD, (k, p, r, totals[k])
+
+
+def test_graph_holds_every_gold_citation(store) -> None:  # noqa: ANN001
+    """In the built graph (what `policykg export` writes): each source's document cites each gold document."""
+    import pyoxigraph as ox
+
+    query = """PREFIX pol: <https://w3id.org/policykg/ont#>
+        SELECT DISTINCT ?n ?rel WHERE {
+          ?text pol:fileName ?file ; pol:describes ?src .
+          ?src ?rel ?d . VALUES ?rel { pol:cites pol:implements }
+          ?d pol:documentNumber ?n }"""
+    missing, extra = [], []
+    for gold in _gold_files():
+        rows = store.select(query, {"file": ox.Literal(gold["source"])}).rows
+        got_cites = {r["n"].value for r in rows}
+        got_impl = {r["n"].value for r in rows if r["rel"].value.endswith("#implements")}
+        want = {c["number"] for c in gold.get("citations") or []}
+        want_impl = {c["number"] for c in gold.get("citations") or [] if c.get("relation") == "implements"}
+        missing += [(gold["source"], n) for n in (want - got_cites) | (want_impl - got_impl)]
+        extra += [(gold["source"], n) for n in (got_cites - want) | (got_impl - want_impl)]
+    assert not missing and not extra, (missing, extra)
