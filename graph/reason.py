@@ -1,8 +1,8 @@
 """Stage 6: materialise what the ontology implies, so plain SPARQL sees it.
 
 The rules are read from the ontology itself (no rule is hard-coded here):
-``owl:inverseOf``, ``owl:TransitiveProperty``, ``rdfs:subPropertyOf`` and
-``rdfs:subClassOf`` (an OWL 2 RL subset), applied with SPARQL UPDATE in Oxigraph until
+``owl:inverseOf``, ``owl:TransitiveProperty``, two-step ``owl:propertyChainAxiom``,
+``rdfs:subPropertyOf`` and ``rdfs:subClassOf`` (an OWL 2 RL subset), applied with SPARQL UPDATE in Oxigraph until
 nothing new appears. Inferred triples go to the named graph ``id/graph/inferred``,
 so they can be told apart from stated ones.
 """
@@ -17,9 +17,10 @@ RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 MAX_ROUNDS = 10
 
 
-def _pairs(store: ox.Store, query: str) -> list[tuple[str, str]]:
+def _pairs(store: ox.Store, query: str, *, literal_b: bool = False) -> list[tuple[str, str]]:
+    kind = ox.Literal if literal_b else ox.NamedNode
     return [(r["a"].value, r["b"].value) for r in store.query(query, use_default_graph_as_union=True)
-            if isinstance(r["a"], ox.NamedNode) and isinstance(r["b"], ox.NamedNode)]
+            if isinstance(r["a"], ox.NamedNode) and isinstance(r["b"], kind)]
 
 
 def materialise(store: ox.Store, inferred_graph: str) -> int:
@@ -30,6 +31,10 @@ def materialise(store: ox.Store, inferred_graph: str) -> int:
         f"SELECT ?p WHERE {{ ?p a <{OWL}TransitiveProperty> }}", use_default_graph_as_union=True)]
     subprops = _pairs(store, f"SELECT ?a ?b WHERE {{ ?a <{RDFS}subPropertyOf> ?b FILTER(?a != ?b) }}")
     subclasses = _pairs(store, f"SELECT ?a ?b WHERE {{ ?a <{RDFS}subClassOf> ?b FILTER(?a != ?b) }}")
+    chains = _pairs(store, f"""PREFIX rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#>
+        SELECT ?a (GROUP_CONCAT(STR(?step); separator=" ") AS ?b) WHERE {{
+          ?a <{OWL}propertyChainAxiom> ?list . ?list rdf:rest* ?cell . ?cell rdf:first ?step
+        }} GROUP BY ?a""", literal_b=True)
     updates: list[str] = []
     # (SPARQL UPDATE has no union default graph: every pattern names 'any graph')
     for sub, sup in subprops:
@@ -41,6 +46,12 @@ def materialise(store: ox.Store, inferred_graph: str) -> int:
         for x, y in ((a, b), (b, a)):
             updates.append(f"INSERT {{ GRAPH {g} {{ ?o <{y}> ?s }} }} "
                            f"WHERE {{ GRAPH ?g1 {{ ?s <{x}> ?o }} FILTER(isIRI(?o)) }}")
+    for p, steps in chains:
+        # two-step chains (p1 ∘ p2 ⊑ p), e.g. dependsOn ∘ partOf ⊑ dependsOn; list order is kept by rdf:rest*
+        parts = steps.split()
+        if len(parts) == 2:
+            updates.append(f"INSERT {{ GRAPH {g} {{ ?x <{p}> ?z }} }} WHERE {{ GRAPH ?g1 {{ ?x <{parts[0]}> ?y }} "
+                           f"GRAPH ?g2 {{ ?y <{parts[1]}> ?z }} FILTER(?x != ?z) }}")
     for sub, sup in subclasses:
         updates.append(f"INSERT {{ GRAPH {g} {{ ?x <{RDF_TYPE}> <{sup}> }} }} "
                        f"WHERE {{ GRAPH ?g1 {{ ?x <{RDF_TYPE}> <{sub}> }} FILTER(isIRI(?x)) }}")
