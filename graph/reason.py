@@ -13,14 +13,33 @@ import pyoxigraph as ox
 
 OWL = "http://www.w3.org/2002/07/owl#"
 RDFS = "http://www.w3.org/2000/01/rdf-schema#"
-RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
+RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
+RDF_TYPE = RDF + "type"
 MAX_ROUNDS = 10
 
 
-def _pairs(store: ox.Store, query: str, *, literal_b: bool = False) -> list[tuple[str, str]]:
-    kind = ox.Literal if literal_b else ox.NamedNode
+def _pairs(store: ox.Store, query: str) -> list[tuple[str, str]]:
     return [(r["a"].value, r["b"].value) for r in store.query(query, use_default_graph_as_union=True)
-            if isinstance(r["a"], ox.NamedNode) and isinstance(r["b"], kind)]
+            if isinstance(r["a"], ox.NamedNode) and isinstance(r["b"], ox.NamedNode)]
+
+
+def _heads(store: ox.Store, query: str) -> list[tuple[str, ox.BlankNode | ox.NamedNode]]:
+    return [(r["a"].value, r["b"]) for r in store.query(query, use_default_graph_as_union=True)
+            if isinstance(r["a"], ox.NamedNode)]
+
+
+def _rdf_list(store: ox.Store, head: ox.BlankNode | ox.NamedNode) -> list[str]:
+    """The members of an RDF list, in order."""
+    first, rest, nil = (ox.NamedNode(RDF + x) for x in ("first", "rest", "nil"))
+    items: list[str] = []
+    node = head
+    while node != nil and len(items) < 16:
+        items += [q.object.value for q in store.quads_for_pattern(node, first, None)]
+        nxt = [q.object for q in store.quads_for_pattern(node, rest, None)]
+        if not nxt:
+            break
+        node = nxt[0]
+    return items
 
 
 def materialise(store: ox.Store, inferred_graph: str) -> int:
@@ -31,10 +50,8 @@ def materialise(store: ox.Store, inferred_graph: str) -> int:
         f"SELECT ?p WHERE {{ ?p a <{OWL}TransitiveProperty> }}", use_default_graph_as_union=True)]
     subprops = _pairs(store, f"SELECT ?a ?b WHERE {{ ?a <{RDFS}subPropertyOf> ?b FILTER(?a != ?b) }}")
     subclasses = _pairs(store, f"SELECT ?a ?b WHERE {{ ?a <{RDFS}subClassOf> ?b FILTER(?a != ?b) }}")
-    chains = _pairs(store, f"""PREFIX rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#>
-        SELECT ?a (GROUP_CONCAT(STR(?step); separator=" ") AS ?b) WHERE {{
-          ?a <{OWL}propertyChainAxiom> ?list . ?list rdf:rest* ?cell . ?cell rdf:first ?step
-        }} GROUP BY ?a""", literal_b=True)
+    chain_heads = _heads(store, f"SELECT ?a ?b WHERE {{ ?a <{OWL}propertyChainAxiom> ?b }}")
+    chains = [(p, _rdf_list(store, head)) for p, head in chain_heads]
     updates: list[str] = []
     # (SPARQL UPDATE has no union default graph: every pattern names 'any graph')
     for sub, sup in subprops:
@@ -46,9 +63,8 @@ def materialise(store: ox.Store, inferred_graph: str) -> int:
         for x, y in ((a, b), (b, a)):
             updates.append(f"INSERT {{ GRAPH {g} {{ ?o <{y}> ?s }} }} "
                            f"WHERE {{ GRAPH ?g1 {{ ?s <{x}> ?o }} FILTER(isIRI(?o)) }}")
-    for p, steps in chains:
-        # two-step chains (p1 ∘ p2 ⊑ p), e.g. dependsOn ∘ partOf ⊑ dependsOn; list order is kept by rdf:rest*
-        parts = steps.split()
+    for p, parts in chains:
+        # two-step chains (p1 ∘ p2 ⊑ p), e.g. dependsOn ∘ partOf ⊑ dependsOn
         if len(parts) == 2:
             updates.append(f"INSERT {{ GRAPH {g} {{ ?x <{p}> ?z }} }} WHERE {{ GRAPH ?g1 {{ ?x <{parts[0]}> ?y }} "
                            f"GRAPH ?g2 {{ ?y <{parts[1]}> ?z }} FILTER(?x != ?z) }}")
