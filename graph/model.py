@@ -136,7 +136,7 @@ class Goal:
 class Target:
     source: str
     indicator: str
-    value: Decimal
+    value: Decimal | None  # None: a numbered chỉ tiêu printed without a value
     evidence: Evidence
     number: str | None = None
     upper: Decimal | None = None
@@ -148,6 +148,9 @@ class Target:
     baseline_year: int | None = None
     of: int | None = None  # rank out of N
     task: str | None = None  # section of the task it belongs to, if any
+    baseline_of: int | None = None  # baseline rank out of N
+    key: str | None = None  # local id within the document (IRI part), set by the targets step
+    uncertain: str | None = None  # why the reading is uncertain (no year in the sentence ...)
 
 
 @dataclass(frozen=True)
