@@ -207,6 +207,13 @@ _OFFICE = re.compile(r"^(?:Lưu\s*:?\s*|Chánh\s+|Chủ tịch\s+|Phó Chủ t�
                      r"Thủ trưởng\s+|Trưởng\s+)", re.I)
 
 
+def _only_joiners(text: str, found: list[Match], end: int) -> bool:
+    """True when nothing but ',', 'và', brackets lies between and after the bodies found ('X và Y', 'X (Y)')."""
+    ends = [f.end for f in found]
+    starts = [f.start for f in found[1:]] + [end]
+    return all(not text[a:b].strip(" ,;()").removeprefix("và").strip() for a, b in zip(ends, starts, strict=True))
+
+
 def split_agencies(printed: str, evidence, lexicon: AgencyLexicon) -> list:  # noqa: ANN001
     """Split a printed list of bodies ('Các ban Đảng, UBKT, Văn phòng Tỉnh ủy') into agency refs.
 
@@ -273,8 +280,7 @@ def split_agencies(printed: str, evidence, lexicon: AgencyLexicon) -> list:  # n
         close_run()
         if whole:
             refs.append(AgencyRef(found[0].name, bare, evidence))
-        elif found and found[0].start == p0 and " ".join(text[f.end : (nxt.start if nxt else p1)].strip(" ,;()và")
-                                                         for f, nxt in zip(found, [*found[1:], None])).strip() == "":
+        elif found and found[0].start == p0 and _only_joiners(text, found, p1):
             refs.extend(AgencyRef(f.name, f.printed, evidence) for f in found)  # 'X và Y'
         elif AGENCY_HEAD.match(bare) and len(bare.split()) <= 12:
             refs.append(AgencyRef(bare, bare, evidence))
