@@ -13,6 +13,7 @@ from tqdm import tqdm
 
 from .config import Settings
 from .emit.documents import emit_documents, emit_sources
+from .emit.entities import emit_entities
 from .emit.rdf import QuadSink
 from .extract import ExtractionContext, extract
 from .iris import Minter
@@ -27,6 +28,7 @@ ONTOLOGY_GRAPH = "https://w3id.org/policykg/ont"
 
 # Later emitters register here: (sink, extractions, index, ctx) -> None
 EMITTERS: list[Callable[[QuadSink, list[Extraction], DocumentIndex, ExtractionContext], None]] = []
+EMITTERS.append(emit_entities)  # projects, zones, places (SKOS gazetteer), task/entity links
 
 
 @dataclass

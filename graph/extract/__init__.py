@@ -13,6 +13,7 @@ from ..agencies import AgencyLexicon, load_lexicon
 from ..config import Settings
 from ..model import Extraction, Parsed
 from .documents import DocumentExtractor, DocumentType, load_document_types
+from .links import STEPS_AFTER_TASKS
 
 
 @dataclass
@@ -42,6 +43,7 @@ Step = Callable[[Extraction, ExtractionContext], None]
 
 # Later extraction stages register here, in order.
 STEPS: list[Step] = []
+STEPS.extend(STEPS_AFTER_TASKS)  # entities, then links (re-run at emit time if tasks came later)
 
 
 def extract(parsed: Parsed, ctx: ExtractionContext) -> Extraction:
