@@ -231,10 +231,13 @@ def split_agencies(printed: str, evidence, lexicon: AgencyLexicon) -> list:  # n
         return []
     if re.match(r"^Lưu\s*:", text):
         return []
-    # parts separated by ',' ';' (commas inside brackets do not split)
+    # parts separated by ',' ';' (commas inside brackets or inside a known name do not split)
+    inside = {i for m in lexicon.find(text) for i in range(m.start, m.end)}
     parts: list[tuple[int, int]] = []
     depth, start = 0, 0
     for i, ch in enumerate(text):
+        if i in inside:
+            continue
         if ch == "(":
             depth += 1
         elif ch == ")":

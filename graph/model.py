@@ -122,6 +122,7 @@ class Task:
     start_year: int | None = None
     end_year: int | None = None
     parent: str | None = None
+    timeframe_evidence: Evidence | None = None  # the time cell / phrase, when it has its own span
 
 
 @dataclass

@@ -43,6 +43,7 @@ Step = Callable[[Extraction, ExtractionContext], None]
 
 # Later extraction stages register here, in order.
 STEPS: list[Step] = []
+STEPS.append(__import__("graph.extract.tasks", fromlist=["extract_tasks"]).extract_tasks)
 STEPS.extend(STEPS_AFTER_TASKS)  # entities, then links (re-run at emit time if tasks came later)
 
 
