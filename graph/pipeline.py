@@ -15,6 +15,7 @@ from .config import Settings
 from .emit.documents import emit_documents, emit_sources
 from .emit.entities import emit_entities
 from .emit.rdf import QuadSink
+from .emit.targets import emit_target_links, emit_targets
 from .extract import ExtractionContext, extract
 from .iris import Minter
 from .model import Extraction, Parsed
@@ -28,6 +29,8 @@ ONTOLOGY_GRAPH = "https://w3id.org/policykg/ont"
 
 # Later emitters register here: (sink, extractions, index, ctx) -> None
 EMITTERS: list[Callable[[QuadSink, list[Extraction], DocumentIndex, ExtractionContext], None]] = []
+EMITTERS.append(emit_targets)  # goals, targets, indicators
+EMITTERS.append(emit_target_links)  # task -> target pol:contributesTo: keep AFTER the tasks emitter
 EMITTERS.append(emit_entities)  # projects, zones, places (SKOS gazetteer), task/entity links
 
 

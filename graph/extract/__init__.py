@@ -14,6 +14,7 @@ from ..config import Settings
 from ..model import Extraction, Parsed
 from .documents import DocumentExtractor, DocumentType, load_document_types
 from .links import STEPS_AFTER_TASKS
+from .targets import targets_step
 
 
 @dataclass
@@ -44,6 +45,7 @@ Step = Callable[[Extraction, ExtractionContext], None]
 # Later extraction stages register here, in order.
 STEPS: list[Step] = []
 STEPS.append(__import__("graph.extract.tasks", fromlist=["extract_tasks"]).extract_tasks)
+STEPS.append(targets_step)  # goals and targets (order-free: task links are made at emit time)
 STEPS.extend(STEPS_AFTER_TASKS)  # entities, then links (re-run at emit time if tasks came later)
 
 
