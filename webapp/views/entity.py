@@ -1,0 +1,125 @@
+"""Entity pages: every node of the graph, as HTML or RDF (by Accept header or suffix)."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from urllib.parse import quote
+
+import pyoxigraph as ox
+from flask import Blueprint, Response, abort, render_template, request
+
+from .. import services
+from ..kg import DCTERMS, POL, PROV, KnowledgeGraph
+from ..linked import BY_SUFFIX, RDF_FORMATS, RdfFormat, negotiate, serialise
+
+bp = Blueprint("entity", __name__)
+
+SCHEMA_TYPES = {"document": "Legislation", "agency": "GovernmentOrganization", "group": "Organization",
+                "person": "Person", "place": "Place", "zone": "Place", "project": "Place",
+                "task": "Action", "target": "Thing", "goal": "Thing"}
+
+
+def _rdf_response(iri: str, fmt: RdfFormat) -> Response:
+    s = services()
+    body = serialise(s.kg.triples_about(iri), fmt)
+    resp = Response(body, mimetype=fmt.media_type)
+    resp.headers["Vary"] = "Accept"
+    if fmt.media_type.startswith("text/") or fmt.suffix == "jsonld":
+        resp.headers["Content-Type"] = fmt.media_type + "; charset=utf-8"
+    return resp
+
+
+def schema_org(kg: KnowledgeGraph, iri: str, d, public_url: str) -> dict:  # noqa: ANN001
+    """A small schema.org description for search engines (embedded as JSON-LD)."""
+    doc: dict = {"@context": "https://schema.org", "@id": iri, "@type": SCHEMA_TYPES.get(d.kind, "Thing"),
+                 "name": kg.label(iri), "url": public_url}
+    for lit in d.labels:
+        if lit.language == "en":
+            doc["alternateName"] = lit.value
+    if d.aliases:
+        doc.setdefault("alternateName", d.aliases[0].value)
+    if d.kind == "document":
+        if POL + "documentNumber" in d.literals:
+            doc["legislationIdentifier"] = d.literals[POL + "documentNumber"][0].value
+        if DCTERMS + "issued" in d.literals:
+            doc["legislationDate"] = d.literals[DCTERMS + "issued"][0].value
+        if DCTERMS + "title" in d.literals:
+            doc["headline"] = d.literals[DCTERMS + "title"][0].value
+        doc["inLanguage"] = "vi"
+        doc["legislationJurisdiction"] = "Hà Tĩnh, Việt Nam"
+        issuers = d.outgoing.get(POL + "issuedBy", [])
+        if issuers:
+            doc["legislationPassedBy"] = {"@type": "GovernmentOrganization", "name": kg.label(issuers[0].other.value)}
+    return doc
+
+
+def _sections(kg: KnowledgeGraph, d) -> dict:  # noqa: ANN001
+    """Extra blocks of a document card: tasks with agencies and timeframes, targets."""
+    if d.kind != "document":
+        return {}
+    acts_on, acted_by = kg.document_links(d.iri)
+    tasks = []
+    for link in d.outgoing.get(POL + "hasTask", []):
+        t = link.other.value
+        td = kg.store.select(f"""SELECT ?p ?o WHERE {{ ?t ?p ?o VALUES ?p {{ <{POL}leadAgency> <{POL}cooperatingAgency>
+            <{POL}timeframe> <{POL}sectionNumber> }} }}""", {"t": link.other}).rows
+        info: dict = defaultdict(list)
+        for r in td:
+            info[r["p"].value.split("#")[-1]].append(r["o"].value)
+        tasks.append({"iri": t, **info})
+    tasks.sort(key=lambda t: [int(x) if x.isdigit() else 0 for x in (t.get("sectionNumber") or ["0"])[0].split(".")])
+    targets = kg.store.select(f"""SELECT DISTINCT ?t ?value ?unit ?year ?indicator WHERE {{
+        {{ ?d <{POL}hasGoal> ?t }} UNION {{ ?t <{PROV}wasDerivedFrom> ?d }} ?t a <{POL}Goal> .
+        OPTIONAL {{ ?t <{POL}targetValue> ?value }} OPTIONAL {{ ?t <{POL}unit> ?unit }}
+        OPTIONAL {{ ?t <{POL}targetYear> ?year }} OPTIONAL {{ ?t <{POL}indicator> ?indicator }} }}
+        ORDER BY ?year ?t""", {"d": ox.NamedNode(d.iri)}).rows
+    return {"acts_on": acts_on, "acted_by": acted_by, "tasks": tasks, "targets": targets}
+
+
+def render_entity(iri: str) -> Response | str:
+    s = services()
+    fmt = negotiate(request)
+    if fmt is not None:
+        return _rdf_response(iri, fmt)
+    d = s.kg.describe(iri)
+    if not d.types and not d.literals and not d.outgoing and not d.incoming:
+        abort(404)
+    local = s.iris.local(iri)
+    alternates = [(f, (local + "." + f.suffix) if s.iris.is_data(iri) else
+                   f"/resource.{f.suffix}?iri={quote(iri, safe='')}")
+                  for f in RDF_FORMATS]
+    public_url = iri
+    schema = schema_org(s.kg, iri, d, public_url)
+    html = render_template("entity.html", d=d, iri=iri, alternates=alternates, schema=schema,
+                           card=_sections(s.kg, d), POL=POL)
+    resp = Response(html, mimetype="text/html")
+    resp.headers["Vary"] = "Accept"
+    resp.headers["Link"] = ", ".join(f'<{href}>; rel="alternate"; type="{f.media_type}"' for f, href in alternates)
+    return resp
+
+
+@bp.get("/id/<path:rest>")
+def data_iri(rest: str):  # noqa: ANN201
+    s = services()
+    iri = s.iris.public(rest)
+    if not s.kg.exists(iri):
+        stem, dot, suffix = rest.rpartition(".")
+        if dot and suffix in BY_SUFFIX and s.kg.exists(s.iris.public(stem)):
+            return _rdf_response(s.iris.public(stem), BY_SUFFIX[suffix])
+        abort(404)
+    return render_entity(iri)
+
+
+@bp.get("/resource")
+@bp.get("/resource.<suffix>")
+def any_iri(suffix: str | None = None):  # noqa: ANN201
+    """Nodes whose IRI is not under the data base (external vocabularies, cited web pages)."""
+    s = services()
+    iri = request.args.get("iri", "")
+    if not iri or not s.kg.exists(iri):
+        abort(404)
+    if suffix:
+        if suffix not in BY_SUFFIX:
+            abort(404)
+        return _rdf_response(iri, BY_SUFFIX[suffix])
+    return render_entity(iri)

@@ -1,0 +1,105 @@
+"""Network views: ego network of any entity, document lineage; JSON for click-to-expand."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, jsonify, render_template, request, url_for
+
+from .. import services
+from ..kg import BROWSABLE_KINDS, KIND_NAMES
+from ..network import MAX_DEPTH, View
+
+bp = Blueprint("network", __name__, url_prefix="/network")
+
+
+def _filters() -> tuple[set[str] | None, set[str] | None]:
+    kinds = {k for k in request.args.getlist("kind") if k in BROWSABLE_KINDS} or None
+    rels = set(request.args.getlist("rel")) or None
+    return kinds, rels
+
+
+def _int(name: str, default: int, lo: int, hi: int) -> int:
+    try:
+        return max(lo, min(hi, int(request.args.get(name, default))))
+    except ValueError:
+        return default
+
+
+def view_payload(view: View, focus: str | None = None) -> dict:
+    s = services()
+    return {"nodes": view.nodes, "edges": view.edges, "truncated": view.truncated, "total": view.total,
+            "serverLayout": view.server_layout, "focus": focus,
+            "kinds": [{"kind": k, "name": KIND_NAMES.get(k, k), "count": n} for k, n in sorted(view.kinds.items())],
+            "relations": [{"iri": p, "name": s.kg.label(p), "count": n} for p, n in sorted(view.relations.items())],
+            "expandUrl": url_for("network.expand")}
+
+
+@bp.get("")
+def ego():  # noqa: ANN201
+    s = services()
+    iri = request.args.get("iri", "")
+    if not iri or not s.kg.exists(iri):
+        abort(404)
+    kinds, rels = _filters()
+    depth = _int("depth", 1, 1, MAX_DEPTH)
+    cap = _int("cap", int(s_cap()), 5, 2000)
+    view = s.networks.ego(iri, depth, kinds, rels, cap)
+    payload = view_payload(view, iri)
+    if request.args.get("format") == "json":
+        return jsonify(payload)
+    more = None
+    if view.truncated:
+        args = request.args.to_dict(flat=False)
+        args["cap"] = [str(cap * 2)]
+        more = url_for("network.ego", **args)
+    rel_choices = sorted({(p, s.kg.label(p)) for p in _known_relations()}, key=lambda x: x[1])
+    return render_template("network.html", title=s.kg.label(iri), iri=iri, payload=payload, depth=depth, cap=cap,
+                           kinds=kinds or set(), rels=rels or set(), more=more, mode="ego",
+                           all_kinds=[(k, KIND_NAMES[k]) for k in BROWSABLE_KINDS], rel_choices=rel_choices)
+
+
+def s_cap() -> int:
+    from flask import current_app
+
+    return int(current_app.config["NETWORK_CAP"])
+
+
+def _known_relations() -> list[str]:
+    s = services()
+    if not hasattr(s, "_relations"):
+        from ..kg import NOT_RELATIONS, ONTOLOGY_GRAPH
+
+        rows = s.store.select(f"""SELECT DISTINCT ?p WHERE {{ GRAPH ?g {{ ?s ?p ?o }}
+            FILTER(isIRI(?o) && ?g != <{ONTOLOGY_GRAPH}>) }}""").rows
+        s._relations = [r["p"].value for r in rows if r["p"].value not in NOT_RELATIONS]  # type: ignore[attr-defined]
+    return s._relations  # type: ignore[attr-defined]
+
+
+@bp.route("/expand.json", methods=["GET", "POST"])
+def expand():  # noqa: ANN201
+    """Neighbours of one node that are not on the page yet (the page sends what it shows)."""
+    s = services()
+    body = request.get_json(silent=True) or {}
+    iri = body.get("iri") or request.args.get("iri", "")
+    if not iri or not s.kg.exists(iri):
+        abort(404)
+    present = set(body.get("present") or request.args.getlist("present"))
+    kinds = {k for k in body.get("kinds") or request.args.getlist("kind") if k in BROWSABLE_KINDS} or None
+    rels = set(body.get("rels") or request.args.getlist("rel")) or None
+    try:
+        limit = max(1, min(200, int(body.get("limit") or request.args.get("limit", 30))))
+    except (TypeError, ValueError):
+        limit = 30
+    view = s.networks.expand(iri, present | {iri}, kinds, rels, limit)
+    return jsonify(view_payload(view, iri))
+
+
+@bp.get("/lineage")
+def lineage():  # noqa: ANN201
+    s = services()
+    view = s.networks.lineage()
+    payload = view_payload(view)
+    if request.args.get("format") == "json":
+        return jsonify(payload)
+    return render_template("network.html", title="Mạng lưới văn bản (lineage)", iri=None, payload=payload,
+                           mode="lineage", more=None, depth=1, cap=0, kinds=set(), rels=set(), all_kinds=[],
+                           rel_choices=[])

@@ -1,0 +1,169 @@
+"""Named questions (``queries/*.rq``) as forms: table, graph or timeline, with downloads."""
+
+from __future__ import annotations
+
+import time
+from collections import defaultdict
+
+import pyoxigraph as ox
+from flask import Blueprint, Response, abort, current_app, render_template, request
+
+from .. import services
+from ..linked import BY_SUFFIX, serialise
+from ..network import Edge
+from ..questions import ENTITY_TYPES, ParameterError, Question, literal
+from ..sparql_pool import serialise_select
+from .network import view_payload
+
+bp = Blueprint("questions", __name__, url_prefix="/questions")
+
+
+@bp.get("")
+def index() -> str:
+    qs = sorted(services().questions.values(), key=lambda q: q.name)
+    return render_template("questions.html", questions=qs)
+
+
+def bind(question: Question, args) -> tuple[dict[str, ox.NamedNode | ox.Literal], dict[str, str]]:  # noqa: ANN001
+    """RDF terms for the parameters (typed names are resolved to nodes); raises ParameterError."""
+    s = services()
+    bindings: dict[str, ox.NamedNode | ox.Literal] = {}
+    shown: dict[str, str] = {}
+    for p in question.params:
+        raw = args.get(p.name)
+        value = (raw if raw not in (None, "") else p.default or "").strip()
+        if value.startswith("<") and value.endswith(">"):
+            value = value[1:-1]
+        shown[p.name] = value
+        if value == "":
+            continue
+        if p.is_entity:
+            if value.startswith(("http://", "https://", "urn:")):
+                if any(c in value for c in '<>"{}|\\^` '):
+                    raise ParameterError(f"'{p.name}': not an IRI: {value!r}")
+                bindings[p.name] = ox.NamedNode(value)
+                continue
+            hits = s.search.resolve(value, ENTITY_TYPES[p.type])
+            if not hits:
+                raise ParameterError(f"'{p.name}': không tìm thấy / no match for {value!r}")
+            if len(hits) > 1 and hits[0].score - hits[1].score < 1.0:
+                raise ParameterError(f"'{p.name}': “{value}” có nhiều khả năng / is ambiguous", hits[:10])
+            bindings[p.name] = ox.NamedNode(hits[0].iri)
+        else:
+            bindings[p.name] = literal(p, value)
+    return bindings, shown
+
+
+def _graph_payload(variables: list[str], rows: list[dict]) -> dict:
+    """A network from the IRIs of each row: consecutive IRI columns are linked."""
+    s = services()
+    nodes: list[str] = []
+    edges: dict[tuple[str, str, str], Edge] = {}
+    for row in rows:
+        iris = [row[v].value for v in variables if isinstance(row.get(v), ox.NamedNode)
+                and s.kg.kind(row[v].value) not in ("other", "evidence", "text")]
+        for iri in iris:
+            if iri not in nodes:
+                nodes.append(iri)
+        for a, b in zip(iris, iris[1:], strict=False):
+            if a != b:
+                edges[(a, "row", b)] = Edge(a, "https://w3id.org/policykg/ont#relatedInAnswer", b)
+    nodes = nodes[:400]
+    member = set(nodes)
+    real = [e for e in s.networks.edges_of(nodes) if e.source in member and e.target in member]
+    linked = {frozenset((e.source, e.target)) for e in real}
+    extra = [e for e in edges.values() if frozenset((e.source, e.target)) not in linked
+             and e.source in member and e.target in member]
+    return view_payload(s.networks.assemble(nodes, real + extra))
+
+
+def _timeline(variables: list[str], rows: list[dict]) -> list[tuple[str, list[dict]]]:
+    year_var = next((v for v in variables if "year" in v.lower() or "nam" == v.lower()), None)
+    if year_var is None:
+        for v in variables:
+            if any(isinstance(r.get(v), ox.Literal) and r[v].value.isdigit() and 1900 < int(r[v].value) < 2200
+                   for r in rows):
+                year_var = v
+                break
+    groups: dict[str, list[dict]] = defaultdict(list)
+    for r in rows:
+        groups[r[year_var].value if year_var and year_var in r else "—"].append(r)
+    return sorted(groups.items(), key=lambda kv: (kv[0] == "—", kv[0]))
+
+
+@bp.get("/<name>")
+def question(name: str):  # noqa: ANN201
+    s = services()
+    q = s.questions.get(name)
+    if q is None:
+        abort(404)
+    fmt = request.args.get("format")
+    error = None
+    candidates: list = []
+    result = None
+    shown = {p.name: request.args.get(p.name, p.default or "") for p in q.params}
+    run = bool(request.args) or not q.params or all(p.default for p in q.params)
+    seconds = 0.0
+    if run:
+        try:
+            bindings, shown = bind(q, request.args)
+            started = time.perf_counter()
+            result = s.store.query(q.query, bindings)
+            seconds = time.perf_counter() - started
+        except ParameterError as exc:
+            error, candidates = str(exc), exc.candidates
+        except SyntaxError as exc:
+            error = f"query error: {exc}"
+    if error and fmt:
+        return Response(error + "\n", status=400, mimetype="text/plain")
+    variables: list[str] = []
+    rows: list[dict] = []
+    graph_triples: list[ox.Triple] | None = None
+    boolean = None
+    if isinstance(result, ox.QuerySolutions):
+        variables = [v.value for v in result.variables]
+        cap = int(current_app.config["SPARQL_CAP"])
+        for i, sol in enumerate(result):
+            if i >= cap:
+                break
+            rows.append({v: sol[v] for v in variables if sol[v] is not None})
+    elif isinstance(result, ox.QueryBoolean):
+        boolean = bool(result)
+    elif result is not None:
+        graph_triples = list(result)
+    if fmt in ("csv", "json", "tsv", "xml") and graph_triples is None and boolean is None:
+        body = serialise_select(variables, [[r.get(v) for v in variables] for r in rows], fmt, False, 0)
+        media = {"csv": "text/csv", "json": "application/sparql-results+json", "tsv": "text/tab-separated-values",
+                 "xml": "application/sparql-results+xml"}[fmt]
+        return Response(body, mimetype=media,
+                        headers={"Content-Disposition": f'attachment; filename="{name}.{fmt}"'})
+    if fmt in ("ttl", "nt", "jsonld", "rdf"):
+        triples = graph_triples if graph_triples is not None else _answer_triples(variables, rows)
+        return Response(serialise(triples, BY_SUFFIX[fmt]), mimetype=BY_SUFFIX[fmt].media_type,
+                        headers={"Content-Disposition": f'attachment; filename="{name}.{fmt}"'})
+    if fmt:
+        abort(400)
+    graph = _graph_payload(variables, rows) if q.view == "graph" and rows else None
+    timeline = _timeline(variables, rows) if q.view == "timeline" and rows else None
+    query_args = {k: v for k, v in request.args.items() if k != "format"}
+    return render_template("question.html", q=q, shown=shown, error=error, candidates=candidates, ran=run,
+                           variables=variables, rows=rows, boolean=boolean, graph_triples=graph_triples,
+                           graph=graph, timeline=timeline, seconds=seconds, query_args=query_args)
+
+
+def _answer_triples(variables: list[str], rows: list[dict]) -> list[ox.Triple]:
+    """Turtle for a table: the stated links among the answer's nodes, and their labels."""
+    s = services()
+    nodes = sorted({r[v].value for r in rows for v in variables if isinstance(r.get(v), ox.NamedNode)})
+    triples: list[ox.Triple] = []
+    label = ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#label")
+    member = set(nodes)
+    for e in s.networks.edges_of(nodes[:2000]):
+        if e.source in member and e.target in member:
+            triples.append(ox.Triple(ox.NamedNode(e.source), ox.NamedNode(e.predicate), ox.NamedNode(e.target)))
+    for n in nodes:
+        if n in s.kg.labels:
+            triples.append(ox.Triple(ox.NamedNode(n), label, ox.Literal(s.kg.label(n), language="vi")))
+    return triples
+
+
