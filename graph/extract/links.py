@@ -229,7 +229,7 @@ def _tod_rule(doc: _Doc, tasks: list[Task], offer) -> None:  # noqa: ANN001
     used = next((m.evidence for m in doc.mentions if m.name == hsr.name), None)
     for tm in re.finditer(r"(?<![a-z])(tod|ga duong sat toc do cao)(?![a-z])", doc.folded):
         task = task_at(tasks, tm.start())
-        if task is None or used is None:
+        if task is None:
             continue
         if "ga duong sat toc do cao" not in doc.folded[max(0, tm.start() - 120) : tm.end() + 120]:
             continue
@@ -237,7 +237,8 @@ def _tod_rule(doc: _Doc, tasks: list[Task], offer) -> None:  # noqa: ANN001
         end = doc.text.find(".", tm.end())
         end = min(end if end > 0 else task.evidence.end, task.evidence.end)
         offer(Link(_task_key(task), "dependsOn", NodeKey("entity", (hsr.cls, hsr.name)),
-                   doc.ev(clause, end, method=RULE, rule="tod-at-high-speed-rail-stations", used=(used,))))
+                   doc.ev(clause, end, method=RULE, rule="tod-at-high-speed-rail-stations",
+                                  used=(used,) if used else ())))
 
 
 def doc_gazetteer(doc: _Doc) -> Gazetteer:
