@@ -29,6 +29,7 @@ ONTOLOGY_GRAPH = "https://w3id.org/policykg/ont"
 
 # Later emitters register here: (sink, extractions, index, ctx) -> None
 EMITTERS: list[Callable[[QuadSink, list[Extraction], DocumentIndex, ExtractionContext], None]] = []
+EMITTERS.append(__import__("graph.emit.tasks", fromlist=["emit_tasks"]).emit_tasks)  # tasks, agencies, groups
 EMITTERS.append(emit_targets)  # goals, targets, indicators
 EMITTERS.append(emit_target_links)  # task -> target pol:contributesTo: keep AFTER the tasks emitter
 EMITTERS.append(emit_entities)  # projects, zones, places (SKOS gazetteer), task/entity links

@@ -232,7 +232,14 @@ def _rows(raw: str, text: NormalisedText, lines: list[str], first: int, header: 
             rest = m.group(3)
             at = text.lines[k].start + lines[k].index(rest, len(number))
             segments[0].append(Piece(rest, Span(at, at + len(rest)), k, merged=True))
+        skip_until = -1
         for i in range(k + 1, k2):
+            if i < skip_until:
+                continue
+            if lines[i : i + len(header)] == header:  # a header copy the normaliser kept: a page break
+                segments.append([])
+                skip_until = i + len(header)
+                continue
             if i in dropped:
                 before, after = _recover(dropped[i], header)
                 segments[-1].extend(Piece(x, None, None) for x in before)

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import re
 
-from ..agencies import AgencyLexicon, split_agencies
+from ..agencies import AGENCY_HEAD, AgencyLexicon, split_agencies
 from ..model import RULE, AgencyRef, Evidence, Extraction, Parsed, Task
 from ..normalise import collapse, fold
 from ..segment import Block, segment
@@ -170,6 +170,11 @@ def assignments(parsed: Parsed, lexicon: AgencyLexicon, start: int, end: int) ->
     starts = [start] + [start + s for s in starts[1:]]
     for s in starts:
         refs, stop = _actor_list(parsed, lexicon, s, end)
+        if not refs:  # a body the lexicon does not know, named before 'X: chủ trì …'
+            m = re.match(r"([^\W\d][^:;.\n]{2,80}?):\s*(?:chủ trì|thực hiện|tham mưu)", raw[s:end], re.I)
+            if m and AGENCY_HEAD.match(m.group(1)):
+                refs = split_agencies(m.group(1), parsed.evidence(s, s + len(m.group(1))), lexicon)
+                stop = s + len(m.group(1))
         if refs and (stop >= end or raw[stop:stop + 1] == ":" or _VERB_STOP.match(raw[stop:].lstrip(" :"))):
             lead.extend(refs)
     for m in re.finditer(r"\bgiao\s+", raw[start:end]):
