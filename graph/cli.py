@@ -185,3 +185,12 @@ def serve(ctx: click.Context, host: str, port: int, rebuild: bool) -> None:
 
 if __name__ == "__main__":
     main()
+
+from .cli_ask import ask, central, deps, impact, path, report  # noqa: E402
+
+main.add_command(ask)
+main.add_command(report)
+main.add_command(deps)
+main.add_command(path)
+main.add_command(impact)
+main.add_command(central)
