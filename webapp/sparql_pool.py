@@ -44,7 +44,8 @@ class QueryRequest:
     default_graphs: list[str] = field(default_factory=list)
     named_graphs: list[str] = field(default_factory=list)
     cap: int = 10_000
-    prefixes: dict[str, str] | None = None
+    prefixes: dict[str, str] | None = None  # default prefixes for parsing the query
+    output_prefixes: dict[str, str] | None = None  # prefixes for Turtle / RDF/XML output
 
 
 @dataclass
@@ -185,7 +186,7 @@ def execute(store: ox.Store, req: QueryRequest) -> QueryResponse:
         media, rdf_format = GRAPH_MEDIA[req.graph_format]
         buf = io.BytesIO()
         ox.serialize(triples, buf, rdf_format,
-                     prefixes=req.prefixes if req.graph_format in ("ttl", "rdf") else None)
+                     prefixes=req.output_prefixes if req.graph_format in ("ttl", "rdf") else None)
         return QueryResponse(200, media, buf.getvalue(), truncated, "graph", time.perf_counter() - started)
     except SyntaxError as exc:
         return QueryResponse(400, "text/plain; charset=utf-8", f"query syntax error: {exc}".encode(), kind="error")

@@ -9,6 +9,7 @@ from flask import Blueprint, Response, current_app, render_template, request
 from graph.store import PREFIXES
 
 from .. import services
+from ..linked import OUTPUT_PREFIXES
 from ..sparql_pool import PoolBusy, QueryRequest, QueryTimeout
 
 bp = Blueprint("sparql", __name__)
@@ -121,7 +122,7 @@ def endpoint():  # noqa: ANN201
     results_format, graph_format = _formats()
     req = QueryRequest(query=query, results_format=results_format, graph_format=graph_format,
                        default_graphs=_graphs("default-graph-uri"), named_graphs=_graphs("named-graph-uri"),
-                       cap=int(current_app.config["SPARQL_CAP"]), prefixes=None)
+                       cap=int(current_app.config["SPARQL_CAP"]), output_prefixes=OUTPUT_PREFIXES)
     try:
         result = services().pool.run(req)
     except QueryTimeout as exc:
