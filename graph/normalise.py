@@ -91,37 +91,45 @@ def _drop_page_numbers(lines: list[str]) -> list[str]:
 
 
 def _drop_repeated_blocks(lines: list[str]) -> list[str]:
-    """Keep the first copy of a long block of lines that repeats (a header at each page break)."""
+    """Keep the first copy of a long block of lines that repeats (a header at each page break).
+
+    A line belongs to a header when it lies in a window of ``_REPEAT_WINDOW`` lines that occurs
+    at least ``_REPEAT_MIN`` times; within a run of such lines only those covered by the most
+    frequent windows count, so data lines that happen to precede a header on a few pages
+    ('2025 -' / '2030' before three of nine copies) are not mistaken for part of it.
+    """
     idx = [i for i, line in enumerate(lines) if line]
     texts = [lines[i] for i in idx]
-    if len(texts) < _REPEAT_WINDOW * _REPEAT_MIN:
+    n = len(texts)
+    if n < _REPEAT_WINDOW * _REPEAT_MIN:
         return lines
-    windows = Counter(tuple(texts[k : k + _REPEAT_WINDOW]) for k in range(len(texts) - _REPEAT_WINDOW + 1))
-    repeated = {w for w, n in windows.items() if n >= _REPEAT_MIN}
-    if not repeated:
-        return lines
+    windows = [tuple(texts[k : k + _REPEAT_WINDOW]) for k in range(n - _REPEAT_WINDOW + 1)]
+    counts = Counter(windows)
+    cover = [0] * n
+    for k, window in enumerate(windows):
+        c = counts[window]
+        if c >= _REPEAT_MIN:
+            for m in range(k, k + _REPEAT_WINDOW):
+                cover[m] = max(cover[m], c)
     out = list(lines)
-    first_at: dict[tuple[str, ...], int] = {}
-    k = 0
-    while k <= len(texts) - _REPEAT_WINDOW:
-        window = tuple(texts[k : k + _REPEAT_WINDOW])
-        if window not in repeated:
-            k += 1
-        elif window not in first_at:
-            # the first copy: remember every window inside it, keep its lines
-            while k <= len(texts) - _REPEAT_WINDOW:
-                window = tuple(texts[k : k + _REPEAT_WINDOW])
-                if window not in repeated or window in first_at:
-                    break
-                first_at[window] = k
-                k += 1
+    seen: set[tuple[str, ...]] = set()
+    m = 0
+    while m < n:
+        if cover[m] < _REPEAT_MIN:
+            m += 1
+            continue
+        end = m
+        while end < n and cover[end] >= _REPEAT_MIN:
+            end += 1
+        top = max(cover[m:end])
+        core = [j for j in range(m, end) if cover[j] == top]
+        key = tuple(texts[j] for j in core)
+        if key in seen:
+            for j in core:
+                out[idx[j]] = ""
         else:
-            # a later copy: drop the lines for as long as they repeat the first copy
-            origin, run = first_at[window], 0
-            while k + run < len(texts) and origin + run < k and texts[k + run] == texts[origin + run]:
-                out[idx[k + run]] = ""
-                run += 1
-            k += max(run, 1)
+            seen.add(key)
+        m = end
     return out
 
 
