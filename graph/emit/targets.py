@@ -22,7 +22,7 @@ from ..extract.targets import contributes_links
 from ..iris import slug
 from ..model import Extraction, Goal, Target
 from ..resolve import DocumentIndex
-from .rdf import PROV, A, QuadSink, iri, lit, pol
+from .rdf import PROV, RDF, A, QuadSink, iri, lit, pol
 
 COMPARATORS = {
     "đạt": "=", "chiếm": "=", "trên": ">", "hơn": ">", "dưới": "<", "khoảng": "≈", "gần": "≈",
@@ -75,15 +75,33 @@ def emit_target_links(sink: QuadSink, extractions: list[Extraction], index: Docu
         if not doc_iri or not ex.tasks:
             continue
         g, nodes = sink.minter.graph(ex.parsed.key), _target_nodes(sink, ex, doc_iri)
+        values = {t.key or "": t.value for t in ex.targets}
         for link in contributes_links(ex.tasks, ex.targets):
             task = tasks.get((g, link.subject.key[1]))
             target = nodes.get(link.object.key[1])
             if task is not None and target is not None:
                 sink.fact(task, pol("contributesTo"), target, g, link.evidence)
+                _premises(sink, link.evidence, task, target, values[link.object.key[1]], g)
+
+
+def _premises(sink: QuadSink, ev, task: ox.NamedNode, target: ox.NamedNode, value: object, g: str) -> None:
+    """Say which fact each premise (prov:used) evidence node supports: the task's existence and the
+    target's value, so every pol:Evidence reifies exactly one triple."""
+    facts = [(task, A, pol("Task")), (target, pol("targetValue"), lit(value) if value is not None else pol("Goal"))]
+    for used, (s, p, o) in zip(ev.used, facts, strict=False):
+        node = iri(sink.minter.evidence("used", used.source, used.start, used.end, used.quote))
+        sink.add(node, iri(RDF + "type"), iri(RDF + "Statement"), g)
+        sink.add(node, iri(RDF + "subject"), s, g)
+        sink.add(node, iri(RDF + "predicate"), p, g)
+        sink.add(node, iri(RDF + "object"), o, g)
 
 
 def emit_targets(sink: QuadSink, extractions: list[Extraction], index: DocumentIndex,
                  ctx: ExtractionContext) -> None:
+    labels: dict[str, str] = {}  # one label per indicator node: the first printed form
+    for ex in extractions:
+        for t in ex.targets:
+            labels.setdefault(slug(t.indicator), t.indicator)
     for ex in extractions:
         key = ex.parsed.key
         doc_iri = index.held.get(key)
@@ -92,7 +110,7 @@ def emit_targets(sink: QuadSink, extractions: list[Extraction], index: DocumentI
         doc, g, dslug = iri(doc_iri), sink.minter.graph(key), _doc_slug(doc_iri)
         nodes = _target_nodes(sink, ex, doc_iri)
         for t in ex.targets:
-            _emit_target(sink, nodes[t.key or ""], t, doc, g)
+            _emit_target(sink, nodes[t.key or ""], t, doc, g, labels)
         for i, goal in enumerate(ex.goals, 1):
             _emit_goal(sink, iri(sink.minter.iri("goal", dslug, str(i))), goal, doc, g)
 
@@ -105,7 +123,8 @@ def _common(sink: QuadSink, node: ox.NamedNode, cls: str, label: str, quote: str
     sink.fact(doc, pol("hasGoal"), node, g, ev)
 
 
-def _emit_target(sink: QuadSink, node: ox.NamedNode, t: Target, doc: ox.NamedNode, g: str) -> None:
+def _emit_target(sink: QuadSink, node: ox.NamedNode, t: Target, doc: ox.NamedNode, g: str,
+                 labels: dict[str, str]) -> None:
     ev = t.evidence
     measurable = t.value is not None and t.year is not None
     _common(sink, node, "Target" if measurable else "Goal", target_label(t), ev.quote, ev, doc, g)
@@ -121,7 +140,7 @@ def _emit_target(sink: QuadSink, node: ox.NamedNode, t: Target, doc: ox.NamedNod
         return
     indicator = iri(sink.minter.iri("indicator", slug(t.indicator)))
     sink.fact(indicator, A, pol("Indicator"), g, ev)
-    sink.label(indicator, t.indicator, g)
+    sink.label(indicator, labels.get(slug(t.indicator), t.indicator), g)
     sink.fact(node, pol("indicator"), indicator, g, ev)
     sink.fact(node, pol("targetValue"), lit(t.value), g, ev)
     if t.upper is not None:

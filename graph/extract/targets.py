@@ -56,7 +56,8 @@ _MEASURE = re.compile(
     r"(?:\s*/\s*(?:năm|ha|người|tháng|ngày))?(?![\wÀ-ỹ])")
 _COUNT_NOUNS = ("doanh nghiệp", "người", "lao động", "dự án", "sinh viên", "học sinh", "bác sĩ", "giường bệnh",
                 "hộ", "xã", "huyện", "sản phẩm", "cơ sở", "trường", "hợp tác xã", "mô hình", "cuộc", "lượt khách",
-                "khu công nghiệp", "cụm công nghiệp", "đơn vị", "thôn", "làng")
+                "khu công nghiệp", "cụm công nghiệp", "đơn vị", "thôn", "làng", "trung tâm", "cảng", "bến",
+                "nhà máy", "công trình", "tuyến", "chuyến", "giờ", "ngày")
 _COUNT = re.compile(r"\s+(?P<noun>" + "|".join(sorted(map(re.escape, _COUNT_NOUNS), key=len, reverse=True)) + r")"
                     r"(?P<rate>\s*/\s*(?:1\s+|một\s+)?(?:vạn|nghìn|1\.000|10\.000)\s+dân|\s+trên\s+(?:một|1)\s+vạn\s+dân)?"
                     r"(?![\wÀ-ỹ])", _IC)
@@ -66,7 +67,7 @@ _GROUP_TAIL = re.compile(r"\s+(?:tỉnh,\s*thành phố|tỉnh,\s*thành|tỉnh|
 _CMP = re.compile(r"(?:^|(?<=\s))(?P<c>không dưới|không quá|ít nhất|tối thiểu|tối đa|trên|trêm|dưới|khoảng|hơn|gần"
                   r"|từ|chiếm|đạt|xếp\s+hạng(?:\s+thứ)?|xếp\s+thứ|đứng\s+thứ|giảm)\s*$", _IC)
 _VERBS_BEFORE_CMP = re.compile(r"(?:^|\s)(?:đạt|tăng\s+bình\s+quân(?:\s+hàng\s+năm)?|tăng|bình\s+quân(?:\s+hàng\s+năm)?"
-                               r"|hàng\s+năm|duy\s+trì|lên)\s*$", _IC)
+                               r"|hàng\s+năm|duy\s+trì|lên|giảm\s+xuống|giảm\s+còn|xuống|còn)\s*$", _IC)
 _LEAD = [re.compile(p, _IC) for p in (
     r"^[\s,:;.–-]+", r"^trong\s+đó\s*:?", r"^(?:phấn\s+đấu|duy\s+trì|có|và|đồng\s+thời)(?=\s|$)",
     rf"^(?:(?:đến|trong|vào|tới)\s+)?năm\s+{YEAR}\s*,?", rf"^(?:giai\s+đoạn|thời\s+kỳ)\s+{YEAR}\s*[-–]\s*{YEAR}\s*,?",
@@ -76,7 +77,7 @@ _TRAIL = [re.compile(p, _IC) for p in (
     rf"(?:^|\s)(?:(?:bình\s+quân\s+)?(?:đến|trong|vào|tới)\s+)?năm\s+{YEAR}$",
     rf"(?:^|\s)(?:bình\s+quân\s+)?(?:giai\s+đoạn|thời\s+kỳ)\s+{YEAR}\s*[-–]\s*{YEAR}$",
 )]
-_PLACE_TAIL = re.compile(r"\s+(?:của\s+)?(?:tỉnh|thành phố)\s+[A-ZĐ][\wÀ-ỹ]*(?:\s+[A-ZĐ][\wÀ-ỹ]*)*$")
+_PLACE_TAIL = re.compile(r"\s+(?:của\s+)?(?:tỉnh|thành phố)(?:\s+[A-ZĐ][\wÀ-ỹ]*)*$")
 _NUMBER_FIRST_VERBS = {"", "có", "phát triển", "thu hút", "đạt", "phấn đấu", "duy trì", "phấn đấu có", "hình thành"}
 _GROUP_END = re.compile(r"\s*(?:cao nhất|đứng đầu|dẫn đầu|tốt nhất)?\s*(?:của\s+)?(?:cả nước|toàn quốc|khu vực)?"
                         r"[\s.,;]*$", _IC)
@@ -260,11 +261,13 @@ def _targets_in_sentence(raw: str, ss: int, se: int, heading_year: int | None, n
             count += 1
             next_start = values[i + 1].start if i + 1 < len(values) else ce
             if v.group:
-                s, e = v.end, next_start
+                s, e = _clean(raw, v.end, next_start)
                 e = s + len(raw[s:e]) - len(_GROUP_END.search(raw[s:e]).group())
                 s, e = _clean(raw, s, e)
-                if raw[s:e].lower().startswith("có "):
-                    s += 3
+                if not raw[v.end:next_start].lstrip(" ,").lower().startswith("có "):
+                    # '<indicator> nằm trong nhóm 30 tỉnh, thành phố dẫn đầu': the indicator comes first;
+                    # '… nhóm 20 tỉnh, thành phố có tổng sản phẩm … cao nhất': it comes after 'có'
+                    s, e = _clean(raw, prev_end, v.start)
             else:
                 s, e = _clean(raw, prev_end, v.start)
                 words = fold(raw[s:e])
@@ -294,10 +297,13 @@ def _targets_in_sentence(raw: str, ss: int, se: int, heading_year: int | None, n
                 last_ind = (s, e)
             year, period = None, None
             before = [mk for mk in marks if mk[1] <= v.num_start]
+            after = [mk for mk in marks if v.end <= mk[0] < (values[i + 1].start if i + 1 < len(values) else ce)]
             if before:
                 year = before[-1][2]
                 if before[-1][3] and before[-1][0] >= prev_end:
                     period = before[-1][3]
+            elif after:  # '… nằm trong nhóm 30 tỉnh, thành phố dẫn đầu vào năm 2027'
+                year, period = after[0][2], after[0][3]
             elif heading_year:
                 year = heading_year
             q0 = min(s, v.start, v.num_start)
@@ -387,6 +393,9 @@ def extract_goals_targets(parsed, blocks: list[Block] | None = None) -> tuple[li
             items = list(_ITEM.finditer(raw, start, end))
             found = 0
             if items:
+                lead = {m[2] for m in _year_marks(raw, start, items[0].start())}
+                if len(lead) == 1 and None not in lead:  # '3. Chỉ tiêu năm 2027 (1) …' joined into one paragraph
+                    hy = next(iter(lead))
                 for i, it in enumerate(items):
                     ie = items[i + 1].start() if i + 1 < len(items) else end
                     n = it.group("n")
@@ -483,6 +492,20 @@ def _assign_keys(targets: list[Target]) -> None:
 
 # --- pol:contributesTo ------------------------------------------------------------------
 
+def value_evidence(t: Target) -> Evidence:
+    """The printed value of ``t`` inside its quote ('6,18' or '25/34' in a table row), else the quote."""
+    if t.value is None:
+        return t.evidence
+    text = format(t.value, "f")
+    text = text.replace(".", ",")
+    candidates = [f"{text}/{t.of}"] if t.of else [text]
+    for c in candidates:
+        i = t.evidence.quote.rfind(c)
+        if i >= 0:
+            return Evidence(t.source, t.evidence.start + i, t.evidence.start + i + len(c), c)
+    return t.evidence
+
+
 def contributes_links(tasks: list[Task], targets: list[Target]) -> list[Link]:
     """Task -> target links with high precision.
 
@@ -503,7 +526,7 @@ def contributes_links(tasks: list[Task], targets: list[Target]) -> list[Link]:
                 if t.source != task.source:
                     continue
                 ev = Evidence(task.source, t.evidence.start, t.evidence.end, t.evidence.quote, RULE,
-                              rule="fta-component", used=(task.evidence, t.evidence))
+                              rule="fta-component", used=(task.evidence, value_evidence(t)))
                 links.append(Link(NodeKey("task", (task.source, task.section)), "contributesTo",
                                   NodeKey("target", (t.source, t.key or "")), ev))
     for task in tasks:
@@ -518,7 +541,7 @@ def contributes_links(tasks: list[Task], targets: list[Target]) -> list[Link]:
                 if years and t.year and str(t.year) not in years:
                     continue
                 ev = task.evidence.with_method(RULE, cue=collapse(cue.group()), rule="stated-aim",
-                                               used=(task.evidence, t.evidence))
+                                               used=(task.evidence, value_evidence(t)))
                 links.append(Link(NodeKey("task", (task.source, task.section)), "contributesTo",
                                   NodeKey("target", (t.source, t.key or "")), ev))
     unique: dict[tuple, Link] = {}
