@@ -46,6 +46,7 @@ class QueryRequest:
     cap: int = 10_000
     prefixes: dict[str, str] | None = None  # default prefixes for parsing the query
     output_prefixes: dict[str, str] | None = None  # prefixes for Turtle / RDF/XML output
+    base_iri: str | None = None  # resolves relative IRIs in the query (the protocol lets it be the endpoint)
 
 
 @dataclass
@@ -150,7 +151,7 @@ def serialise_ask(value: bool, fmt: str) -> tuple[str, bytes]:
 def execute(store: ox.Store, req: QueryRequest) -> QueryResponse:
     """Run one query against ``store`` and serialise its (capped) result."""
     started = time.perf_counter()
-    kwargs: dict = {"prefixes": req.prefixes}
+    kwargs: dict = {"prefixes": req.prefixes, "base_iri": req.base_iri}
     if req.default_graphs or req.named_graphs:
         if req.default_graphs:
             kwargs["default_graph"] = [ox.NamedNode(g) for g in req.default_graphs]

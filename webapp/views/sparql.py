@@ -122,7 +122,8 @@ def endpoint():  # noqa: ANN201
     results_format, graph_format = _formats()
     req = QueryRequest(query=query, results_format=results_format, graph_format=graph_format,
                        default_graphs=_graphs("default-graph-uri"), named_graphs=_graphs("named-graph-uri"),
-                       cap=int(current_app.config["SPARQL_CAP"]), output_prefixes=OUTPUT_PREFIXES)
+                       cap=int(current_app.config["SPARQL_CAP"]), output_prefixes=OUTPUT_PREFIXES,
+                       base_iri=request.base_url)
     try:
         result = services().pool.run(req)
     except QueryTimeout as exc:
