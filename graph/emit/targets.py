@@ -22,7 +22,7 @@ from ..extract.targets import contributes_links
 from ..iris import slug
 from ..model import Extraction, Goal, Target
 from ..resolve import DocumentIndex
-from .rdf import PROV, RDF, A, QuadSink, iri, lit, pol
+from .rdf import PROV, A, QuadSink, iri, lit, pol
 
 COMPARATORS = {
     "đạt": "=", "chiếm": "=", "trên": ">", "hơn": ">", "dưới": "<", "khoảng": "≈", "gần": "≈",
@@ -75,25 +75,11 @@ def emit_target_links(sink: QuadSink, extractions: list[Extraction], index: Docu
         if not doc_iri or not ex.tasks:
             continue
         g, nodes = sink.minter.graph(ex.parsed.key), _target_nodes(sink, ex, doc_iri)
-        values = {t.key or "": t.value for t in ex.targets}
         for link in contributes_links(ex.tasks, ex.targets):
             task = tasks.get((g, link.subject.key[1]))
             target = nodes.get(link.object.key[1])
             if task is not None and target is not None:
                 sink.fact(task, pol("contributesTo"), target, g, link.evidence)
-                _premises(sink, link.evidence, task, target, values[link.object.key[1]], g)
-
-
-def _premises(sink: QuadSink, ev, task: ox.NamedNode, target: ox.NamedNode, value: object, g: str) -> None:
-    """Say which fact each premise (prov:used) evidence node supports: the task's existence and the
-    target's value, so every pol:Evidence reifies exactly one triple."""
-    facts = [(task, A, pol("Task")), (target, pol("targetValue"), lit(value) if value is not None else pol("Goal"))]
-    for used, (s, p, o) in zip(ev.used, facts, strict=False):
-        node = iri(sink.minter.evidence("used", used.source, used.start, used.end, used.quote))
-        sink.add(node, iri(RDF + "type"), iri(RDF + "Statement"), g)
-        sink.add(node, iri(RDF + "subject"), s, g)
-        sink.add(node, iri(RDF + "predicate"), p, g)
-        sink.add(node, iri(RDF + "object"), o, g)
 
 
 def emit_targets(sink: QuadSink, extractions: list[Extraction], index: DocumentIndex,
