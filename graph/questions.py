@@ -407,6 +407,8 @@ def coerce(param: Param, value: str, resolver: Resolver) -> Term:
     if kind in NAME_TYPES:
         return resolver.resolve(kind, value)
     if kind == "iri":
+        if not re.match(r"^https?://", value):  # a name typed by a person: any agency, project or document
+            return resolver.resolve_any(value)
         node = _iri(value)
         if not resolver.store.ask("ASK WHERE { { ?x ?p ?o } UNION { ?s ?p ?x } }", {"x": node}):
             raise ParameterError(f"{param.name}: {value} does not occur in the graph")

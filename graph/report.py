@@ -144,7 +144,8 @@ def build_report(store: Store, library: Mapping[str, Question] | None = None) ->
                 "Numbers that name more than one document (told apart by date and subject).",
                 question("shared_numbers")),
         Section("suspicious_numbers", "Suspicious document numbers",
-                "Numbers that begin with a year: most likely a period such as '2021-2025' read as a number.",
+                "Numbers that begin with a year ('2021-CTr/TU', as 004 prints it): a misprint or a period read as a "
+                "number; check against the document itself.",
                 _rows(store, SUSPICIOUS_NUMBERS)),
         Section("unresolved_mentions", "Mentions not resolved to a known entity",
                 "Projects, zones and places named in a text that the gazetteer does not know (found by a naming "
