@@ -8,7 +8,7 @@ from decimal import Decimal
 
 import pyoxigraph as ox
 
-from ..iris import Minter
+from ..iris import Minter, short_hash
 from ..model import CURATED, RULE, STATED, Evidence
 
 POL = "https://w3id.org/policykg/ont#"
@@ -97,9 +97,9 @@ class QuadSink:
         if evidence.rule:
             add(node, pol("rule"), lit(evidence.rule), graph)
         for used in evidence.used:
-            used_node = iri(self.minter.evidence("used", used.source, used.start, used.end, used.quote))
-            add(node, iri(PROV + "used"), used_node, graph)
-            add(used_node, A, pol("Evidence"), graph)
+            used_node = iri(self.minter.iri("excerpt", short_hash(used.source, used.start, used.end, length=16)))
+            add(node, pol("usedExcerpt"), used_node, graph)
+            add(used_node, A, pol("Excerpt"), graph)
             add(used_node, pol("quote"), lit(used.quote), graph)
             add(used_node, pol("startOffset"), lit(used.start), graph)
             add(used_node, pol("endOffset"), lit(used.end), graph)
