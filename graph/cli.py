@@ -194,3 +194,7 @@ main.add_command(deps)
 main.add_command(path)
 main.add_command(impact)
 main.add_command(central)
+
+from .cli_remote import push  # noqa: E402
+
+main.add_command(push)
