@@ -31,14 +31,16 @@ DUMPS = [
 
 
 def _period(kg: KnowledgeGraph) -> tuple[date | None, int | None]:
-    rows = kg.store.select(f"""SELECT (MIN(?d) AS ?first) (MAX(?y) AS ?last) WHERE {{
-        {{ ?doc <{DCTERMS}issued> ?d }} UNION {{ ?t <{POL}targetYear> ?y }} }}""").rows
+    """From the earliest issue date to the latest target year (as strings: the data mixes datatypes)."""
     first = last = None
+    rows = kg.store.select(f"SELECT (MIN(STR(?d)) AS ?first) WHERE {{ ?doc <{DCTERMS}issued> ?d }}").rows
     if rows and "first" in rows[0]:
         try:
             first = date.fromisoformat(rows[0]["first"].value[:10])
         except ValueError:
             first = None
+    rows = kg.store.select(f"""SELECT (MAX(?y) AS ?last) WHERE {{ ?t <{POL}targetYear> ?v
+        BIND(xsd:integer(STR(?v)) AS ?y) }}""".replace("xsd:integer", f"<{XSD}integer>")).rows
     if rows and "last" in rows[0]:
         last = int(rows[0]["last"].value)
     return first, last
@@ -70,6 +72,7 @@ def catalogue(kg: KnowledgeGraph, root: str, dump_names: dict[str, str], modifie
     g.add((theme, SKOS.prefLabel, Literal("Government and public sector", lang="en")))
     contact = URIRef(base + "agent/policykg#contact")
     g.add((contact, RDF.type, VCARD.Organization))
+    g.add((contact, RDF.type, VCARD.Kind))
     g.add((contact, VCARD.fn, Literal("policykg project")))
     g.add((contact, VCARD.hasURL, URIRef(root)))
 
@@ -86,6 +89,7 @@ def catalogue(kg: KnowledgeGraph, root: str, dump_names: dict[str, str], modifie
     g.add((cat, DCTERMS.spatial, spatial))
     g.add((cat, DCTERMS.modified, Literal(today.isoformat(), datatype=XSD.date)))
     g.add((cat, FOAF.homepage, URIRef(root)))
+    g.add((URIRef(root), RDF.type, FOAF.Document))
     g.add((cat, DCAT.dataset, ds))
     g.add((cat, DCAT.service, svc))
 
@@ -108,6 +112,7 @@ def catalogue(kg: KnowledgeGraph, root: str, dump_names: dict[str, str], modifie
     g.add((ds, DCTERMS.identifier, Literal(str(ds))))
     g.add((ds, DCTERMS.modified, Literal(today.isoformat(), datatype=XSD.date)))
     g.add((ds, DCTERMS.conformsTo, URIRef("https://w3id.org/policykg/ont")))
+    g.add((URIRef("https://w3id.org/policykg/ont"), RDF.type, DCTERMS.Standard))
     for word in ("chính sách", "Hà Tĩnh", "văn bản pháp luật", "knowledge graph", "policy", "linked data"):
         g.add((ds, DCAT.keyword, Literal(word, lang="en" if word.isascii() else "vi")))
     first, last = _period(kg)
@@ -148,9 +153,12 @@ def catalogue(kg: KnowledgeGraph, root: str, dump_names: dict[str, str], modifie
     g.add((svc, DCTERMS.description, Literal("Read-only SPARQL 1.1 Protocol endpoint, time-limited.", lang="en")))
     g.add((svc, DCAT.endpointURL, URIRef(root + "sparql")))
     g.add((svc, DCAT.endpointDescription, URIRef(root + ".well-known/void")))
+    g.add((URIRef(root + "sparql"), RDF.type, RDFS.Resource))
+    g.add((URIRef(root + ".well-known/void"), RDF.type, RDFS.Resource))
     g.add((svc, DCAT.servesDataset, ds))
     g.add((svc, DCTERMS.license, LICENCE))
     g.add((svc, DCTERMS.conformsTo, URIRef("https://www.w3.org/TR/sparql11-protocol/")))
+    g.add((URIRef("https://www.w3.org/TR/sparql11-protocol/"), RDF.type, DCTERMS.Standard))
     sparql_dist = URIRef(base + "distribution/sparql")
     g.add((ds, DCAT.distribution, sparql_dist))
     g.add((sparql_dist, RDF.type, DCAT.Distribution))

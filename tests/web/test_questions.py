@@ -1,0 +1,90 @@
+"""Named questions: header parsing, forms, safe parameter binding, views, permalinks, downloads."""
+
+from __future__ import annotations
+
+import csv
+import io
+from pathlib import Path
+
+import rdflib
+from webfixture import BASE
+
+from webapp.questions import parse_param, parse_question
+
+QUERIES = Path(__file__).parent / "queries"
+
+
+def test_header_is_read() -> None:
+    q = parse_question(QUERIES / "tasks_of_agency.rq")
+    assert q.title("vi") == "Nhiệm vụ của một cơ quan" and q.title("en") == "Tasks of an agency"
+    assert [(p.name, p.type) for p in q.params] == [("agency", "agency"), ("year", "integer")]
+    assert q.params[1].default == "2030"
+    assert q.view == "table"
+    listed = parse_question(QUERIES / "project_dependants.rq")
+    assert listed.params[0].name == "project" and listed.params[0].default == "<" + BASE + "project/web-fixture-port>"
+    assert listed.view == "graph"
+
+
+def test_param_line_variants() -> None:
+    for line in ("?year integer default=2030 Due by", "year (integer, default: 2030) Due by", "$year xsd:integer = 1"):
+        p = parse_param(line)
+        assert (p.name, p.type) == ("year", "integer")
+
+
+def test_questions_index(client) -> None:
+    html = client.get("/questions").get_data(as_text=True)
+    for name in ("tasks_of_agency", "targets_by_year", "project_dependants"):
+        assert f"/questions/{name}" in html
+
+
+def test_form_with_defaults_resolves_a_typed_name(client) -> None:
+    r = client.get("/questions/tasks_of_agency", query_string={"agency": "so cong thuong thu nghiem", "year": "2030"})
+    html = r.get_data(as_text=True)
+    assert r.status_code == 200
+    assert "Đầu tư mở rộng cảng Vũng Áng (thử nghiệm)" in html
+    assert 'id="permalink"' in html and "agency=so+cong+thuong+thu+nghiem" in html
+
+
+def test_typed_parameters_are_checked(client) -> None:
+    r = client.get("/questions/tasks_of_agency", query_string={"agency": "so cong thuong thu nghiem", "year": "x"})
+    assert "must be a integer" in r.get_data(as_text=True)
+    r = client.get("/questions/tasks_of_agency", query_string={"agency": "no such body at all", "year": "2030"})
+    assert "no match" in r.get_data(as_text=True)
+    # a name typed two ways that fits several nodes lists the candidates instead of guessing
+    r = client.get("/questions/tasks_of_agency", query_string={"agency": "thu nghiem", "year": "2030"})
+    html = r.get_data(as_text=True)
+    assert "ambiguous" in html and 'class="candidates"' in html
+
+
+def test_injection_is_just_a_string(client) -> None:
+    evil = '"> } DROP ALL #'
+    r = client.get("/questions/tasks_of_agency", query_string={"agency": evil, "year": "2030"})
+    assert r.status_code == 200 and "no match" in r.get_data(as_text=True)
+    r = client.get("/questions/tasks_of_agency", query_string={"agency": "https://x/> } DROP ALL #", "year": "1"})
+    assert "not an IRI" in r.get_data(as_text=True)
+    assert client.get("/search?q=ubnd&format=json").get_json()["groups"]  # the store is intact
+
+
+def test_downloads(client) -> None:
+    args = {"agency": BASE + "agency/web-fixture-sct", "year": "2030"}
+    r = client.get("/questions/tasks_of_agency", query_string={**args, "format": "csv"})
+    rows = list(csv.DictReader(io.StringIO(r.get_data(as_text=True))))
+    assert rows[0]["task"] == BASE + "task/web-fixture-1" and rows[0]["role"] == "chủ trì"
+    data = client.get("/questions/tasks_of_agency", query_string={**args, "format": "json"}).get_json()
+    assert data["head"]["vars"] == ["task", "role", "timeframe", "endYear"]
+    ttl = client.get("/questions/tasks_of_agency", query_string={**args, "format": "ttl"})
+    g = rdflib.Graph().parse(data=ttl.data, format="turtle")
+    assert (rdflib.URIRef(BASE + "task/web-fixture-1"), None, None) in g
+    assert client.get("/questions/tasks_of_agency", query_string={"agency": "zzz", "format": "csv"}).status_code == 400
+
+
+def test_views_graph_and_timeline(client) -> None:
+    graph = client.get("/questions/project_dependants").get_data(as_text=True)
+    assert 'id="network-data"' in graph and "web-fixture-1" in graph
+    timeline = client.get("/questions/targets_by_year").get_data(as_text=True)
+    assert 'class="timeline"' in timeline
+    assert timeline.index(">2025<") < timeline.index(">2030<")
+
+
+def test_unknown_question_is_404(client) -> None:
+    assert client.get("/questions/nope").status_code == 404
