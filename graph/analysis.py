@@ -140,7 +140,9 @@ class DependencyGraph:
         for row in store.select(prefix + f"""
             SELECT DISTINCT ?s ?p ?o ?q ?d ?m ?a ?b WHERE {{
               VALUES ?p {{ {preds} }}
-              ?ev rdf:predicate ?p ; rdf:subject ?s ; rdf:object ?o ; pol:quote ?q .
+              ?ev rdf:predicate ?p ; rdf:subject ?s ; rdf:object ?o .
+              OPTIONAL {{ ?ev pol:quote ?quote }} OPTIONAL {{ ?ev rdfs:comment ?note }}
+              BIND(COALESCE(?quote, ?note, "(curated fact, no source sentence)") AS ?q)
               OPTIONAL {{ ?ev prov:wasDerivedFrom ?d }} OPTIONAL {{ ?ev pol:method ?m }}
               OPTIONAL {{ ?ev pol:startOffset ?a }} OPTIONAL {{ ?ev pol:endOffset ?b }}
             }}""").rows:
@@ -209,7 +211,7 @@ class DependencyGraph:
         steps = [self.step(*f) for f in facts]
         return max(steps, key=lambda st: (len(st.evidence), st.predicate != "hasTask"))
 
-    def _reach(self, node: str, graph: nx.DiGraph) -> list[Reached]:
+    def _reach(self, node: str, graph: nx.DiGraph, *, towards: bool = False) -> list[Reached]:
         if node not in graph:
             return []
         paths = nx.single_source_shortest_path(graph, node)
@@ -218,6 +220,8 @@ class DependencyGraph:
             if target == node:
                 continue
             steps = [self._fact_step(a, b) for a, b in zip(path, path[1:], strict=False)]
+            if towards:  # read from the dependent node to ``node``
+                steps.reverse()
             out.append(Reached(target, self.kind(target), self.label(target), steps))
         out.sort(key=lambda r: (r.distance, r.kind, r.label))
         return out
@@ -230,7 +234,7 @@ class DependencyGraph:
     # -- questions
     def upstream(self, node: str) -> list[Reached]:
         """Everything that depends on ``node``, directly or transitively (what is affected if it slips)."""
-        return self._reach(node, self.deps.reverse(copy=False))
+        return self._reach(node, self.deps.reverse(copy=False), towards=True)
 
     def downstream(self, node: str) -> list[Reached]:
         """Everything ``node`` depends on, directly or transitively."""

@@ -63,19 +63,20 @@ SELECT DISTINCT ?goal ?kind ?section ?document ?text WHERE {
 
 UNRESOLVED_CITATIONS = _PREFIXES + """
 SELECT ?document (SAMPLE(?num) AS ?number) (SAMPLE(?l) AS ?label) ?problem (SAMPLE(?q) AS ?evidence) WHERE {
-  ?document a pol:Document .
-  FILTER NOT EXISTS { ?document pol:heldInCorpus true }
   {
+    ?document a pol:Document .
     FILTER NOT EXISTS { ?document pol:documentNumber ?n0 }
     BIND("cited without a number" AS ?problem)
   } UNION {
+    ?document a pol:Document .
     FILTER NOT EXISTS { ?document dcterms:issued ?d0 }
     FILTER NOT EXISTS { ?document pol:citedDate ?d1 }
     BIND("cited without a date: cannot be told from another document with the same number" AS ?problem)
   } UNION {
-    ?document pol:uncertain true .
+    ?document a pol:Document ; pol:uncertain true .
     BIND("flagged uncertain by the build" AS ?problem)
   }
+  FILTER NOT EXISTS { ?document pol:heldInCorpus true }
   OPTIONAL { ?document pol:documentNumber ?num }
   OPTIONAL { ?document rdfs:label ?l FILTER(LANG(?l) != "en") }
   OPTIONAL { ?citing pol:evidence ?ev . ?ev rdf:object ?document ; pol:quote ?q }
