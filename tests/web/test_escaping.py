@@ -21,9 +21,10 @@ def test_entity_page_escapes(client) -> None:
 
 
 def test_pages_that_list_the_label_escape_it(client) -> None:
-    for page in ("/search?q=doc+hai", "/id/task/web-fixture-1",
-                 "/network?iri=" + BASE + "task/web-fixture-1", "/questions/tasks_of_agency?agency=" + BASE +
-                 "agency/web-fixture-sct&year=2030", "/explore/dependencies?project=" + BASE + "project/web-fixture-port"):
+    pages = ("/search?q=doc+hai", "/id/task/web-fixture-1", "/network?iri=" + BASE + "task/web-fixture-1",
+             "/questions/tasks_of_agency?agency=" + BASE + "agency/web-fixture-sct&year=2030",
+             "/explore/dependencies?project=" + BASE + "project/web-fixture-port")
+    for page in pages:
         html = client.get(page).get_data(as_text=True)
         assert RAW not in html, page
         assert "<img src=x" not in html, page
