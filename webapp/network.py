@@ -198,7 +198,7 @@ class NetworkBuilder:
             label = self.kg.label(iri)
             net.add_node(iri, label=_short(label), title=f"{KIND_NAMES.get(kind, kind)}\n{label}",
                          color=KIND_COLOURS.get(kind, "#cccccc"), shape=SHAPES.get(kind, "dot"),
-                         group=kind, url=self.iris.local(iri), kind=kind,
+                         url=self.iris.local(iri), kind=kind,
                          borderWidth=4 if iri == focus else 1, size=22 if iri == focus else 14)
         evidence = self._evidence_texts(edges)
         relations: dict[str, int] = defaultdict(int)

@@ -41,7 +41,7 @@
     interaction: { hover: true, tooltipDelay: 150, navigationButtons: false, keyboard: false },
     physics: serverLayout ? { enabled: false } : {
       enabled: true, solver: "forceAtlas2Based",
-      forceAtlas2Based: { gravitationalConstant: -60, springLength: 110 },
+      forceAtlas2Based: { gravitationalConstant: -90, springLength: 170, avoidOverlap: 0.4 },
       stabilization: { enabled: true, iterations: 400, fit: true }
     },
     layout: { improvedLayout: nodes.length < 120 }
@@ -52,6 +52,7 @@
 
   function freeze() {
     network.setOptions({ physics: { enabled: false } });
+    network.fit({ animation: false });
     container.dataset.ready = "stable";
   }
   if (serverLayout) { network.fit(); } else {
