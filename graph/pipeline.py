@@ -16,6 +16,7 @@ from .emit.documents import emit_documents, emit_sources
 from .emit.entities import emit_entities
 from .emit.rdf import QuadSink
 from .emit.targets import emit_target_links, emit_targets
+from .emit.tasks import emit_tasks
 from .extract import ExtractionContext, extract
 from .iris import Minter
 from .model import Extraction, Parsed
@@ -27,12 +28,13 @@ from .store import write_store
 
 ONTOLOGY_GRAPH = "https://w3id.org/policykg/ont"
 
-# Later emitters register here: (sink, extractions, index, ctx) -> None
-EMITTERS: list[Callable[[QuadSink, list[Extraction], DocumentIndex, ExtractionContext], None]] = []
-EMITTERS.append(__import__("graph.emit.tasks", fromlist=["emit_tasks"]).emit_tasks)  # tasks, agencies, groups
-EMITTERS.append(emit_targets)  # goals, targets, indicators
-EMITTERS.append(emit_target_links)  # task -> target pol:contributesTo: keep AFTER the tasks emitter
-EMITTERS.append(emit_entities)  # projects, zones, places (SKOS gazetteer), task/entity links
+# The emitters after documents, in order: (sink, extractions, index, ctx) -> None
+EMITTERS: list[Callable[[QuadSink, list[Extraction], DocumentIndex, ExtractionContext], None]] = [
+    emit_tasks,  # tasks, agencies, groups
+    emit_targets,  # goals, targets, indicators
+    emit_target_links,  # task -> target pol:contributesTo: needs the task nodes
+    emit_entities,  # projects, zones, places (SKOS gazetteer), task/entity links
+]
 
 
 @dataclass

@@ -1,5 +1,5 @@
 """Stage 4a: extractors. Each reads a :class:`~graph.model.Parsed` source and fills an
-:class:`~graph.model.Extraction`; they run in the order of ``STEPS``, so a later step
+:class:`~graph.model.Extraction`; they run in the order of :func:`steps`, so a later step
 (links) can use what an earlier one found (tasks, mentions)."""
 
 from __future__ import annotations
@@ -13,8 +13,6 @@ from ..agencies import AgencyLexicon, load_lexicon
 from ..config import Settings
 from ..model import Extraction, Parsed
 from .documents import DocumentExtractor, DocumentType, load_document_types
-from .links import STEPS_AFTER_TASKS
-from .targets import targets_step
 
 
 @dataclass
@@ -42,15 +40,21 @@ class ExtractionContext:
 
 Step = Callable[[Extraction, ExtractionContext], None]
 
-# Later extraction stages register here, in order.
-STEPS: list[Step] = []
-STEPS.append(__import__("graph.extract.tasks", fromlist=["extract_tasks"]).extract_tasks)
-STEPS.append(targets_step)  # goals and targets (order-free: task links are made at emit time)
-STEPS.extend(STEPS_AFTER_TASKS)  # entities, then links (re-run at emit time if tasks came later)
+
+def steps() -> list[Step]:
+    """The extraction steps, in order: tasks and agencies, goals and targets, entities, links.
+
+    (Imported here, not at module level: the step modules use :class:`ExtractionContext`.)
+    """
+    from .links import STEPS_AFTER_TASKS
+    from .targets import targets_step
+    from .tasks import extract_tasks
+
+    return [extract_tasks, targets_step, *STEPS_AFTER_TASKS]
 
 
 def extract(parsed: Parsed, ctx: ExtractionContext) -> Extraction:
     extraction = Extraction(parsed=parsed, document=ctx.documents.extract(parsed))
-    for step in STEPS:
+    for step in steps():
         step(extraction, ctx)
     return extraction
