@@ -11,47 +11,25 @@ from flask import Blueprint, Response, abort, current_app, render_template, requ
 from .. import services
 from ..linked import BY_SUFFIX, serialise
 from ..network import Edge
-from ..questions import ENTITY_TYPES, ParameterError, Question, literal
+from ..questions import AmbiguousName, ParameterError, Resolver, bind
 from ..sparql_pool import serialise_select
 from .network import view_payload
 
 bp = Blueprint("questions", __name__, url_prefix="/questions")
 
 
+def resolver() -> Resolver:
+    """One name resolver per app (it indexes the labels of the store on first use)."""
+    ext = current_app.extensions
+    if "policykg.resolver" not in ext:
+        ext["policykg.resolver"] = Resolver(services().store)
+    return ext["policykg.resolver"]
+
+
 @bp.get("")
 def index() -> str:
     qs = sorted(services().questions.values(), key=lambda q: q.name)
     return render_template("questions.html", questions=qs)
-
-
-def bind(question: Question, args) -> tuple[dict[str, ox.NamedNode | ox.Literal], dict[str, str]]:  # noqa: ANN001
-    """RDF terms for the parameters (typed names are resolved to nodes); raises ParameterError."""
-    s = services()
-    bindings: dict[str, ox.NamedNode | ox.Literal] = {}
-    shown: dict[str, str] = {}
-    for p in question.params:
-        raw = args.get(p.name)
-        value = (raw if raw not in (None, "") else p.default or "").strip()
-        if value.startswith("<") and value.endswith(">"):
-            value = value[1:-1]
-        shown[p.name] = value
-        if value == "":
-            continue
-        if p.is_entity:
-            if value.startswith(("http://", "https://", "urn:")):
-                if any(c in value for c in '<>"{}|\\^` '):
-                    raise ParameterError(f"'{p.name}': not an IRI: {value!r}")
-                bindings[p.name] = ox.NamedNode(value)
-                continue
-            hits = s.search.resolve(value, ENTITY_TYPES[p.type])
-            if not hits:
-                raise ParameterError(f"'{p.name}': không tìm thấy / no match for {value!r}")
-            if len(hits) > 1 and hits[0].score - hits[1].score < 1.0:
-                raise ParameterError(f"'{p.name}': “{value}” có nhiều khả năng / is ambiguous", hits[:10])
-            bindings[p.name] = ox.NamedNode(hits[0].iri)
-        else:
-            bindings[p.name] = literal(p, value)
-    return bindings, shown
 
 
 def _graph_payload(variables: list[str], rows: list[dict]) -> dict:
@@ -101,17 +79,20 @@ def question(name: str):  # noqa: ANN201
     error = None
     candidates: list = []
     result = None
-    shown = {p.name: request.args.get(p.name, p.default or "") for p in q.params}
-    run = bool(request.args) or not q.params or all(p.default for p in q.params)
+    typed = {p.name: request.args[p.name] for p in q.params if p.name in request.args}
+    shown = {p.name: typed.get(p.name, p.default) for p in q.params}
+    run = bool(request.args) or all(p.default or p.optional for p in q.params)
     seconds = 0.0
     if run:
         try:
-            bindings, shown = bind(q, request.args)
+            bindings, _ = bind(q, typed, resolver())
             started = time.perf_counter()
-            result = s.store.query(q.query, bindings)
+            result = s.store.query(q.sparql, bindings)
             seconds = time.perf_counter() - started
-        except ParameterError as exc:
+        except AmbiguousName as exc:
             error, candidates = str(exc), exc.candidates
+        except ParameterError as exc:
+            error = str(exc)
         except SyntaxError as exc:
             error = f"query error: {exc}"
     if error and fmt:
