@@ -182,6 +182,7 @@ class KnowledgeGraph:
         if obj:
             bindings["o"] = ox.NamedNode(obj)
         rows = self._rows(f"""SELECT ?e ?s ?p ?o ?quote ?doc ?method ?start ?end ?cue ?rule WHERE {{
+            {"?e <" + RDF + "subject> ?s ." if subject else ""} {"?e <" + RDF + "object> ?o ." if obj else ""}
             ?e <{RDF}subject> ?s ; <{RDF}predicate> ?p ; <{RDF}object> ?o ; <{POL}quote> ?quote .
             OPTIONAL {{ ?e <{PROV}wasDerivedFrom> ?doc }} OPTIONAL {{ ?e <{POL}method> ?method }}
             OPTIONAL {{ ?e <{POL}startOffset> ?start }} OPTIONAL {{ ?e <{POL}endOffset> ?end }}
@@ -208,15 +209,17 @@ class KnowledgeGraph:
         node = ox.NamedNode(iri)
         out_rows = self._rows("SELECT ?p ?o ?g WHERE { GRAPH ?g { ?s ?p ?o } }", {"s": node})
         in_rows = self._rows("SELECT ?x ?p ?g WHERE { GRAPH ?g { ?x ?p ?s } }", {"s": node})
-        ev_fields = f"""?quote ?doc ?method ?start ?end ?cue WHERE {{
-            ?e <{RDF}predicate> ?p ; <{POL}quote> ?quote .
+        # the bound end of the evidence first: Oxigraph joins in the written order
+        ev_tail = f"""?e <{RDF}predicate> ?p ; <{POL}quote> ?quote .
             OPTIONAL {{ ?e <{PROV}wasDerivedFrom> ?doc }} OPTIONAL {{ ?e <{POL}method> ?method }}
             OPTIONAL {{ ?e <{POL}startOffset> ?start }} OPTIONAL {{ ?e <{POL}endOffset> ?end }}
-            OPTIONAL {{ ?e <{POL}cue> ?cue }}"""
+            OPTIONAL {{ ?e <{POL}cue> ?cue }} }}"""
         ev_out = self._evidence_index(self._rows(
-            f"SELECT ?e ?p ?o {ev_fields} ?e <{RDF}subject> ?s ; <{RDF}object> ?o . }}", {"s": node}), "o")
+            f"SELECT ?e ?p ?o ?quote ?doc ?method ?start ?end ?cue WHERE {{ ?e <{RDF}subject> ?s ; <{RDF}object> ?o . "
+            + ev_tail, {"s": node}), "o")
         ev_in = self._evidence_index(self._rows(
-            f"SELECT ?e ?p ?x {ev_fields} ?e <{RDF}object> ?s ; <{RDF}subject> ?x . }}", {"s": node}), "x")
+            f"SELECT ?e ?p ?x ?quote ?doc ?method ?start ?end ?cue WHERE {{ ?e <{RDF}object> ?s ; <{RDF}subject> ?x . "
+            + ev_tail, {"s": node}), "x")
 
         graphs_out: dict[tuple[str, ox.NamedNode | ox.BlankNode | ox.Literal], set[str]] = defaultdict(set)
         for r in out_rows:
@@ -280,9 +283,9 @@ class KnowledgeGraph:
                 counts[kind] += 1
         return dict(counts)
 
-    def document_links(self, iri: str) -> tuple[list[Link], list[Link]]:
+    def document_links(self, iri: str, d: Description | None = None) -> tuple[list[Link], list[Link]]:
         """(acts on, acted on by): links through pol:cites and its sub-properties, both ways."""
-        d = self.describe(iri)
+        d = d or self.describe(iri)
         cite_like = self.cite_predicates()
         acts_on = [link for p in cite_like for link in d.outgoing.get(p, [])]
         acted_by = [link for p in cite_like for link in d.incoming.get(p, [])]

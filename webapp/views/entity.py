@@ -57,7 +57,7 @@ def _sections(kg: KnowledgeGraph, d) -> dict:  # noqa: ANN001
     """Extra blocks of a document card: tasks with agencies and timeframes, targets."""
     if d.kind != "document":
         return {}
-    acts_on, acted_by = kg.document_links(d.iri)
+    acts_on, acted_by = kg.document_links(d.iri, d)
     tasks = []
     for link in d.outgoing.get(POL + "hasTask", []):
         t = link.other.value
