@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
+from .iris import slug
 from .normalise import NormalisedText
 from .sources import Source
 
@@ -99,6 +100,14 @@ class DocumentRecord:
 
 
 @dataclass(frozen=True)
+class NodeKey:
+    """A reference to a node before IRIs exist: kind + identifying parts."""
+
+    kind: str  # "task" | "entity" | "document" | "goal" | "target" | "agency"
+    key: tuple[str, ...]
+
+
+@dataclass(frozen=True)
 class AgencyRef:
     """A body named in a task or list; ``name`` is canonical, ``group`` marks collective phrases."""
 
@@ -123,6 +132,11 @@ class Task:
     end_year: int | None = None
     parent: str | None = None
     timeframe_evidence: Evidence | None = None  # the time cell / phrase, when it has its own span
+    key: str = ""  # unique within its document (the section slug, prefixed where a number repeats)
+
+    @property
+    def node_key(self) -> NodeKey:
+        return NodeKey("task", (self.source, self.key or slug(self.section)))
 
 
 @dataclass
@@ -164,14 +178,6 @@ class EntityMention:
     evidence: Evidence
     known: bool  # True when the gazetteer knows it, False when found by a naming rule
     task: str | None = None  # section of the task whose text holds the mention
-
-
-@dataclass(frozen=True)
-class NodeKey:
-    """A reference to a node before IRIs exist: kind + identifying parts."""
-
-    kind: str  # "task" | "entity" | "document" | "goal" | "target" | "agency"
-    key: tuple[str, ...]
 
 
 @dataclass(frozen=True)

@@ -32,7 +32,7 @@ ONTOLOGY_GRAPH = "https://w3id.org/policykg/ont"
 EMITTERS: list[Callable[[QuadSink, list[Extraction], DocumentIndex, ExtractionContext], None]] = [
     emit_tasks,  # tasks, agencies, groups
     emit_targets,  # goals, targets, indicators
-    emit_target_links,  # task -> target pol:contributesTo: needs the task nodes
+    emit_target_links,  # task -> target pol:contributesTo
     emit_entities,  # projects, zones, places (SKOS gazetteer), task/entity links
 ]
 

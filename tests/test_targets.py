@@ -188,10 +188,11 @@ def test_fta_component_rule(runs: dict[str, dict]) -> None:
     links = contributes_links(tasks, r["targets"])
     by_task: dict[str, set[str]] = {}
     keyed = {t.key: t for t in r["targets"]}
+    section = {t.node_key: t.section for t in tasks}
     for link in links:
         assert link.predicate == "contributesTo" and link.evidence.method == "rule"
         assert link.evidence.rule == "fta-component" and len(link.evidence.used) == 2
-        by_task.setdefault(link.subject.key[1], set()).add(link.object.key[1])
+        by_task.setdefault(section[link.subject], set()).add(link.object.key[1])
     assert set(by_task) == {"2.3", "4.1"}
     for section, keys in by_task.items():
         assert len(keys) == 2  # the score target and the rank target of component k

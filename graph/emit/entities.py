@@ -23,7 +23,7 @@ from ..extract import ExtractionContext
 from ..extract.entities import gazetteer
 from ..extract.links import ensure_links
 from ..iris import Minter, slug
-from ..model import Evidence, Extraction, NodeKey
+from ..model import Extraction, NodeKey
 from ..resolve import DocumentIndex
 from .rdf import PROV, RDF, RDFS, SKOS, A, QuadSink, iri, lit, pol
 
@@ -34,8 +34,9 @@ def entity_iri(minter: Minter, cls: str, name: str) -> str:
     return minter.iri({"Zone": "zone", "Place": "place"}.get(cls, "project"), slug(name))
 
 
-def task_iri(minter: Minter, index: DocumentIndex, source: str, section: str) -> str:
-    return minter.iri("task", index.held[source].rstrip("/").rsplit("/", 1)[-1], slug(section))
+def task_iri(minter: Minter, index: DocumentIndex, source: str, key: str) -> str:
+    """The IRI the tasks emitter mints for the task with ``key`` (Task.key) in ``source``."""
+    return minter.iri("task", index.held[source].rstrip("/").rsplit("/", 1)[-1], key)
 
 
 def _node(minter: Minter, index: DocumentIndex, key: NodeKey) -> ox.NamedNode:
@@ -44,20 +45,6 @@ def _node(minter: Minter, index: DocumentIndex, key: NodeKey) -> ox.NamedNode:
     if key.kind == "entity":
         return iri(entity_iri(minter, *key.key))
     raise ValueError(f"unknown node kind {key.kind}")
-
-
-def _fix_used(sink: QuadSink, evidence: Evidence, subject_of: dict[tuple[str, int, int], tuple]) -> None:
-    """Give each prov:used evidence node the triple it attests (the mention it quotes)."""
-    for used in evidence.used:
-        triple = subject_of.get((used.source, used.start, used.end))
-        if triple is None:
-            continue
-        node = iri(sink.minter.evidence("used", used.source, used.start, used.end, used.quote))
-        g = sink.minter.graph(used.source)
-        s, p, o = triple
-        sink.add(node, iri(RDF + "subject"), s, g)
-        sink.add(node, iri(RDF + "predicate"), p, g)
-        sink.add(node, iri(RDF + "object"), o, g)
 
 
 def _curated(sink: QuadSink, s: ox.NamedNode, p: ox.NamedNode, o: ox.NamedNode | ox.Literal,
@@ -106,7 +93,6 @@ def emit_entities(sink: QuadSink, extractions: list[Extraction], index: Document
             target = gaz.by_name[link.object]
             _curated(sink, node, pol(link.predicate), iri(entity_iri(minter, target.cls, target.name)), link.note)
 
-    mention_triples: dict[tuple[str, int, int], tuple] = {}
     for ex in extractions:
         source = ex.parsed.key
         g = minter.graph(source)
@@ -115,7 +101,6 @@ def emit_entities(sink: QuadSink, extractions: list[Extraction], index: Document
             node = iri(entity_iri(minter, m.cls, m.name))
             sink.fact(node, A, pol(m.cls), g, m.evidence)
             sink.fact(node, pol("mentionedIn"), doc, g, m.evidence)
-            mention_triples[(source, m.evidence.start, m.evidence.end)] = (node, pol("mentionedIn"), doc)
             sink.add(node, iri(PROV + "wasDerivedFrom"), doc, g)
             if not m.known:
                 sink.label(node, m.name, g)
@@ -131,4 +116,3 @@ def emit_entities(sink: QuadSink, extractions: list[Extraction], index: Document
             s = _node(minter, index, link.subject)
             o = _node(minter, index, link.object)
             sink.fact(s, pol(link.predicate), o, g, link.evidence)
-            _fix_used(sink, link.evidence, mention_triples)

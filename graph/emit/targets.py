@@ -22,6 +22,7 @@ from ..extract.targets import contributes_links
 from ..iris import slug
 from ..model import Extraction, Goal, Target
 from ..resolve import DocumentIndex
+from .entities import task_iri
 from .rdf import PROV, A, QuadSink, iri, lit, pol
 
 COMPARATORS = {
@@ -50,16 +51,6 @@ def _doc_slug(doc_iri: str) -> str:
     return doc_iri.rstrip("/").rsplit("/", 1)[-1]
 
 
-def _task_lookup(sink: QuadSink) -> dict[tuple[str, str], ox.NamedNode]:
-    """(graph, section number) -> task IRI, from the quads the tasks emitter already wrote."""
-    typed = {q.subject for q in sink.quads() if q.predicate == A and q.object == pol("Task")}
-    out: dict[tuple[str, str], ox.NamedNode] = {}
-    for q in sink.quads():
-        if q.predicate == pol("sectionNumber") and q.subject in typed and isinstance(q.subject, ox.NamedNode):
-            out.setdefault((q.graph_name.value, q.object.value), q.subject)
-    return out
-
-
 def _target_nodes(sink: QuadSink, ex: Extraction, doc_iri: str) -> dict[str, ox.NamedNode]:
     dslug = _doc_slug(doc_iri)
     return {t.key or "": iri(sink.minter.iri("target", dslug, t.key or slug(t.indicator))) for t in ex.targets}
@@ -67,18 +58,16 @@ def _target_nodes(sink: QuadSink, ex: Extraction, doc_iri: str) -> dict[str, ox.
 
 def emit_target_links(sink: QuadSink, extractions: list[Extraction], index: DocumentIndex,
                       ctx: ExtractionContext) -> None:
-    """pol:contributesTo task -> target. Reads the task nodes already in the sink, so it must be
-    registered after the tasks emitter."""
-    tasks = _task_lookup(sink)
+    """pol:contributesTo task -> target (task IRIs as the tasks emitter mints them from Task.key)."""
     for ex in extractions:
         doc_iri = index.held.get(ex.parsed.key)
         if not doc_iri or not ex.tasks:
             continue
         g, nodes = sink.minter.graph(ex.parsed.key), _target_nodes(sink, ex, doc_iri)
         for link in contributes_links(ex.tasks, ex.targets):
-            task = tasks.get((g, link.subject.key[1]))
+            task = iri(task_iri(sink.minter, index, *link.subject.key))
             target = nodes.get(link.object.key[1])
-            if task is not None and target is not None:
+            if target is not None:
                 sink.fact(task, pol("contributesTo"), target, g, link.evidence)
 
 

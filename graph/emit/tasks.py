@@ -12,30 +12,9 @@ from __future__ import annotations
 import pyoxigraph as ox
 
 from ..agencies import AgencyLexicon, fold_name
-from ..iris import slug
 from ..model import AgencyRef, Extraction, Task
 from ..resolve import DocumentIndex
 from .rdf import PROV, SKOS, XSD, A, QuadSink, iri, lit, pol
-
-_PREFIX = {"implementation": "tcth", "appendix_row": "phu-luc", "heading": "muc", "task": "nv"}
-
-
-def task_slugs(tasks: list[Task]) -> dict[int, str]:
-    """id(task) -> the slug of its section used in its IRI (unique within the document)."""
-    used: set[str] = set()
-    out: dict[int, str] = {}
-    for task in tasks:
-        key = slug(task.section)
-        if key in used:
-            prefix = "phu-luc" if task.kind == "heading" and task.heading and task.heading.isupper() else \
-                _PREFIX.get(task.kind, task.kind)
-            key = slug(f"{prefix}-{task.section}")
-            n = 2
-            while key in used:
-                key, n = slug(f"{prefix}-{task.section}-{n}"), n + 1
-        used.add(key)
-        out[id(task)] = key
-    return out
 
 
 def doc_slug(index: DocumentIndex, source: str) -> str:
@@ -59,9 +38,8 @@ def emit_tasks(sink: QuadSink, extractions: list[Extraction], index: DocumentInd
         doc = iri(index.held[source])
         g = sink.minter.graph(source)
         dslug = doc_slug(index, source)
-        slugs = task_slugs(ex.tasks)
         for task in ex.tasks:
-            node = iri(sink.minter.iri("task", dslug, slugs[id(task)]))
+            node = iri(sink.minter.iri("task", dslug, task.key))
             sink.fact(node, A, pol("Task"), g, task.evidence)
             sink.label(node, _label(task), g)
             sink.add(node, pol("sectionNumber"), lit(task.section), g)
@@ -88,8 +66,8 @@ def emit_tasks(sink: QuadSink, extractions: list[Extraction], index: DocumentInd
             # the parent is the nearest task before this one with that number
             parent = next((t for t in reversed(ex.tasks[:i]) if t.section == task.parent), None)
             if parent is not None:
-                child = iri(sink.minter.iri("task", dslug, slugs[id(task)]))
-                sink.fact(child, pol("parentTask"), iri(sink.minter.iri("task", dslug, slugs[id(parent)])), g,
+                child = iri(sink.minter.iri("task", dslug, task.key))
+                sink.fact(child, pol("parentTask"), iri(sink.minter.iri("task", dslug, parent.key)), g,
                           task.evidence)
         # every body the document names (Nơi nhận, Tổ chức thực hiện, task texts …): typed with its evidence
         for ref in ex.agencies:

@@ -55,7 +55,7 @@ def _key(m: EntityMention) -> NodeKey:
 
 
 def _task_key(t: Task) -> NodeKey:
-    return NodeKey("task", (t.source, t.section))
+    return t.node_key
 
 
 def _last(folded: str, words: tuple[str, ...], lo: int, hi: int) -> tuple[int, str] | None:

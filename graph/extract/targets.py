@@ -527,7 +527,7 @@ def contributes_links(tasks: list[Task], targets: list[Target]) -> list[Link]:
                     continue
                 ev = Evidence(task.source, t.evidence.start, t.evidence.end, t.evidence.quote, RULE,
                               rule="fta-component", used=(task.evidence, value_evidence(t)))
-                links.append(Link(NodeKey("task", (task.source, task.section)), "contributesTo",
+                links.append(Link(task.node_key, "contributesTo",
                                   NodeKey("target", (t.source, t.key or "")), ev))
     for task in tasks:
         for cue in _CONTRIB_CUE.finditer(task.text):
@@ -542,7 +542,7 @@ def contributes_links(tasks: list[Task], targets: list[Target]) -> list[Link]:
                     continue
                 ev = task.evidence.with_method(RULE, cue=collapse(cue.group()), rule="stated-aim",
                                                used=(task.evidence, value_evidence(t)))
-                links.append(Link(NodeKey("task", (task.source, task.section)), "contributesTo",
+                links.append(Link(task.node_key, "contributesTo",
                                   NodeKey("target", (t.source, t.key or "")), ev))
     unique: dict[tuple, Link] = {}
     for link in links:

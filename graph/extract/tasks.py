@@ -19,6 +19,7 @@ from __future__ import annotations
 import re
 
 from ..agencies import AGENCY_HEAD, AgencyLexicon, split_agencies
+from ..iris import slug
 from ..model import RULE, AgencyRef, Evidence, Extraction, Parsed, Task
 from ..normalise import collapse, fold
 from ..segment import Block, segment
@@ -48,6 +49,7 @@ def extract_tasks(extraction: Extraction, ctx) -> None:  # noqa: ANN001
     lexicon = ctx.agencies
     extraction.tasks.extend(body_tasks(parsed, lexicon))
     extraction.tasks.extend(table_tasks(parsed, lexicon))
+    assign_keys(extraction.tasks)
     seen: dict[tuple[str, bool], AgencyRef] = {}
     for m in lexicon.find(parsed.text.text):
         seen.setdefault((m.name, False), AgencyRef(m.name, m.printed, parsed.evidence(m.start, m.end)))
@@ -55,6 +57,27 @@ def extract_tasks(extraction: Extraction, ctx) -> None:  # noqa: ANN001
         for ref in (*task.lead, *task.cooperating):
             seen.setdefault((ref.name, ref.group), ref)
     extraction.agencies.extend(seen.values())
+
+
+_PREFIX = {"implementation": "tcth", "appendix_row": "phu-luc", "heading": "muc", "task": "nv"}
+
+
+def assign_keys(tasks: list[Task]) -> None:
+    """Give each task a key unique within its document: the section slug, prefixed where a number repeats
+    ('tcth-1' for an item of 'Tổ chức thực hiện', 'phu-luc-1' for an appendix heading)."""
+    used: set[str] = set()
+    for task in tasks:
+        key = slug(task.section)
+        if key in used:
+            prefix = "phu-luc" if task.kind == "heading" and task.heading and task.heading.isupper() else \
+                _PREFIX.get(task.kind, task.kind)
+            key = slug(f"{prefix}-{task.section}")
+            n = 2
+            while key in used:
+                key, n = slug(f"{prefix}-{task.section}-{n}"), n + 1
+        used.add(key)
+        task.key = key
+
 
 
 # ---------------------------------------------------------------------------------------------- body
