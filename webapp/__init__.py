@@ -84,6 +84,7 @@ def create_app(settings: Settings | None = None, store: Any = None, config: dict
     pool = QueryPool(_on_disk_path(store, scratch), workers=int(app.config["SPARQL_WORKERS"]),
                      timeout=float(app.config["SPARQL_TIMEOUT"]))
     atexit.register(pool.close)
+    pool.start_in_background()
     queries_dir = Path(app.config["QUERIES_DIR"] or settings.queries_dir)
     dumps_dir = Path(app.config["DUMPS_DIR"] or scratch / "dumps")
     app.extensions["policykg"] = Services(settings, store, kg, SearchIndex(kg), iris, NetworkBuilder(kg, iris),

@@ -249,6 +249,10 @@ class QueryPool:
         self._started = False
         self._all: list[_Worker] = []
 
+    def start_in_background(self) -> None:
+        """Spawn the workers now, off the request path (the first query would otherwise wait ~1 s)."""
+        threading.Thread(target=self._start, daemon=True, name="sparql-pool-start").start()
+
     def _start(self) -> None:
         with self._lock:
             if self._started:

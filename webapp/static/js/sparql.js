@@ -24,7 +24,7 @@
   Array.prototype.forEach.call(document.querySelectorAll("button.example"), function (b) {
     b.addEventListener("click", function () {
       var text = header() + "\n\n" + examples[Number(b.dataset.index)][1];
-      if (editor) { editor.setValue(text); } else { textarea.value = text; }
+      if (editor) { editor.setValue(text); editor.refresh(); } else { textarea.value = text; }
     });
   });
 
