@@ -178,6 +178,8 @@ class DependencyGraph:
                 graph.kinds[n] = _kind(row["classes"].value.split() if "classes" in row else [])
                 if "section" in row:
                     sections[n] = row["section"].value
+                if graph.kinds[n] == "Document" and len(graph.labels[n]) > 60:  # an unnumbered document's title
+                    graph.labels[n] = graph.labels[n][:59].rsplit(" ", 1)[0] + " …"
         for n, section in sections.items():  # a task is known by its document and number: "26-CTr/TU §3-1"
             docs = [s for s, _o, p in graph.facts.in_edges(n, keys=True) if p in ("hasTask", "hasGoal")]
             if docs:

@@ -32,7 +32,7 @@ def task_key(graph: DependencyGraph, node: str) -> str:
     """'000 3', '001 3.14', '26-CTr/TU 4-3' from the task label '<document> §<section>'."""
     label = graph.label(node)
     document, section = label.rsplit(" §", 1)
-    if document.startswith("Kết luận về tiếp tục thực hiện Nghị quyết số 11-NQ/TU"):
+    if document.startswith("Kết luận về tiếp tục thực hiện Nghị quyết"):
         document = "000"
     elif document.startswith("Kế hoạch Cải thiện"):
         document = "001"

@@ -411,3 +411,42 @@ def test_ttl_answer_carries_evidence(store: OxigraphStore) -> None:
     triples = answer_triples(store, answer)
     quotes = [t.object.value for t in triples if t.predicate == ox.NamedNode("https://w3id.org/policykg/ont#quote")]
     assert any("10-NQ/TW" in q for q in quotes)
+
+
+# --------------------------------------------------------------------------- the CLI
+
+
+def test_cli_ask(built) -> None:
+    import json
+
+    from click.testing import CliRunner
+
+    from graph.cli import main
+
+    settings, _ = built
+    runner = CliRunner()
+    base = ["--store", str(settings.store), "ask"]
+    listing = runner.invoke(main, base)
+    assert listing.exit_code == 0 and "agency_tasks" in listing.output and "questions)" in listing.output
+    table = runner.invoke(main, base + ["agency_tasks", "--param", "agency=so cong thuong"])
+    assert table.exit_code == 0, table.output
+    assert "Sở Công Thương <https://w3id.org/policykg/id/agency/so-cong-thuong>" in table.output
+    assert 'evidence: "' in table.output  # the quotes are printed under the rows
+    as_json = json.loads(runner.invoke(main, base + ["document_lineage", "-p", "document=29-NQ/TW", "--format",
+                                                     "json"]).output)
+    assert {r["descendant"].rsplit("/", 1)[-1] for r in as_json["rows"]} == {"ke-hoach-13-kh-tw-2022",
+                                                                        "chuong-trinh-hanh-dong-26-ctr-tu-2023"}
+    as_csv = runner.invoke(main, base + ["shared_numbers", "--format", "csv"]).output
+    assert as_csv.splitlines()[0].startswith("number,document")
+    ttl = runner.invoke(main, base + ["document_cites", "-p", "document=57-KL/TU", "--format", "ttl"])
+    assert ttl.exit_code == 0 and "pol:quote" in ttl.output
+    bad = runner.invoke(main, base + ["agency_tasks", "--param", 'agency="> } DROP ALL #'])
+    assert bad.exit_code != 0 and "no agency matches" in bad.output
+    ambiguous = runner.invoke(main, base + ["project_footprint", "-p", "project=vung ang"])
+    assert ambiguous.exit_code != 0 and "ambiguous" in ambiguous.output and "Cảng Vũng Áng" in ambiguous.output
+    for cmd in (["path", "26-CTr/TU", "cau ben thuy 3"], ["impact", "vung ang port"], ["central", "--top", "3"],
+                ["deps", "Cảng Vũng Áng", "--direction", "up"]):
+        out = runner.invoke(main, ["--store", str(settings.store), *cmd])
+        assert out.exit_code == 0, (cmd, out.output)
+    assert "Bến Thủy 3" in runner.invoke(main, ["--store", str(settings.store), "path", "26-CTr/TU",
+                                                "cau ben thuy 3"]).output
