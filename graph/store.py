@@ -61,10 +61,11 @@ _VAR_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 
 
 def bind_values(sparql: str, bindings: Mapping[str, Term] | None) -> str:
-    """Bind variables safely: an inline ``VALUES`` block of RDF terms at the start of the WHERE group.
+    """Bind variables safely: an inline ``VALUES`` block of RDF terms at the start of every WHERE group.
 
-    Terms are serialised by pyoxigraph (escaped N-Triples syntax), so a value can never change
-    the query's structure, whatever text it holds.
+    Every group, so that a parameter used inside a sub-select is bound there too. Terms are
+    serialised by pyoxigraph (escaped N-Triples syntax), so a value can never change the
+    query's structure, whatever text it holds.
     """
     if not bindings:
         return sparql
@@ -73,12 +74,22 @@ def bind_values(sparql: str, bindings: Mapping[str, Term] | None) -> str:
             raise ValueError(f"not a variable name: {name!r}")
         if not isinstance(value, ox.NamedNode | ox.Literal):
             raise TypeError(f"binding for ?{name} must be an IRI or a literal, not {type(value).__name__}")
-    m = _WHERE_BRACE.search(sparql)
-    if not m:
-        raise ValueError("cannot bind parameters: the query has no WHERE group")
     names = " ".join(f"?{n}" for n in bindings)
     values = " ".join(str(v) for v in bindings.values())
-    return f"{sparql[: m.end()]} VALUES ({names}) {{ ({values}) }} {sparql[m.end():]}"
+    block = f" VALUES ({names}) {{ ({values}) }} "
+    out: list[str] = []
+    pos = 0
+    for m in _WHERE_BRACE.finditer(sparql):
+        line_start = sparql.rfind("\n", 0, m.start()) + 1
+        before = re.sub(r'<[^<>\s]*>|"(?:[^"\\]|\\.)*"|\'(?:[^\'\\]|\\.)*\'', "", sparql[line_start : m.start()])
+        if "#" in before:
+            continue  # inside a comment (a '#' outside IRIs and strings)
+        out += [sparql[pos : m.end()], block]
+        pos = m.end()
+    if not out:
+        raise ValueError("cannot bind parameters: the query has no WHERE group")
+    out.append(sparql[pos:])
+    return "".join(out)
 
 
 class OxigraphStore:
