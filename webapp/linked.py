@@ -11,18 +11,18 @@ import io
 import json
 from dataclasses import dataclass
 from functools import lru_cache
-from pathlib import Path
 from urllib.parse import quote
 
 import pyoxigraph as ox
 import rdflib
 from flask import Request
 
+from graph.config import PROJECT_ROOT
 from graph.store import PREFIXES
 
 from .kg import POL
 
-CONTEXT_PATH = Path(__file__).parent / "data" / "context.jsonld"
+CONTEXT_PATH = PROJECT_ROOT / "ontology" / "context.jsonld"  # the one fixed context of the product
 # 'id:' would turn every data IRI into an escaped local name (id:agency\/x); full IRIs read better
 OUTPUT_PREFIXES = {p: ns for p, ns in PREFIXES.items() if p != "id"}
 
