@@ -182,10 +182,6 @@ def serve(ctx: click.Context, host: str, port: int, rebuild: bool) -> None:
     click.echo(f"Serving on http://{host}:{port}/ (store: {settings.store})")
     run_server(settings, host, port)
 
-
-if __name__ == "__main__":
-    main()
-
 from .cli_ask import ask, central, deps, impact, path, report  # noqa: E402
 
 main.add_command(ask)
@@ -198,3 +194,7 @@ main.add_command(central)
 from .cli_remote import push  # noqa: E402
 
 main.add_command(push)
+
+
+if __name__ == "__main__":
+    main()
