@@ -23,4 +23,6 @@ test: install-test
 	$(PYTHON) -m pytest -q
 
 bench: install
-	$(PYTHON) -m bench.run
+	$(PYTHON) bench/bench_stores.py --triples 1000000
+	$(PYTHON) bench/bench_queries.py --documents 1000
+	$(PYTHON) bench/bench_web.py --synthetic 1000
