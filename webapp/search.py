@@ -3,6 +3,7 @@ aliases count ('bến cảng Vũng Áng - Sơn Dương' finds the port), results
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from dataclasses import dataclass
 
@@ -35,14 +36,16 @@ class SearchIndex:
                 self.entries.append((fold(alias), iri, alias, False))
 
     def search(self, query: str, kinds: set[str] | None = None, limit_per_kind: int = 50) -> dict[str, list[Hit]]:
-        """Hits grouped by kind (every token of the query must occur in one label or alias)."""
+        """Hits grouped by kind: every token of the query must begin a word of one label or alias
+        ('vung ang' finds 'Cảng Vũng Áng' but not '… bền vững … 22/34 hạng')."""
         key = fold(query)
-        tokens = key.split()
+        tokens = re.findall(r"[a-z0-9]+", key)  # the same word split as the labels ('08-NQ/TU' -> 08 nq tu)
         if not tokens:
             return {}
         best: dict[str, Hit] = {}
         for folded, iri, text, preferred in self.entries:
-            if not all(t in folded for t in tokens):
+            words = re.findall(r"[a-z0-9]+", folded)
+            if not all(any(w.startswith(t) for w in words) for t in tokens):
                 continue
             kind = self.kg.kind(iri)
             if kinds and kind not in kinds:
@@ -55,7 +58,6 @@ class SearchIndex:
                 score = 40.0
             else:
                 score = 20.0
-            words = folded.split()
             score += 10.0 * sum(1 for t in tokens if t in words)  # whole-word matches first
             score += 5.0 if preferred else 0.0
             score -= len(folded) / 100.0  # shorter names first

@@ -216,3 +216,12 @@ def test_ontology_docs_and_turtle(client) -> None:
     assert client.get("/ontology", headers={"Accept": "text/turtle"}).mimetype == "text/turtle"
     # ontology terms in the data link to their documentation
     assert 'href="/ontology#leadAgency"' in client.get("/id/task/web-fixture-1").get_data(as_text=True)
+
+
+def test_search_matches_word_starts_only(client) -> None:  # noqa: ANN001
+    """'vung ang' finds the port, not a target whose label has 'bền vững' and 'hạng'; numbers with slashes work."""
+    page = client.get("/search?q=vung+ang").get_data(as_text=True)
+    assert "Cảng Vũng Áng" in page
+    assert "phát triển bền vững theo cam kết FTA" not in page
+    page = client.get("/search?q=08-NQ/TU").get_data(as_text=True)
+    assert page.count("08-NQ/TU") >= 2
