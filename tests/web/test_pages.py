@@ -225,3 +225,9 @@ def test_search_matches_word_starts_only(client) -> None:  # noqa: ANN001
     assert "phát triển bền vững theo cam kết FTA" not in page
     page = client.get("/search?q=08-NQ/TU").get_data(as_text=True)
     assert page.count("08-NQ/TU") >= 2
+
+
+def test_header_search_box_shows_only_the_search_text(client) -> None:  # noqa: ANN001
+    page = client.get("/questions/tasks_depending_on_project").get_data(as_text=True)
+    assert "Question(" not in page
+    assert 'value="vung ang"' in client.get("/search?q=vung+ang").get_data(as_text=True)

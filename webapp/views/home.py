@@ -33,5 +33,5 @@ def search():  # noqa: ANN201
              "hits": [{"iri": h.iri, "label": h.label, "matched": h.matched, "url": s.iris.local(h.iri)}
                       for h in hits[:50]]} for k, hits in groups.items()]})
     total = sum(len(h) for h in groups.values())
-    return render_template("search.html", q=q, groups=groups, total=total, kinds=kinds or set(),
+    return render_template("search.html", q=q, search_text=q, groups=groups, total=total, kinds=kinds or set(),
                            all_kinds=[(k, KIND_NAMES[k]) for k in BROWSABLE_KINDS])
