@@ -231,3 +231,15 @@ def test_header_search_box_shows_only_the_search_text(client) -> None:  # noqa: 
     page = client.get("/questions/tasks_depending_on_project").get_data(as_text=True)
     assert "Question(" not in page
     assert 'value="vung ang"' in client.get("/search?q=vung+ang").get_data(as_text=True)
+
+
+def test_dependency_explorer_on_the_real_port_matches_the_question(client) -> None:  # noqa: ANN001
+    """Cảng Vũng Áng: the same four tasks as the named question and `policykg impact` (000 §1–3, 001 §3.14);
+    000 §3 is reached through the port system the port is part of, and the path says so."""
+    data = client.get("/explore/dependencies", query_string={"project": BASE + "project/cang-vung-ang",
+                                                             "format": "json"}).get_json()
+    tasks = {d["iri"].rsplit("/", 1)[1] for d in data["dependants"]
+             if d["kind"] == "task" and "web-fixture" not in d["iri"]}
+    assert tasks == {"1", "2", "3", "3-14"}
+    via_system = next(d for d in data["dependants"] if d["iri"].endswith("5e91a56c/3"))
+    assert [s["predicate"].split("#")[1] for s in via_system["path"]] == ["dependsOn", "partOf"]

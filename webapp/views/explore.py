@@ -15,8 +15,12 @@ from .network import view_payload
 
 bp = Blueprint("explore", __name__, url_prefix="/explore")
 
-# x --p--> y with p in UPSTREAM means x needs y: walking them backwards from a project finds its dependants
-UPSTREAM = [POL + "dependsOn", POL + "concerns", POL + "partOf"]
+# The same dependency semantics as graph/analysis.py (and `policykg deps` / `impact`):
+# x --p--> y with p in UPSTREAM means x needs y: walking them backwards from a project finds its dependants;
+# y --p--> x with p in WHOLES means the whole x needs its part y (a port system needs its ports, a zone what
+# lies in it), so a whole is affected when a part slips, and so is everything that needs the whole.
+UPSTREAM = [POL + "dependsOn", POL + "concerns"]
+WHOLES = [POL + "partOf", POL + "locatedIn"]
 # from a reached task: who else is touched
 TOUCHES_OUT = [POL + "leadAgency", POL + "cooperatingAgency", POL + "contributesTo"]
 TOUCHES_IN = [POL + "hasTask"]
@@ -44,11 +48,14 @@ def dependants(project: str, limit: int = 500) -> list[Dependant]:
     frontier = [project]
     order: list[str] = []
     stated = f"FILTER(?g != <{s.kg.inferred_graph}>)"
-    up, touch_in, touch_out = (" ".join(f"<{p}>" for p in ps) for ps in (UPSTREAM, TOUCHES_IN, TOUCHES_OUT))
+    up, wholes, touch_in, touch_out = (" ".join(f"<{p}>" for p in ps)
+                                       for ps in (UPSTREAM, WHOLES, TOUCHES_IN, TOUCHES_OUT))
     while frontier and len(order) < limit:
         values = " ".join(f"<{n}>" for n in frontier)
         rows = s.store.select(f"""SELECT ?x ?p ?y ?dir WHERE {{ VALUES ?y {{ {values} }} {{
               VALUES ?p {{ {up} }} GRAPH ?g {{ ?x ?p ?y }} {stated} BIND("in" AS ?dir)
+            }} UNION {{
+              VALUES ?p {{ {wholes} }} GRAPH ?g {{ ?y ?p ?x }} {stated} BIND("out" AS ?dir)
             }} UNION {{
               VALUES ?p {{ {touch_in} }} GRAPH ?g {{ ?x ?p ?y }} {stated} BIND("in" AS ?dir)
             }} UNION {{
