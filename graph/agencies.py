@@ -8,34 +8,20 @@ original text and 'Uỷ ban'/'Ủy ban', 'Sở Nông\\nnghiệp' and 'SỞ NÔNG
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
 import yaml
 
-from .normalise import fold
+from .normalise import fold, fold_chars
 
 
+@lru_cache(maxsize=65536)
 def fold_name(text: str) -> str:
     """Matching key for a body's name: folded, tone placement unified ('uỷ' = 'ủy'), no punctuation."""
     text = fold(text)
     return re.sub(r"\s+", " ", re.sub(r"[^\w ]+", " ", text)).strip()
-
-
-def _fold_char(ch: str) -> str:
-    if ch in "đĐ":
-        return "d"
-    if ch.isspace():
-        return " "
-    base = unicodedata.normalize("NFD", ch.lower())[:1]
-    return base if len(base) == 1 else " "
-
-
-def fold_chars(text: str) -> str:
-    """``text`` folded character by character (same length): offsets in the result are offsets in ``text``."""
-    return "".join(_fold_char(ch) for ch in text)
 
 
 def _alias_pattern(alias: str) -> str:

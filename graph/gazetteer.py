@@ -9,13 +9,12 @@ and an alias must start and end at word boundaries ('quốc lộ 1' does not mat
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import yaml
 
-from .normalise import fold
+from .normalise import fold, fold_chars
 
 CLASSES = ("Bridge", "Railway", "Road", "Port", "LogisticsCentre", "PowerPlant", "PowerLine", "IndustrialPark",
            "Plant", "Airport", "Mine", "InfrastructureProject", "Zone", "Place")
@@ -48,22 +47,6 @@ class Match:
     entry: Entry
     start: int
     end: int
-
-
-def fold_chars(text: str) -> str:
-    """Like :func:`graph.normalise.fold` but one output character per input character (offsets survive)."""
-    out = []
-    for ch in text:
-        if ch in "đĐ":
-            out.append("d")
-            continue
-        if ch.isspace():
-            out.append(" ")
-            continue
-        base = unicodedata.normalize("NFD", ch.lower())
-        base = "".join(c for c in base if unicodedata.category(c) != "Mn")
-        out.append(base[:1] if base else ch)
-    return "".join(out)
 
 
 class Gazetteer:

@@ -23,6 +23,7 @@ import re
 import unicodedata
 from collections import Counter
 from dataclasses import dataclass
+from functools import lru_cache
 
 GLYPH_REPAIRS = {"\u01a3": "ư", "\u01a2": "Ư", "\u00a0": " ", "\t": " ", "\u200b": "", "\ufeff": ""}
 
@@ -249,6 +250,24 @@ def fold(text: str) -> str:
     text = unicodedata.normalize("NFD", text.lower().replace("đ", "d").replace("Đ", "d"))
     text = "".join(ch for ch in text if unicodedata.category(ch) != "Mn")
     return re.sub(r"\s+", " ", text).strip()
+
+
+@lru_cache(maxsize=4096)
+def _fold_char(ch: str) -> str:
+    if ch in "đĐ":
+        return "d"
+    if ch.isspace():
+        return " "
+    base = "".join(c for c in unicodedata.normalize("NFD", ch.lower()) if unicodedata.category(c) != "Mn")
+    return base[:1] if base else ch
+
+
+@lru_cache(maxsize=64)
+def fold_chars(text: str) -> str:
+    """Like :func:`fold` but one output character per input character, so offsets in the folded text
+    are offsets in ``text`` (for matching names in the normalised text). Cached: extractors search
+    slices of the same text thousands of times."""
+    return "".join(_fold_char(ch) for ch in text)
 
 
 def collapse(text: str) -> str:
