@@ -105,6 +105,7 @@ def _copy_data(tmp_path: Path) -> Path:
         ("cp1258.txt", unicodedata.normalize("NFD", "Kết luận về phát triển công nghiệp tỉnh Hà Tĩnh")
          .encode("cp1258", errors="replace"), "UTF-8"),
     ],
+    ids=["empty", "binary", "utf16", "latin1", "cp1258"],
 )
 def test_bad_source_stops_build_and_keeps_store(tmp_path: Path, name: str, content: bytes, reason: str) -> None:
     data = _copy_data(tmp_path)
