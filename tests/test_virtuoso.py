@@ -186,6 +186,9 @@ VIRTUOSO_WRONG = {
     "document_cites": "Virtuoso keeps pol:cites rows that FILTER(?relation = pol:implements || NOT EXISTS "
                       "{ ?document pol:implements ?cited }) must drop (13-KH/TW and 29-NQ/TW, which 26-CTr/TU "
                       "implements)",
+    "project_footprint": "Virtuoso's core sub-select returns the same (task, thing) pairs as Oxigraph (000 §1–3, "
+                         "001 §3.14), yet COUNT(DISTINCT ?task) over the UNION gives 4 for the logistics "
+                         "conclusion, which has 3 such tasks",
     "tasks_depending_on_project": "Virtuoso 7.2.5 cannot compile it: 'SQ156: Internal Optimized compiler error: "
                                   "unknown table for a column' (path alternatives inside OPTIONAL/UNION)",
 }
