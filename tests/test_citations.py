@@ -98,3 +98,16 @@ def test_own_number_is_not_a_citation(extractor: DocumentExtractor) -> None:
     record = extractor.extract(_parse(text))
     assert record.ref.number == "57-KL/TU" and record.ref.issued == date(2022, 10, 7)
     assert record.citations == []
+
+
+def test_cited_programme_implements_the_resolution_its_subject_names(extractor: DocumentExtractor) -> None:
+    text = ("Chương trình hành động số 16-CTr/TU ngày 30/9/2022 của Ban Chấp hành Đảng bộ tỉnh về thực hiện "
+            "Nghị quyết số 19-NQ/TW ngày 16/6/2022 của Ban Chấp hành Trung ương Đảng về nông nghiệp.")
+    record = extractor.extract(_parse(text))
+    link = next(c for c in record.citations if c.citing is not None)
+    assert (link.citing.number, link.relation, link.cited.number) == ("16-CTr/TU", "implements", "19-NQ/TW")
+    assert link.evidence.quote.startswith("Chương trình hành động số 16-CTr/TU") and "19-NQ/TW" in link.evidence.quote
+    assert link.evidence.cue == "thực hiện"
+    # the source itself only cites both
+    assert {(c.cited.number, c.relation) for c in record.citations if c.citing is None} == {
+        ("16-CTr/TU", "cites"), ("19-NQ/TW", "cites")}

@@ -280,6 +280,7 @@ class DocumentExtractor:
         previous: DocumentRef | None = None
         previous_end = 0
         previous_relation = "cites"
+        previous_subject_at: int | None = None
         # the opening paragraph after the title block ('Thực hiện Nghị quyết …, … ban hành …')
         body_start = header_end + 1 if header_end else 0
         first_para = next((p for p in parsed.text.paragraphs if p.start > body_start and len(
@@ -324,9 +325,11 @@ class DocumentExtractor:
             else:
                 issuer = self._issuer_before(text[max(sentence_start, start - 80) : start])
             subject = None
+            subject_at = None
             sm = _SUBJECT.match(text[end : end + 300])
             if sm and sm.start(1) < 40:
                 subject = sm.group(1).strip()
+                subject_at = end + sm.start(1)
                 end = end + sm.end(1)
             line_end = text.find("\n", end)
             end = min(end, line_end) if line_end >= 0 else end
@@ -335,8 +338,11 @@ class DocumentExtractor:
             prefix = text[max(sentence_start, start - 40) : start]
             in_title = bool(header_end) and start < header_end
             gap = text[previous_end:start] if previous_end else ""
-            if previous and re.fullmatch(r"\s*,?\s*(?:về\s+)?(?:tiếp tục\s+)?thực hiện\s*", gap):
+            lead_in = text[previous_subject_at:start] if previous_subject_at is not None else ""
+            if previous and (re.fullmatch(r"\s*,?\s*(?:về\s+)?(?:tiếp tục\s+)?thực hiện\s*", gap) or re.fullmatch(
+                    r"\s*về\s+(?:việc\s+)?(?:tiếp tục\s+)?(?:triển khai\s+)?thực hiện\s*", lead_in)):
                 # '… Kế hoạch số 13-KH/TW … của Bộ Chính trị thực hiện Nghị quyết số 29-NQ/TW'
+                # '… Chương trình hành động số 16-CTr/TU … về thực hiện Nghị quyết số 19-NQ/TW'
                 citing = previous
             elif (in_title or start < opening_end) and (_IMPLEMENTS_CUE.search(prefix) or (
                     previous_relation == "implements" and re.search(r"\svà\s*$", gap) and "." not in gap)):
@@ -344,16 +350,20 @@ class DocumentExtractor:
             ev = parsed.evidence(start, end)
             ref = DocumentRef(doc_type.word, number, issued, issuer, subject, ev)
             cue = None
-            if relation == "implements" or citing is not None:
-                window = gap if citing is not None else prefix
-                cue = re.search(r"(?:tiếp tục\s+)?(?:triển khai\s+)?thực hiện", window, re.I)
+            if relation == "implements":
+                cue = re.search(r"(?:tiếp tục\s+)?(?:triển khai\s+)?thực hiện", prefix, re.I)
                 ev = Evidence(ev.source, ev.start, ev.end, ev.quote, cue=cue.group(0) if cue else "thực hiện")
             if citing is not None:
-                found.append(Citation(ref, "implements", ev, citing=citing))
-                ev = Evidence(ev.source, ev.start, ev.end, ev.quote)
+                # the quote spans both documents: the citing one, the cue and the implemented one
+                cue = re.search(r"(?:tiếp tục\s+)?(?:triển khai\s+)?thực hiện", lead_in or gap, re.I)
+                both = parsed.evidence(citing.evidence.start, end)
+                found.append(Citation(ref, "implements", Evidence(both.source, both.start, both.end, both.quote,
+                                                                  cue=cue.group(0) if cue else "thực hiện"),
+                                      citing=citing))
             found.append(Citation(ref, relation, ev))
             last_type = (m.end(), doc_type)
             previous, previous_end, previous_relation = ref, end, relation
+            previous_subject_at = subject_at
         return found
 
     def _issuer_before(self, before: str) -> str | None:
