@@ -100,13 +100,11 @@ class DocumentExtractor:
 
     # -- the document's own metadata -----------------------------------------------------------
     def extract(self, parsed: Parsed) -> DocumentRecord:
-        text = parsed.text.text
         own = self._own_reference(parsed)
         record = DocumentRecord(ref=own)
         self._signature(parsed, record)
         self._recipients(parsed, record)
         record.citations = self._citations(parsed, own)
-        del text
         return record
 
     def _header_limit(self, parsed: Parsed) -> int:
@@ -148,7 +146,7 @@ class DocumentExtractor:
         if m:
             number = m.group(1)
         issued = None
-        m = re.search(r"ngày\s+(\d{1,2})\s+tháng\s+(\d{1,2})\s+năm\s+(\d{4})", head)
+        m = _DATE_WORDS.search(head)
         if m:
             issued = _make_date(m.group(3), m.group(2), m.group(1))
         title, title_span = self._title(parsed, type_span[1], separator) if from_heading else (None, (0, 0))
