@@ -85,3 +85,21 @@ def test_views_graph_and_timeline(client) -> None:
 
 def test_unknown_question_is_404(client) -> None:
     assert client.get("/questions/nope").status_code == 404
+
+
+def test_a_slow_question_is_stopped_by_the_time_limit(client, app) -> None:  # noqa: ANN001
+    """Questions run in the /sparql worker pool: a question slower than the limit is killed, the page says so."""
+    import time
+
+    from graph.questions import parse_question
+
+    slow = parse_question("# title: chậm\n# title_en: slow\n# description: a cross product\n# view: table\n"
+                          "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }", "slow_question")
+    app.extensions["policykg"].questions["slow_question"] = slow
+    try:
+        started = time.perf_counter()
+        page = client.get("/questions/slow_question").get_data(as_text=True)
+        assert time.perf_counter() - started < app.config["SPARQL_TIMEOUT"] + 3
+        assert "stopped" in page
+    finally:
+        del app.extensions["policykg"].questions["slow_question"]

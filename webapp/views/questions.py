@@ -8,11 +8,13 @@ from collections import defaultdict
 import pyoxigraph as ox
 from flask import Blueprint, Response, abort, current_app, render_template, request
 
+from graph.store import bind_values
+
 from .. import services
 from ..linked import BY_SUFFIX, serialise
 from ..network import Edge
 from ..questions import AmbiguousName, ParameterError, Resolver, bind
-from ..sparql_pool import serialise_select
+from ..sparql_pool import PoolBusy, QueryRequest, QueryTimeout, serialise_select
 from .network import view_payload
 
 bp = Blueprint("questions", __name__, url_prefix="/questions")
@@ -69,6 +71,18 @@ def _timeline(variables: list[str], rows: list[dict]) -> list[tuple[str, list[di
     return sorted(groups.items(), key=lambda kv: (kv[0] == "—", kv[0]))
 
 
+def _run_limited(sparql: str):  # noqa: ANN202
+    """Run a bound question in the SPARQL worker pool: the same time limit (the worker is killed) and result
+    cap as /sparql, so one slow question cannot hold the app."""
+    response = services().pool.run(QueryRequest(sparql, results_format="json", graph_format="nt",
+                                                cap=int(current_app.config["SPARQL_CAP"])))
+    if response.status != 200:
+        raise SyntaxError(response.body.decode("utf-8", "replace"))
+    if response.kind == "graph":
+        return [quad.triple for quad in ox.parse(response.body, ox.RdfFormat.N_TRIPLES)]
+    return ox.parse_query_results(response.body, ox.QueryResultsFormat.JSON)
+
+
 @bp.get("/<name>")
 def question(name: str):  # noqa: ANN201
     s = services()
@@ -87,7 +101,7 @@ def question(name: str):  # noqa: ANN201
         try:
             bindings, _ = bind(q, typed, resolver())
             started = time.perf_counter()
-            result = s.store.query(q.sparql, bindings)
+            result = _run_limited(bind_values(q.sparql, bindings))
             seconds = time.perf_counter() - started
         except AmbiguousName as exc:
             error, candidates = str(exc), exc.candidates
@@ -95,6 +109,8 @@ def question(name: str):  # noqa: ANN201
             error = str(exc)
         except SyntaxError as exc:
             error = f"query error: {exc}"
+        except (QueryTimeout, PoolBusy) as exc:
+            error = str(exc)
     if error and fmt:
         return Response(error + "\n", status=400, mimetype="text/plain")
     variables: list[str] = []
