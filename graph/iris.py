@@ -30,6 +30,10 @@ class Minter:
     def iri(self, kind: str, *parts: str) -> str:
         return self.base + kind + "/" + "/".join(parts)
 
+    def under(self, kind: str, document_iri: str, local: str) -> str:
+        """A node that belongs to one document (task, target, goal): ``<kind>/<document slug>/<local>``."""
+        return self.iri(kind, document_iri.rstrip("/").rsplit("/", 1)[-1], local)
+
     def graph(self, source_key: str) -> str:
         return self.iri("graph", slug(source_key))
 

@@ -51,7 +51,7 @@ BROWSABLE_KINDS = [k for _, k, _, _ in KINDS if k not in ("evidence", "text")]
 
 # Links that are plumbing, not relations a reader follows in a network.
 NOT_RELATIONS = {
-    RDF_TYPE, POL + "evidence", POL + "sourceText", POL + "describes", PROV + "wasDerivedFrom", PROV + "used",
+    RDF_TYPE, POL + "evidence", POL + "sourceText", POL + "describes", PROV + "wasDerivedFrom", POL + "usedExcerpt",
     DCTERMS + "source", RDFS + "seeAlso", RDF + "subject", RDF + "predicate", RDF + "object",
     "http://data.europa.eu/eli/ontology#cites", POL + "method", RDFS + "isDefinedBy",
 }

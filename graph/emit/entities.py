@@ -36,7 +36,7 @@ def entity_iri(minter: Minter, cls: str, name: str) -> str:
 
 def task_iri(minter: Minter, index: DocumentIndex, source: str, key: str) -> str:
     """The IRI the tasks emitter mints for the task with ``key`` (Task.key) in ``source``."""
-    return minter.iri("task", index.held[source].rstrip("/").rsplit("/", 1)[-1], key)
+    return minter.under("task", index.held[source], key)
 
 
 def _node(minter: Minter, index: DocumentIndex, key: NodeKey) -> ox.NamedNode:

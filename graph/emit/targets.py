@@ -47,13 +47,8 @@ def target_label(t: Target) -> str:
     return f"{head}: {body}" if body else head
 
 
-def _doc_slug(doc_iri: str) -> str:
-    return doc_iri.rstrip("/").rsplit("/", 1)[-1]
-
-
 def _target_nodes(sink: QuadSink, ex: Extraction, doc_iri: str) -> dict[str, ox.NamedNode]:
-    dslug = _doc_slug(doc_iri)
-    return {t.key or "": iri(sink.minter.iri("target", dslug, t.key or slug(t.indicator))) for t in ex.targets}
+    return {t.key or "": iri(sink.minter.under("target", doc_iri, t.key or slug(t.indicator))) for t in ex.targets}
 
 
 def emit_target_links(sink: QuadSink, extractions: list[Extraction], index: DocumentIndex,
@@ -82,12 +77,12 @@ def emit_targets(sink: QuadSink, extractions: list[Extraction], index: DocumentI
         doc_iri = index.held.get(key)
         if not doc_iri:
             continue
-        doc, g, dslug = iri(doc_iri), sink.minter.graph(key), _doc_slug(doc_iri)
+        doc, g = iri(doc_iri), sink.minter.graph(key)
         nodes = _target_nodes(sink, ex, doc_iri)
         for t in ex.targets:
             _emit_target(sink, nodes[t.key or ""], t, doc, g, labels)
         for i, goal in enumerate(ex.goals, 1):
-            _emit_goal(sink, iri(sink.minter.iri("goal", dslug, str(i))), goal, doc, g)
+            _emit_goal(sink, iri(sink.minter.under("goal", doc_iri, str(i))), goal, doc, g)
 
 
 def _common(sink: QuadSink, node: ox.NamedNode, cls: str, label: str, quote: str, ev, doc, g: str) -> None:

@@ -1,10 +1,8 @@
 """Tasks and the agencies assigned to them, as RDF with evidence.
 
-Task IRI: ``minter.iri("task", <document slug>, slug(section))``. A section number can repeat in one
-document (001 numbers III's tasks, IV's implementation items and the appendix's component rows '1'…'4'):
-the first task in document order keeps the plain number, a later one with the same number gets its kind as
-a prefix ('tcth-1' for implementation, 'phu-luc-1' for a table heading, 'muc-1' for another heading).
-:func:`task_slugs` gives that mapping to any emitter that links to tasks.
+Task IRI: ``minter.under("task", <document IRI>, task.key)``; ``Task.key`` is assigned at extraction
+(:func:`graph.extract.tasks.assign_keys`): the section slug, prefixed with the task's kind where a number
+repeats in one document ('tcth-1' for an implementation item, 'phu-luc-1' for an appendix heading).
 """
 
 from __future__ import annotations
@@ -15,10 +13,6 @@ from ..agencies import AgencyLexicon, fold_name
 from ..model import AgencyRef, Extraction, Task
 from ..resolve import DocumentIndex
 from .rdf import PROV, SKOS, XSD, A, QuadSink, iri, lit, pol
-
-
-def doc_slug(index: DocumentIndex, source: str) -> str:
-    return index.held[source].rstrip("/").rsplit("/", 1)[-1]
 
 
 def _label(task: Task) -> str:
@@ -37,9 +31,8 @@ def emit_tasks(sink: QuadSink, extractions: list[Extraction], index: DocumentInd
             continue
         doc = iri(index.held[source])
         g = sink.minter.graph(source)
-        dslug = doc_slug(index, source)
         for task in ex.tasks:
-            node = iri(sink.minter.iri("task", dslug, task.key))
+            node = iri(sink.minter.under("task", index.held[source], task.key))
             sink.fact(node, A, pol("Task"), g, task.evidence)
             sink.label(node, _label(task), g)
             sink.add(node, pol("sectionNumber"), lit(task.section), g)
@@ -66,8 +59,8 @@ def emit_tasks(sink: QuadSink, extractions: list[Extraction], index: DocumentInd
             # the parent is the nearest task before this one with that number
             parent = next((t for t in reversed(ex.tasks[:i]) if t.section == task.parent), None)
             if parent is not None:
-                child = iri(sink.minter.iri("task", dslug, task.key))
-                sink.fact(child, pol("parentTask"), iri(sink.minter.iri("task", dslug, parent.key)), g,
+                child = iri(sink.minter.under("task", index.held[source], task.key))
+                sink.fact(child, pol("parentTask"), iri(sink.minter.under("task", index.held[source], parent.key)), g,
                           task.evidence)
         # every body the document names (Nơi nhận, Tổ chức thực hiện, task texts …): typed with its evidence
         for ref in ex.agencies:
