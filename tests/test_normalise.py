@@ -55,13 +55,16 @@ def test_footnote_inserted_mid_sentence_moves_to_end() -> None:
 
 
 def test_line_spans_point_into_the_text() -> None:
+    """Every cleaned line is a source line as printed (bar whitespace), at its span in the normalised text."""
     for path in source_paths():
-        n = normalise(path.read_text(encoding="utf-8"))
-        raw_lines = {line.strip() for line in repair_glyphs(path.read_text(encoding="utf-8")).split("\n")}
-        for span in n.lines[:200]:
+        raw = path.read_text(encoding="utf-8")
+        n = normalise(raw)
+        raw_lines = {" ".join(r.split()) for r in repair_glyphs(raw).split("\n")}
+        for span in n.lines:
             line = n.text[span.start : span.end]
             assert "\n" not in line
-            assert " ".join(line.split()) in {" ".join(r.split()) for r in raw_lines} or line.isdigit() is False
+            # the one exception: 002's glued footnote marker is removed ('đô thị1,' -> 'đô thị,')
+            assert " ".join(line.split()) in raw_lines or path.name.startswith("002") and "thị, 3 hàng" in line
 
 
 def test_real_sources_have_no_glyph_damage_left() -> None:
