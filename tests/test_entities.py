@@ -11,7 +11,6 @@ import yaml
 
 from graph.config import PROJECT_ROOT, Settings
 from graph.extract import ExtractionContext, extract
-from graph.extract.links import ensure_links
 from graph.gazetteer import load_gazetteer
 from graph.model import Extraction, Parsed
 from graph.normalise import normalise
@@ -24,29 +23,16 @@ PROJECT_CLASSES = ("Bridge", "Railway", "Road", "Port", "LogisticsCentre", "Powe
                    "IndustrialPark", "Plant", "Airport", "Mine", "InfrastructureProject")
 
 
-def _prepare(extractions: list[Extraction], ctx: ExtractionContext) -> list[Extraction]:
-    for ex in extractions:
-        if not ex.tasks:  # the tasks step not registered (yet): run it here
-            try:
-                from graph.extract.tasks import extract_tasks
-            except ImportError:  # pragma: no cover
-                pass
-            else:
-                extract_tasks(ex, ctx)
-        ensure_links(ex, ctx)
-    return extractions
-
-
 @pytest.fixture(scope="module")
 def extractions() -> list[Extraction]:
-    exs, ctx = run_extraction(Settings())
-    return _prepare(exs, ctx)
+    exs, _ = run_extraction(Settings())
+    return exs
 
 
 def fixture_extractions(folder: Path = FIXTURES) -> list[Extraction]:
     ctx = ExtractionContext(Settings())
     exs = [extract(Parsed(s, normalise(s.raw)), ctx) for s in read_sources(folder)]
-    return _prepare(exs, ctx)
+    return exs
 
 
 def kind_of(cls: str) -> str:

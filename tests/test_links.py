@@ -7,7 +7,7 @@ from collections import defaultdict
 
 import pytest
 import yaml
-from test_entities import _prepare, fixture_extractions
+from test_entities import fixture_extractions
 
 from graph.config import PROJECT_ROOT, Settings
 from graph.extract.entities import gazetteer
@@ -19,8 +19,8 @@ GOLD = PROJECT_ROOT / "tests" / "gold" / "links.yaml"
 
 @pytest.fixture(scope="module")
 def extractions() -> list[Extraction]:
-    exs, ctx = run_extraction(Settings())
-    return _prepare(exs, ctx)
+    exs, _ = run_extraction(Settings())
+    return exs
 
 
 def gold_links() -> dict[str, set[tuple]]:

@@ -231,8 +231,6 @@ def test_vung_ang_port_footprint_tasks_exactly(store: OxigraphStore, names) -> N
 
 
 def test_tasks_depending_on_vung_ang_port(store: OxigraphStore, library, names) -> None:
-    if "tasks_depending_on_project" not in library:
-        pytest.skip("queries/tasks_depending_on_project.rq not there yet")
     result = ask(store, "tasks_depending_on_project", project="vung ang port")
     assert tasks(result, names) == VUNG_ANG_PORT_TASKS
 

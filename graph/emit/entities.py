@@ -21,7 +21,6 @@ import pyoxigraph as ox
 
 from ..extract import ExtractionContext
 from ..extract.entities import gazetteer
-from ..extract.links import ensure_links
 from ..iris import Minter, slug
 from ..model import Extraction, NodeKey
 from ..resolve import DocumentIndex
@@ -67,8 +66,6 @@ def emit_entities(sink: QuadSink, extractions: list[Extraction], index: Document
                   ctx: ExtractionContext) -> None:
     minter = sink.minter
     gaz = gazetteer(ctx)
-    for ex in extractions:
-        ensure_links(ex, ctx)
     cg = minter.curated_graph()
     scheme = iri(minter.iri("scheme", "gazetteer"))
     sink.add(scheme, A, iri(SKOS + "ConceptScheme"), cg)

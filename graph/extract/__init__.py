@@ -46,11 +46,12 @@ def steps() -> list[Step]:
 
     (Imported here, not at module level: the step modules use :class:`ExtractionContext`.)
     """
-    from .links import STEPS_AFTER_TASKS
+    from .entities import extract_entities
+    from .links import extract_links
     from .targets import targets_step
     from .tasks import extract_tasks
 
-    return [extract_tasks, targets_step, *STEPS_AFTER_TASKS]
+    return [extract_tasks, targets_step, extract_entities, extract_links]
 
 
 def extract(parsed: Parsed, ctx: ExtractionContext) -> Extraction:

@@ -220,5 +220,5 @@ def find_mentions(parsed, gaz: Gazetteer, tasks: list[Task] | None = None) -> li
 
 
 def extract_entities(extraction: Extraction, ctx) -> None:  # noqa: ANN001 - ExtractionContext
-    """STEPS entry: fill ``extraction.mentions``."""
+    """Extraction step: fill ``extraction.mentions`` (after the tasks step: mentions know their task)."""
     extraction.mentions.extend(find_mentions(extraction.parsed, gazetteer(ctx), extraction.tasks))

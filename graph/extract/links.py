@@ -302,28 +302,8 @@ def _entity_links(doc: _Doc) -> list[Link]:
     return list(links.values())
 
 
-TASKS_SEEN = "links: tasks seen"
-MY_PREDICATES = ("concerns", "dependsOn", "partOf", "connects")
-
-
-def ensure_links(extraction: Extraction, ctx) -> None:  # noqa: ANN001 - ExtractionContext
-    """Re-run mentions' task attribution and the links when the tasks step ran after ours (STEPS order)."""
-    seen = ctx.extra.get(TASKS_SEEN, {}).get(extraction.parsed.key)  # type: ignore[union-attr]
-    if seen == len(extraction.tasks):
-        return
-    from .entities import find_mentions
-
-    extraction.mentions[:] = find_mentions(extraction.parsed, gazetteer(ctx), extraction.tasks)
-    extraction.links[:] = [lk for lk in extraction.links if lk.predicate not in MY_PREDICATES]
-    extract_links(extraction, ctx)
-
-
 def extract_links(extraction: Extraction, ctx) -> None:  # noqa: ANN001 - ExtractionContext
-    """STEPS entry: fill ``extraction.links`` (needs tasks and mentions)."""
-    ctx.extra.setdefault(TASKS_SEEN, {})[extraction.parsed.key] = len(extraction.tasks)
+    """Extraction step: fill ``extraction.links`` (runs after the tasks and entities steps)."""
     doc = _Doc(extraction, gazetteer(ctx))
     extraction.links.extend(_task_links(doc, extraction.tasks))
     extraction.links.extend(_entity_links(doc))
-
-# registered in graph/extract/__init__.py STEPS, after the tasks and targets steps
-STEPS_AFTER_TASKS = [__import__("graph.extract.entities", fromlist=["x"]).extract_entities, extract_links]
