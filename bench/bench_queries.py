@@ -3,7 +3,7 @@
     python bench/bench_queries.py [--documents 1000] [--repeat 3] [--no-rdflib] [--rdflib-timeout 120]
 
 For each question: answer size and median time on the on-disk Oxigraph store (what ``policykg ask`` uses,
-parameters bound by graph.questions exactly as the CLI binds them), and on rdflib's in-memory Dataset
+parameters bound by graph.query.questions exactly as the CLI binds them), and on rdflib's in-memory Dataset
 holding the same quads, in the same process, with the same bindings (``initBindings``); the ratio is
 rdflib / Oxigraph. Not a test: numbers depend on the machine.
 """
@@ -23,9 +23,9 @@ import pyoxigraph as ox
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bench.synthetic import synthetic_store  # noqa: E402
+from graph.build.pipeline import build  # noqa: E402
 from graph.config import Settings  # noqa: E402
-from graph.pipeline import build  # noqa: E402
-from graph.questions import Resolver, bind, load_library  # noqa: E402
+from graph.query.questions import Resolver, bind, load_library  # noqa: E402
 from graph.store import OxigraphStore, write_store  # noqa: E402
 
 

@@ -27,8 +27,8 @@ from urllib.parse import quote, urlencode
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from graph.build.pipeline import build  # noqa: E402
 from graph.config import Settings  # noqa: E402
-from graph.pipeline import build  # noqa: E402
 from graph.store import write_store  # noqa: E402
 
 SEARCHES = ["vung ang", "so cong thuong", "nghi quyet", "cang", "ubnd tinh", "logistics", "2030", "ket luan 57"]

@@ -19,9 +19,9 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
+from graph.build.pipeline import ONTOLOGY_GRAPH, build_dataset
+from graph.build.reason import materialise
 from graph.config import POL, Settings
-from graph.pipeline import ONTOLOGY_GRAPH, build_dataset
-from graph.reason import materialise
 
 ID = "https://w3id.org/policykg/id/"
 RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"

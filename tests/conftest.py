@@ -16,7 +16,7 @@ SOURCES = PROJECT_ROOT / "data" / "sources"
 @pytest.fixture(scope="session")
 def built(tmp_path_factory: pytest.TempPathFactory) -> tuple[Settings, OxigraphStore]:
     """(settings, read-only store) for the graph built from data/sources into a temporary store."""
-    from graph.pipeline import build
+    from graph.build.pipeline import build
 
     store_path = tmp_path_factory.mktemp("store") / "store"
     settings = Settings(store_path=store_path)

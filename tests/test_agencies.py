@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 import yaml
 
-from graph.agencies import load_lexicon, split_agencies
+from graph.build.agencies import load_lexicon, split_agencies
 from graph.config import PROJECT_ROOT, Settings
 
 GOLD = PROJECT_ROOT / "tests" / "gold" / "tasks"
@@ -17,7 +17,7 @@ def lexicon():
 
 
 def test_document_agencies_against_gold() -> None:
-    from graph.pipeline import run_extraction
+    from graph.build.pipeline import run_extraction
 
     ex, _ = run_extraction(Settings())
     by = {e.parsed.key.removesuffix(".txt"): e for e in ex}

@@ -6,8 +6,8 @@ from __future__ import annotations
 import pyoxigraph as ox
 import pytest
 
-from graph.analysis import DependencyGraph, EdgeEvidence
-from graph.questions import Resolver
+from graph.query.analysis import DependencyGraph, EdgeEvidence
+from graph.query.questions import Resolver
 from graph.store import OxigraphStore
 
 ID = "https://w3id.org/policykg/id/"

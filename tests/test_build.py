@@ -10,10 +10,10 @@ import pyoxigraph as ox
 import pytest
 from click.testing import CliRunner
 
+from graph.build.pipeline import build, build_dataset
+from graph.build.sources import SourceError
 from graph.cli import main
 from graph.config import PROJECT_ROOT, Settings
-from graph.pipeline import build, build_dataset
-from graph.sources import SourceError
 from graph.store import OxigraphStore
 
 POL = "PREFIX pol: <https://w3id.org/policykg/ont#> PREFIX dcterms: <http://purl.org/dc/terms/> "

@@ -7,12 +7,12 @@ from pathlib import Path
 
 import pytest
 
-from graph.agencies import load_lexicon
+from graph.build.agencies import load_lexicon
+from graph.build.extract.documents import DocumentExtractor, load_document_types
+from graph.build.model import Parsed
+from graph.build.normalise import normalise
+from graph.build.sources import Source
 from graph.config import PROJECT_ROOT
-from graph.extract.documents import DocumentExtractor, load_document_types
-from graph.model import Parsed
-from graph.normalise import normalise
-from graph.sources import Source
 
 
 @pytest.fixture(scope="module")

@@ -9,13 +9,13 @@ from pathlib import Path
 import pytest
 import yaml
 
+from graph.build.extract import ExtractionContext, extract
+from graph.build.gazetteer import load_gazetteer
+from graph.build.model import Extraction, Parsed
+from graph.build.normalise import normalise
+from graph.build.pipeline import run_extraction
+from graph.build.sources import read_sources
 from graph.config import PROJECT_ROOT, Settings
-from graph.extract import ExtractionContext, extract
-from graph.gazetteer import load_gazetteer
-from graph.model import Extraction, Parsed
-from graph.normalise import normalise
-from graph.pipeline import run_extraction
-from graph.sources import read_sources
 
 GOLD = PROJECT_ROOT / "tests" / "gold" / "entities"
 FIXTURES = PROJECT_ROOT / "tests" / "fixtures" / "extra_projects"

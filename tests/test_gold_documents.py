@@ -11,9 +11,9 @@ from datetime import date
 import pytest
 import yaml
 
-from graph.agencies import fold_name
+from graph.build.agencies import fold_name
+from graph.build.pipeline import run_extraction
 from graph.config import Settings
-from graph.pipeline import run_extraction
 from tests.conftest import GOLD
 
 THRESHOLD = 0.95

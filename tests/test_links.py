@@ -9,10 +9,10 @@ import pytest
 import yaml
 from test_entities import fixture_extractions
 
+from graph.build.extract.entities import gazetteer
+from graph.build.model import CURATED, RULE, STATED, Extraction
+from graph.build.pipeline import run_extraction
 from graph.config import PROJECT_ROOT, Settings
-from graph.extract.entities import gazetteer
-from graph.model import CURATED, RULE, STATED, Extraction
-from graph.pipeline import run_extraction
 
 GOLD = PROJECT_ROOT / "tests" / "gold" / "links.yaml"
 

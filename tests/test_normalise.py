@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import unicodedata
 
-from graph.normalise import fold, normalise, repair_glyphs
+from graph.build.normalise import normalise, repair_glyphs
+from graph.text import fold
 from tests.conftest import source_paths
 
 

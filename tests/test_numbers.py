@@ -6,7 +6,7 @@ from decimal import Decimal
 
 import pytest
 
-from graph.numbers import NumberError, find_numbers, parse_number, parse_quantity, parse_range, parse_rank
+from graph.build.numbers import NumberError, find_numbers, parse_number, parse_quantity, parse_range, parse_rank
 
 D = Decimal
 

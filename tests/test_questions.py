@@ -13,7 +13,7 @@ from collections.abc import Mapping
 import pyoxigraph as ox
 import pytest
 
-from graph.questions import (
+from graph.query.questions import (
     AmbiguousName,
     ParameterError,
     QuestionError,
@@ -403,7 +403,7 @@ def test_projects_most_dependants(store: OxigraphStore) -> None:
 
 
 def test_ttl_answer_carries_evidence(store: OxigraphStore) -> None:
-    from graph.questions import answer_triples
+    from graph.query.questions import answer_triples
 
     answer = run(store, "document_cites", {"document": "57-KL/TU"})
     triples = answer_triples(store, answer)

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pyoxigraph as ox
 
+from graph.build.reason import materialise
 from graph.config import PROJECT_ROOT
-from graph.reason import materialise
 
 POL = "https://w3id.org/policykg/ont#"
 

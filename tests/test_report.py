@@ -7,7 +7,7 @@ import json
 import pytest
 from click.testing import CliRunner
 
-from graph.report import Report, build_report
+from graph.query.report import Report, build_report
 from graph.store import OxigraphStore
 
 ID = "https://w3id.org/policykg/id/"

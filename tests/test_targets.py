@@ -10,11 +10,12 @@ from pathlib import Path
 import pytest
 import yaml
 
+from graph.build.extract.targets import contributes_links, extract_goals_targets
+from graph.build.model import Goal, Parsed, Target, Task
+from graph.build.normalise import normalise
+from graph.build.sources import read_source
 from graph.config import PROJECT_ROOT
-from graph.extract.targets import contributes_links, extract_goals_targets
-from graph.model import Goal, Parsed, Target, Task
-from graph.normalise import fold, normalise
-from graph.sources import read_source
+from graph.text import fold
 
 GOLD = PROJECT_ROOT / "tests" / "gold" / "targets"
 SOURCES = PROJECT_ROOT / "data" / "sources"

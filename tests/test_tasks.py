@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 import yaml
 
+from graph.build.pipeline import run_extraction
 from graph.config import PROJECT_ROOT, Settings
-from graph.pipeline import run_extraction
 
 GOLD = PROJECT_ROOT / "tests" / "gold" / "tasks"
 EXTRA = PROJECT_ROOT / "tests" / "fixtures" / "extra_sources"
@@ -117,7 +117,7 @@ def test_extra_sources_generalise(tmp_path: Path) -> None:
         shutil.copy(f, data / f.name)
     for f in EXTRA.glob("*.txt"):
         shutil.copy(f, data / "sources" / f.name)
-    from graph.pipeline import build_dataset
+    from graph.build.pipeline import build_dataset
 
     store, index, extractions = build_dataset(Settings(data_dir=data))
     ex = extractions[0]

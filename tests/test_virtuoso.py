@@ -1,7 +1,7 @@
 """Scale-out check: the graph built from the five sources, bulk-loaded into a real Virtuoso, answers
 the same SPARQL questions as the embedded Oxigraph store (document/citation questions, every
 ``queries/*.rq`` with its default parameters, more than Virtuoso's default 10,000-row cap), and
-the Graph Store writes of :class:`graph.store_remote.SparqlStore` round-trip.
+the Graph Store writes of :class:`graph.store.remote.SparqlStore` round-trip.
 """
 
 from __future__ import annotations
@@ -15,9 +15,9 @@ import pyoxigraph as ox
 import pytest
 
 from graph.config import PROJECT_ROOT, Settings
-from graph.normalise import fold
 from graph.store import OxigraphStore, SelectResult, StoreError, Term
-from graph.store_remote import SparqlStore
+from graph.store.remote import SparqlStore
+from graph.text import fold
 from tests.virtuoso import VirtuosoServer, skip_reason
 
 pytestmark = [pytest.mark.virtuoso, pytest.mark.skipif(skip_reason() is not None, reason=skip_reason() or "")]

@@ -6,8 +6,8 @@ import pyoxigraph as ox
 import rdflib
 
 from graph.config import PROJECT_ROOT
+from graph.query.validate import validate_store
 from graph.store import OxigraphStore
-from graph.validate import validate_store
 
 POL = "https://w3id.org/policykg/ont#"
 

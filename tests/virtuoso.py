@@ -2,7 +2,7 @@
 
     with VirtuosoServer(tmp_path) as server:       # starts, waits until it answers
         server.bulk_load([path_to_nquads])         # ld_dir + rdf_loader_run() through isql-vt
-        store = server.store()                     # a graph.store_remote.SparqlStore on it
+        store = server.store()                     # a graph.store.remote.SparqlStore on it
 
 Everything lives in one temporary folder (database, log, ini, the files to load); nothing
 is read from or written to /etc or /var/lib. ``ResultSetMaxRows`` is raised well above
@@ -281,9 +281,9 @@ class VirtuosoServer:
             raise VirtuosoError(f"bulk load errors:\n{errors}")
         return len(names)
 
-    def store(self, **kwargs: object):  # noqa: ANN201 (graph.store_remote.SparqlStore)
-        """A :class:`graph.store_remote.SparqlStore` on this server (updates as dba)."""
-        from graph.store_remote import SparqlStore
+    def store(self, **kwargs: object):  # noqa: ANN201 (graph.store.remote.SparqlStore)
+        """A :class:`graph.store.remote.SparqlStore` on this server (updates as dba)."""
+        from graph.store.remote import SparqlStore
 
         return SparqlStore(self.endpoint, update_endpoint=self.auth_endpoint, gsp_endpoint=self.gsp_endpoint,
                            user="dba", password=PASSWORD, **kwargs)

@@ -1,4 +1,4 @@
-"""Named questions for the web: the library of ``queries/*.rq`` read and bound by ``graph.questions``.
+"""Named questions for the web: the library of ``queries/*.rq`` read and bound by ``graph.query.questions``.
 
 The web app and ``policykg ask`` share one parser (the header format is documented there) and one
 way of binding parameters (names resolved diacritic-insensitively, values turned into RDF terms,
@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from graph import questions as library
-from graph.questions import AmbiguousName, ParameterError, Question, Resolver, bind
+from graph.query import questions as library
+from graph.query.questions import AmbiguousName, ParameterError, Question, Resolver, bind
 
 __all__ = ["AmbiguousName", "ParameterError", "Question", "Resolver", "bind", "load_questions"]
 

@@ -7,7 +7,7 @@ import re
 from collections import defaultdict
 from dataclasses import dataclass
 
-from graph.normalise import fold
+from graph.text import fold
 
 from .kg import BROWSABLE_KINDS, KnowledgeGraph
 

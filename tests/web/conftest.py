@@ -23,7 +23,7 @@ from graph.config import Settings
 @pytest.fixture(scope="session")
 def web_settings(tmp_path_factory: pytest.TempPathFactory) -> Settings:
     """The five sources built into a temporary store, plus the fixture graph."""
-    from graph.pipeline import build
+    from graph.build.pipeline import build
 
     store_path = tmp_path_factory.mktemp("webstore") / "store"
     settings = Settings(store_path=store_path)

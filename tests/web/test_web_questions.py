@@ -91,7 +91,7 @@ def test_a_slow_question_is_stopped_by_the_time_limit(client, app) -> None:  # n
     """Questions run in the /sparql worker pool: a question slower than the limit is killed, the page says so."""
     import time
 
-    from graph.questions import parse_question
+    from graph.query.questions import parse_question
 
     slow = parse_question("# title: chậm\n# title_en: slow\n# description: a cross product\n# view: table\n"
                           "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }", "slow_question")

@@ -1,0 +1,95 @@
+"""Tasks and the agencies assigned to them, as RDF with evidence.
+
+Task IRI: ``minter.under("task", <document IRI>, task.key)``; ``Task.key`` is assigned at extraction
+(:func:`graph.build.extract.tasks.assign_keys`): the section slug, prefixed with the task's kind where a number
+repeats in one document ('tcth-1' for an implementation item, 'phu-luc-1' for an appendix heading).
+"""
+
+from __future__ import annotations
+
+import pyoxigraph as ox
+
+from graph.build.agencies import AgencyLexicon, fold_name
+from graph.build.emit.rdf import PROV, SKOS, XSD, A, QuadSink, iri, lit, pol
+from graph.build.model import AgencyRef, Extraction, Task
+from graph.build.resolve import DocumentIndex
+
+
+def _label(task: Task) -> str:
+    words = task.text.split()
+    head = " ".join(words[:10]) + (" …" if len(words) > 10 else "")
+    noun = {"heading": "Mục", "implementation": "Tổ chức thực hiện"}.get(task.kind, "Nhiệm vụ")
+    return f"{noun} {task.section} — {head}"
+
+
+def emit_tasks(sink: QuadSink, extractions: list[Extraction], index: DocumentIndex, ctx) -> None:  # noqa: ANN001
+    lexicon: AgencyLexicon = ctx.agencies
+    printed: dict[str, set[str]] = {}
+    for ex in extractions:
+        source = ex.parsed.key
+        if source not in index.held:
+            continue
+        doc = iri(index.held[source])
+        g = sink.minter.graph(source)
+        for task in ex.tasks:
+            node = iri(sink.minter.under("task", index.held[source], task.key))
+            sink.fact(node, A, pol("Task"), g, task.evidence)
+            sink.label(node, _label(task), g)
+            sink.add(node, pol("sectionNumber"), lit(task.section), g)
+            sink.add(node, pol("taskKind"), lit(task.kind), g)
+            sink.add(node, pol("quote"), lit(task.text), g)
+            if task.heading:
+                sink.add(node, pol("heading"), lit(task.heading, "vi"), g)
+            sink.add(node, iri(PROV + "wasDerivedFrom"), doc, g)
+            sink.fact(doc, pol("hasTask"), node, g, task.evidence)
+            if task.timeframe:
+                sink.fact(node, pol("timeframe"), lit(task.timeframe), g, task.timeframe_evidence or task.evidence)
+            if task.start_year is not None:
+                sink.add(node, pol("startYear"), ox.Literal(str(task.start_year), datatype=iri(XSD + "integer")), g)
+            if task.end_year is not None:
+                sink.add(node, pol("endYear"), ox.Literal(str(task.end_year), datatype=iri(XSD + "integer")), g)
+            for refs, agency_p, group_p in ((task.lead, "leadAgency", "leadGroup"),
+                                            (task.cooperating, "cooperatingAgency", "cooperatingGroup")):
+                for ref in refs:
+                    target = _agency(sink, ref, g, printed)
+                    sink.fact(node, pol(group_p if ref.group else agency_p), target, g, ref.evidence)
+        for i, task in enumerate(ex.tasks):
+            if task.parent is None:
+                continue
+            # the parent is the nearest task before this one with that number
+            parent = next((t for t in reversed(ex.tasks[:i]) if t.section == task.parent), None)
+            if parent is not None:
+                child = iri(sink.minter.under("task", index.held[source], task.key))
+                sink.fact(child, pol("parentTask"), iri(sink.minter.under("task", index.held[source], parent.key)), g,
+                          task.evidence)
+        # every body the document names (Nơi nhận, Tổ chức thực hiện, task texts …): typed with its evidence
+        for ref in ex.agencies:
+            node = _agency(sink, ref, g, printed)
+            sink.fact(node, A, pol("AgencyGroup" if ref.group else "Agency"), g, ref.evidence)
+    curated = sink.minter.curated_graph()
+    for entry in lexicon.entries:
+        node = iri(sink.minter.agency(entry.name))
+        if entry.name not in printed:
+            continue
+        for alias in entry.aliases:
+            if fold_name(alias) != fold_name(entry.name):
+                sink.add(node, iri(SKOS + "altLabel"), lit(alias, "vi"), curated)
+
+
+def _agency(sink: QuadSink, ref: AgencyRef, g: str, printed: dict[str, set[str]]) -> ox.NamedNode:
+    if ref.group:
+        node = iri(sink.minter.group(ref.name))
+        sink.add(node, A, pol("AgencyGroup"), g)
+        sink.label(node, ref.name, g)
+        sink.add(node, iri(PROV + "wasDerivedFrom"), iri(sink.document_iris.get(ref.evidence.source, g))
+                 if ref.evidence else iri(g), g)
+        return node
+    node = iri(sink.minter.agency(ref.name))
+    sink.add(node, A, pol("Agency"), g)
+    sink.label(node, ref.name, g)
+    seen = printed.setdefault(ref.name, set())
+    variant = " ".join(ref.printed.split())
+    if variant and variant != ref.name and variant not in seen:
+        seen.add(variant)
+        sink.add(node, iri(SKOS + "altLabel"), lit(variant, "vi"), g)
+    return node

@@ -1,0 +1,559 @@
+"""Goals (mục tiêu) and quantified targets (chỉ tiêu) of a policy document.
+
+Where they are
+    * Goal sections: a heading or numbered/lettered title starting 'Mục tiêu', 'Chỉ tiêu' or
+      'Tầm nhìn' ('II. MỤC TIÊU, CHỈ TIÊU NĂM 2025', '1. Mục tiêu tổng quát', 'a) Đến năm 2030:').
+      'Mục đích, yêu cầu' is not a goal section.
+    * A score/rank table ('Năm 2024 … Mục tiêu năm 2025 … Điểm số Xếp hạng Điểm số Xếp hạng'),
+      flattened by PDF extraction into rows like '1 Chỉ số thành phần … 4,93 50/63 6,18 25/34'.
+
+How a target is read (one per printed value)
+    indicator  the phrase before the comparator ('Tỷ lệ đô thị hóa đạt 40%'), or, when the value
+               comes first, the phrase after it ('trên 93,5% hộ gia đình đạt danh hiệu văn hóa');
+               a clause with no phrase of its own ('…; đến năm 2030 đạt khoảng 60,3%') reuses the
+               indicator of the previous value in the same sentence.
+    comparator the word printed before the number: trên, dưới, khoảng, đạt, chiếm, hơn, … and for
+               top-N groups 'thuộc nhóm' / 'nằm trong nhóm' / 'trong nhóm'; 'đạt trên' gives 'trên';
+               'từ' (a bare range) gives none.
+    year       the last 'năm YYYY' / 'giai đoạn YYYY-YYYY' before the value in its sentence; else the
+               one horizon year of the enclosing titles; else none (kept, flagged uncertain).
+    period     'giai đoạn/thời kỳ YYYY-YYYY' printed in the value's own clause.
+Past figures (results) are never read: only goal sections and target tables are scanned. A
+past rank printed elsewhere ('năm 2024, chỉ số X xếp thứ 50/63') becomes the baseline of a
+later rank target on the same indicator.
+
+Goals: in a general-goal subsection ('tổng quát', 'chung', a vision) each paragraph is one goal;
+elsewhere a paragraph without values is one goal, and a value-less sentence of a paragraph that
+also sets targets is one goal.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, replace
+from decimal import Decimal
+
+from graph.build.iris import slug
+from graph.build.model import RULE, Evidence, Extraction, Goal, Link, NodeKey, Target, Task
+from graph.build.numbers import NUMBER, parse_number
+from graph.build.segment import Block, segment
+from graph.text import collapse, fold
+
+YEAR = r"(?:19|20)\d{2}"
+_IC = re.IGNORECASE
+
+_SECTION_TITLE = re.compile(r"^(?:cac\s+)?(?:muc tieu|chi tieu|tam nhin)\b")
+_GENERAL = re.compile(r"tong quat|muc tieu chung|tam nhin")
+_YEAR_MARK = re.compile(
+    rf"(?P<pre>sau\s+|so với\s+|trước\s+)?(?:(?:đến|trong|vào|tới)\s+)?năm\s+(?P<y>{YEAR})(?!\s*[-–]\s*{YEAR})"
+    rf"|(?P<kw>giai đoạn|thời kỳ|nhiệm kỳ|từ)?\s*(?P<y1>{YEAR})\s*[-–]\s*(?P<y2>{YEAR})", _IC)
+_NUM = re.compile(rf"(?<![\d.,/])(?:{NUMBER})(?![\d])")
+_RANGE_TAIL = re.compile(rf"\s*%?\s*[-–]\s*(?P<up>{NUMBER})(?![\d])")
+_RANK_TAIL = re.compile(r"\s*/\s*(?P<of>\d{1,3})(?![\d/])")
+_PERCENT = re.compile(r"\s*%(?:\s*/\s*năm|\s+GRDP)?")
+_MEASURE = re.compile(
+    r"\s+(?:(?:nghìn|ngàn|triệu|tỷ)\s+(?:đồng|USD|đô la Mỹ|tấn|lượt khách|lượt|m3|kWh|TEU)|đồng|USD|tấn|ha|km|MW|TEU)"
+    r"(?:\s*/\s*(?:năm|ha|người|tháng|ngày))?(?![\wÀ-ỹ])")
+_COUNT_NOUNS = ("doanh nghiệp", "người", "lao động", "dự án", "sinh viên", "học sinh", "bác sĩ", "giường bệnh",
+                "hộ", "xã", "huyện", "sản phẩm", "cơ sở", "trường", "hợp tác xã", "mô hình", "cuộc", "lượt khách",
+                "khu công nghiệp", "cụm công nghiệp", "đơn vị", "thôn", "làng", "trung tâm", "cảng", "bến",
+                "nhà máy", "công trình", "tuyến", "chuyến", "giờ", "ngày")
+_COUNT = re.compile(r"\s+(?P<noun>" + "|".join(sorted(map(re.escape, _COUNT_NOUNS), key=len, reverse=True)) + r")"
+                    r"(?P<rate>\s*/\s*(?:1\s+|một\s+)?(?:vạn|nghìn|1\.000|10\.000)\s+dân|\s+trên\s+(?:một|1)\s+vạn\s+dân)?"
+                    r"(?![\wÀ-ỹ])", _IC)
+_COUNT_FOLDED = {fold(n) for n in _COUNT_NOUNS}
+_GROUP = re.compile(r"(?P<g>(?:thuộc|nằm trong|trong)\s+(?:nhóm|top))\s*$", _IC)
+_GROUP_TAIL = re.compile(r"\s+(?:tỉnh,\s*thành phố|tỉnh,\s*thành|tỉnh|địa phương)(?![\wÀ-ỹ])", _IC)
+_CMP = re.compile(r"(?:^|(?<=\s))(?P<c>không dưới|không quá|ít nhất|tối thiểu|tối đa|trên|trêm|dưới|khoảng|hơn|gần"
+                  r"|từ|chiếm|đạt|xếp\s+hạng(?:\s+thứ)?|xếp\s+thứ|đứng\s+thứ|giảm)\s*$", _IC)
+_VERBS_BEFORE_CMP = re.compile(r"(?:^|\s)(?:đạt|tăng\s+bình\s+quân(?:\s+hàng\s+năm)?|tăng|bình\s+quân(?:\s+hàng\s+năm)?"
+                               r"|hàng\s+năm|duy\s+trì|lên|giảm\s+xuống|giảm\s+còn|xuống|còn)\s*$", _IC)
+_LEAD = [re.compile(p, _IC) for p in (
+    r"^[\s,:;.–-]+", r"^trong\s+đó\s*:?", r"^(?:phấn\s+đấu|duy\s+trì|có|và|đồng\s+thời)(?=\s|$)",
+    rf"^(?:(?:đến|trong|vào|tới)\s+)?năm\s+{YEAR}\s*,?", rf"^(?:giai\s+đoạn|thời\s+kỳ)\s+{YEAR}\s*[-–]\s*{YEAR}\s*,?",
+)]
+_TRAIL = [re.compile(p, _IC) for p in (
+    r"[\s,:;.–-]+$", r"(?:^|\s)(?:đạt|cho|là|lên|ở\s+mức|tăng|hàng\s+năm|bình\s+quân|xếp\s+hạng|xếp\s+thứ)$",
+    rf"(?:^|\s)(?:(?:bình\s+quân\s+)?(?:đến|trong|vào|tới)\s+)?năm\s+{YEAR}$",
+    rf"(?:^|\s)(?:bình\s+quân\s+)?(?:giai\s+đoạn|thời\s+kỳ)\s+{YEAR}\s*[-–]\s*{YEAR}$",
+)]
+_PLACE_TAIL = re.compile(r"\s+(?:của\s+)?(?:tỉnh|thành phố)(?:\s+[A-ZĐ][\wÀ-ỹ]*)*$")
+_NUMBER_FIRST_VERBS = {"", "có", "phát triển", "thu hút", "đạt", "phấn đấu", "duy trì", "phấn đấu có", "hình thành"}
+_GROUP_END = re.compile(r"\s*(?:cao nhất|đứng đầu|dẫn đầu|tốt nhất)?\s*(?:của\s+)?(?:cả nước|toàn quốc|khu vực)?"
+                        r"[\s.,;]*$", _IC)
+_ITEM = re.compile(r"(?:(?<=\s)|^)\((?P<n>\d{1,2})\)\s*")
+_CMP_NAMES = {"trêm": "trên", "từ": None, "giảm": None}
+
+# Score/rank table: header and rows.
+_TABLE_HEAD = re.compile(rf"Năm\s+(?P<base>{YEAR})\s+Mục\s+tiêu\s+năm\s+(?P<target>{YEAR})", _IC)
+_TABLE_COLS = re.compile(r"Điểm\s+số\s+Xếp\s+hạng\s+Điểm\s+số\s+Xếp\s+hạng", _IC)
+_TABLE_ROW = re.compile(
+    rf"(?<![\d.,/])(?P<stt>\d{{1,2}})\s+(?P<ind>[^\d]{{5,300}}?)\s+(?P<bs>{NUMBER})\s+(?P<br>\d{{1,3}})\s*/\s*(?P<bof>\d{{1,3}})"
+    rf"\s+(?P<ts>{NUMBER})\s+(?P<tr>\d{{1,3}})\s*/\s*(?P<tof>\d{{1,3}})(?![\d/])")
+# A past rank printed in prose: 'năm 2024, chỉ số FTA Index của tỉnh Hà Tĩnh xếp thứ 50/63'
+_PAST_RANK = re.compile(rf"năm\s+(?P<y>{YEAR})\s*,\s*(?P<ind>[^.;:]{{3,120}}?)\s+(?:xếp\s+thứ|xếp\s+hạng|đứng\s+thứ)\s+"
+                        r"(?P<r>\d{1,3})\s*/\s*(?P<of>\d{1,3})", _IC)
+_CONTRIB_CUE = re.compile(r"\b(?:nhằm|để\s+đạt|để\s+hoàn\s+thành|góp\s+phần|bảo\s+đảm\s+đạt|đảm\s+bảo\s+đạt)\b", _IC)
+
+
+@dataclass
+class _Value:
+    start: int  # where the comparator phrase (or the number) starts
+    num_start: int
+    end: int  # end of the number and its unit
+    low: object
+    high: object
+    unit: str | None
+    comparator: str | None
+    of: int | None = None
+    group: bool = False
+    rank: bool = False
+
+
+def _trim(raw: str, s: int, e: int, lead: list[re.Pattern[str]], trail: list[re.Pattern[str]]) -> tuple[int, int]:
+    changed = True
+    while changed and s < e:
+        changed = False
+        for p in lead:
+            m = p.match(raw[s:e])
+            if m and m.end() > 0:
+                s, changed = s + m.end(), True
+        for p in trail:
+            m = p.search(raw[s:e])
+            if m and m.start() < e - s:
+                e, changed = s + m.start(), True
+    while s < e and raw[s].isspace():
+        s += 1
+    while e > s and raw[e - 1].isspace():
+        e -= 1
+    return s, e
+
+
+def _sentences(raw: str, s: int, e: int) -> list[tuple[int, int]]:
+    out, start = [], s
+    for m in re.finditer(r"[.!?…]+\s+(?=[A-ZĐÀ-ỸẠ-Ỹ(])", raw[s:e]):
+        if raw[s + m.start() - 1 : s + m.start()].isdigit() and raw[s + m.end(): s + m.end() + 1].isdigit():
+            continue
+        out.append((start, s + m.start() + 1))
+        start = s + m.end()
+    out.append((start, e))
+    return [(a, b) for a, b in out if raw[a:b].strip()]
+
+
+def _clauses(raw: str, s: int, e: int) -> list[tuple[int, int]]:
+    out, start = [], s
+    for m in re.finditer(r";", raw[s:e]):
+        out.append((start, s + m.start()))
+        start = s + m.end()
+    out.append((start, e))
+    return out
+
+
+def _year_marks(raw: str, s: int, e: int) -> list[tuple[int, int, int | None, str | None]]:
+    """(start, end, year or None for 'sau năm …', period) for each year mention in raw[s:e]."""
+    marks = []
+    for m in _YEAR_MARK.finditer(raw, s, e):
+        if m.group("y"):
+            pre = (m.group("pre") or "").strip().lower()
+            marks.append((m.start(), m.end(), None if pre in ("sau", "so với") else int(m.group("y")), None))
+        else:
+            kw = (m.group("kw") or "").lower()
+            if kw == "nhiệm kỳ":
+                continue
+            y1, y2 = int(m.group("y1")), int(m.group("y2"))
+            marks.append((m.start(), m.end(), y2, f"{y1}-{y2}"))
+    return marks
+
+
+def _is_year(raw: str, m: re.Match[str]) -> bool:
+    return bool(re.fullmatch(YEAR, m.group()))
+
+
+def _scan_values(raw: str, cs: int, ce: int) -> list[_Value]:
+    """Every target value printed in the clause raw[cs:ce], in order."""
+    values: list[_Value] = []
+    pos = cs
+    for m in _NUM.finditer(raw, cs, ce):
+        if m.start() < pos:
+            continue
+        a, b = m.start(), m.end()
+        before, after = raw[max(cs, a - 12):a], raw[b:ce]
+        if before.endswith("(") and after.startswith(")"):
+            continue
+        if re.match(r"[-/]\s*[A-ZĐ]", after) or re.search(r"(?:số|Đề án|Nghị quyết|khóa|khoá)\s*$", before, _IC):
+            continue
+        if _is_year(raw, m) and not _PERCENT.match(after) and not _MEASURE.match(after):
+            continue
+        low, high, end, unit, of, rank = parse_number(m.group()), None, b, None, None, False
+        if rt := _RANGE_TAIL.match(raw, b, ce):
+            if not re.fullmatch(YEAR, rt.group("up")) or _is_year(raw, m) is False:
+                high, end = parse_number(rt.group("up")), rt.end()
+        pre_text = raw[pos:a]
+        group = _GROUP.search(pre_text)
+        if high is None and (rk := _RANK_TAIL.match(raw, b, ce)):
+            of, end, unit, rank = int(rk.group("of")), rk.end(), "hạng", True
+        elif group:
+            unit = "hạng"
+            if gt := _GROUP_TAIL.match(raw, end, ce):
+                end = gt.end()
+        elif pm := _PERCENT.match(raw, end, ce):
+            unit, end = re.sub(r"\s+", " ", pm.group().strip()).replace(" /", "/").replace("/ ", "/"), pm.end()
+        elif mm := _MEASURE.match(raw, end, ce):
+            unit, end = collapse(mm.group()), mm.end()
+        # comparator and verbs printed before the number
+        k = a
+        comparator: str | None = None
+        found_cmp = False
+        if group:
+            comparator, k, found_cmp = collapse(group.group("g")), pos + group.start(), True
+        else:
+            while cm := _CMP.search(raw[pos:k]):
+                word = collapse(cm.group("c")).lower()
+                if word == "giảm":  # 'giảm 0,5-0,6%': the fall is part of what is measured
+                    break
+                if word.startswith(("xếp", "đứng")):
+                    rank = True
+                    unit = unit or "hạng"
+                elif not found_cmp:
+                    comparator, found_cmp = _CMP_NAMES.get(word, word), True
+                elif word != "đạt":
+                    break
+                k = pos + cm.start()
+            while vm := _VERBS_BEFORE_CMP.search(raw[pos:k]):
+                k = pos + vm.start()
+        if unit is None:
+            cn = _COUNT.match(raw, end, ce)
+            if cn is None and not found_cmp:
+                continue
+            if cn is not None:
+                unit = collapse(cn.group("noun") + (cn.group("rate") or ""))
+                if cn.group("rate"):
+                    end = cn.end()
+        if unit is None:
+            tail = collapse(raw[end:ce]).rstrip(".,;")
+            if not tail or len(tail.split()) > 8:
+                continue
+            unit = tail
+            end = ce
+        values.append(_Value(k, a, end, low, high, unit, comparator, of, bool(group), rank or bool(group)))
+        pos = end
+    return values
+
+
+def _clean(raw: str, s: int, e: int) -> tuple[int, int]:
+    s, e = _trim(raw, s, e, _LEAD, _TRAIL)
+    if pm := _PLACE_TAIL.search(raw[s:e]):
+        if pm.start() > 0:
+            e = s + pm.start()
+    return _trim(raw, s, e, _LEAD, _TRAIL)
+
+
+def _targets_in_sentence(raw: str, ss: int, se: int, heading_year: int | None, number: str | None,
+                         parsed, out: list[Target]) -> int:
+    """Targets of one sentence (or one numbered item); returns how many values it holds."""
+    marks = _year_marks(raw, ss, se)
+    last_ind: tuple[int, int] | None = None
+    count = 0
+    for cs, ce in _clauses(raw, ss, se):
+        prev_end = cs
+        values = _scan_values(raw, cs, ce)
+        for i, v in enumerate(values):
+            count += 1
+            next_start = values[i + 1].start if i + 1 < len(values) else ce
+            if v.group:
+                s, e = _clean(raw, v.end, next_start)
+                e = s + len(raw[s:e]) - len(_GROUP_END.search(raw[s:e]).group())
+                s, e = _clean(raw, s, e)
+                if not raw[v.end:next_start].lstrip(" ,").lower().startswith("có "):
+                    # '<indicator> nằm trong nhóm 30 tỉnh, thành phố dẫn đầu': the indicator comes first;
+                    # '… nhóm 20 tỉnh, thành phố có tổng sản phẩm … cao nhất': it comes after 'có'
+                    s, e = _clean(raw, prev_end, v.start)
+            else:
+                s, e = _clean(raw, prev_end, v.start)
+                words = fold(raw[s:e])
+                if words in {fold(w) for w in _NUMBER_FIRST_VERBS}:
+                    s, e = _clean(raw, v.end, next_start)
+                    if v.unit and ("/" in v.unit or " trên " in v.unit) and not v.unit.startswith("%"):
+                        noun = re.split(r"\s*/|\s+trên\s+", v.unit)[0]
+                        s = v.num_start + raw[v.num_start:v.end].find(noun)
+                        e = s + len(noun)
+                    elif not raw[s:e] and v.unit and not v.unit.startswith("%") and v.unit != "hạng":
+                        s = v.num_start + raw[v.num_start:v.end].rfind(v.unit.split()[0])
+                        e = v.end
+                elif v.unit and fold(v.unit) in _COUNT_FOLDED:
+                    # 'Thành lập mới trên 1.200 doanh nghiệp và đơn vị trực thuộc': the unit runs on
+                    ts, te = _trim(raw, v.end, next_start, [], _TRAIL[:1])
+                    if te > ts and len(raw[ts:te].split()) <= 8 and fold(raw[ts:te]).startswith(fold(v.unit)):
+                        v.unit = collapse(raw[ts:te])
+                        v.end = te
+            indicator = collapse(raw[s:e]) if e > s else ""
+            if not indicator:
+                if last_ind is None:
+                    prev_end = v.end
+                    continue
+                s, e = last_ind
+                indicator = collapse(raw[s:e])
+            else:
+                last_ind = (s, e)
+            year, period = None, None
+            before = [mk for mk in marks if mk[1] <= v.num_start]
+            after = [mk for mk in marks if v.end <= mk[0] < (values[i + 1].start if i + 1 < len(values) else ce)]
+            if before:
+                year = before[-1][2]
+                if before[-1][3] and before[-1][0] >= prev_end:
+                    period = before[-1][3]
+            elif after:  # '… nằm trong nhóm 30 tỉnh, thành phố dẫn đầu vào năm 2027'
+                year, period = after[0][2], after[0][3]
+            elif heading_year:
+                year = heading_year
+            q0 = min(s, v.start, v.num_start)
+            q1 = max(e, v.end)
+            ev = parsed.evidence(q0, q1)
+            out.append(Target(
+                source=parsed.key, indicator=indicator, value=v.low, evidence=ev, number=number,
+                upper=v.high, unit=v.unit, comparator=v.comparator, year=year, period=period, of=v.of,
+                uncertain=None if year else "no target year printed in the sentence or its titles"))
+            prev_end = v.end
+    return count
+
+
+def _heading_year(blocks: list[Block], raw: str, block: Block, section_start: int) -> tuple[int | None, bool]:
+    """(horizon year of the nearest titled ancestor that prints years, whether it was ambiguous)."""
+    for idx in reversed(block.path):
+        if idx < section_start:
+            break
+        b = blocks[idx]
+        marks = _year_marks(raw, b.body.start, b.body.end)
+        if not marks:
+            continue
+        years = {m[2] for m in marks}
+        if len(years) == 1 and None not in years:
+            return next(iter(years)), False
+        return None, True
+    return None, False
+
+
+def _is_title(blocks: list[Block], raw: str, b: Block) -> bool:
+    if b.kind not in ("heading", "numbered", "lettered"):
+        return False
+    body = raw[b.body.start:b.body.end].strip()
+    has_children = any(b.index in x.path for x in blocks[b.index + 1 : b.index + 2])
+    return len(body.split()) <= 20 and (has_children or body.endswith(":")) and not body.endswith(".")
+
+
+def _sections(blocks: list[Block], raw: str) -> list[tuple[Block, list[Block]]]:
+    out = []
+    taken: set[int] = set()
+    for b in blocks:
+        if b.index in taken or b.kind not in ("heading", "numbered", "lettered"):
+            continue
+        body = fold(raw[b.body.start:b.body.end])
+        if not _SECTION_TITLE.match(body) or "muc dich" in body or len(body.split()) > 20:
+            continue
+        members = [x for x in blocks[b.index + 1:] if b.index in x.path]
+        if not members and not re.search(r":\s*\S", raw[b.body.start:b.body.end]):
+            continue
+        out.append((b, members))
+        taken.update(x.index for x in members)
+    return out
+
+
+def _label_split(raw: str, b: Block) -> tuple[int, str | None]:
+    """'Tầm nhìn đến năm 2050: Hà Tĩnh là …' -> (offset of 'Hà Tĩnh', 'Tầm nhìn đến năm 2050')."""
+    body = raw[b.body.start:b.body.end]
+    m = re.match(r"([^:.;]{3,60}):\s+(?=\S)", body)
+    if m and re.search(r"tam nhin|muc tieu|den nam|giai doan", fold(m.group(1))):
+        return b.body.start + m.end(), m.group(1).strip()
+    return b.body.start, None
+
+
+def _goal_year(raw: str, s: int, e: int) -> int | None:
+    years = [m[2] for m in _year_marks(raw, s, e) if m[2] and not m[3]]
+    return max(years) if years else None
+
+
+def extract_goals_targets(parsed, blocks: list[Block] | None = None) -> tuple[list[Goal], list[Target]]:
+    raw = parsed.text.text
+    blocks = blocks if blocks is not None else segment(parsed.text)
+    goals: list[Goal] = []
+    targets: list[Target] = []
+    for head, members in _sections(blocks, raw):
+        for b in [head, *members]:
+            if b.kind == "separator" or (_is_title(blocks, raw, b)):
+                continue
+            start, label = _label_split(raw, b)
+            if b is head and label is None:
+                continue
+            end = b.body.end
+            hy, _ = _heading_year(blocks, raw, b, head.index)
+            if label and (ly := _goal_year(raw, b.body.start, start)):
+                hy = ly
+            titles = " ".join(fold(raw[blocks[i].body.start:blocks[i].body.end]) for i in b.path if i >= head.index)
+            general = bool(_GENERAL.search(titles + " " + fold(label or "")))
+            items = list(_ITEM.finditer(raw, start, end))
+            found = 0
+            if items:
+                lead = {m[2] for m in _year_marks(raw, start, items[0].start())}
+                if len(lead) == 1 and None not in lead:  # '3. Chỉ tiêu năm 2027 (1) …' joined into one paragraph
+                    hy = next(iter(lead))
+                for i, it in enumerate(items):
+                    ie = items[i + 1].start() if i + 1 < len(items) else end
+                    n = it.group("n")
+                    before = len(targets)
+                    _targets_in_sentence(raw, it.end(), ie, hy, n, parsed, targets)
+                    if len(targets) == before:
+                        s, e = _trim(raw, it.end(), ie, _LEAD, _TRAIL)
+                        if e > s:
+                            targets.append(Target(source=parsed.key, indicator=collapse(raw[s:e]), value=None,
+                                                  evidence=parsed.evidence(s, e), number=n, year=hy,
+                                                  uncertain="numbered chỉ tiêu printed without a value"))
+                continue
+            sentence_goals = []
+            for ss, se in _sentences(raw, start, end):
+                n = _targets_in_sentence(raw, ss, se, hy, None, parsed, targets)
+                found += n
+                if n == 0:
+                    sentence_goals.append((ss, se))
+            year = hy if hy else _goal_year(raw, start, end)
+            if general or found == 0:
+                ev = parsed.evidence(start, end)
+                goals.append(Goal(parsed.key, collapse(ev.quote), year, ev))
+            else:
+                for ss, se in sentence_goals:
+                    ev = parsed.evidence(ss, se)
+                    goals.append(Goal(parsed.key, collapse(ev.quote), hy if hy else _goal_year(raw, ss, se), ev))
+    targets.extend(_table_targets(parsed))
+    _add_baselines(parsed, targets)
+    _assign_keys(targets)
+    return goals, targets
+
+
+def _table_targets(parsed) -> list[Target]:
+    raw = parsed.text.text
+    out: list[Target] = []
+    for head in _TABLE_HEAD.finditer(raw):
+        cols = _TABLE_COLS.search(raw, head.end(), head.end() + 400)
+        if not cols:
+            continue
+        base_year, target_year = int(head.group("base")), int(head.group("target"))
+        nxt = _TABLE_HEAD.search(raw, cols.end())
+        stop = nxt.start() if nxt else len(raw)
+        for row in _TABLE_ROW.finditer(raw, cols.end(), stop):
+            ind = collapse(row.group("ind"))
+            if not re.search(r"[A-Za-zÀ-ỹĐđ]{2}", ind):
+                continue
+            ev = parsed.evidence(row.start("ind"), row.end())
+            stt = row.group("stt")
+            out.append(Target(parsed.key, ind, parse_number(row.group("ts")), ev, number=stt, unit="điểm",
+                              year=target_year, baseline_value=parse_number(row.group("bs")),
+                              baseline_year=base_year))
+            out.append(Target(parsed.key, ind, parse_number(row.group("tr")), ev, number=stt, unit="hạng",
+                              year=target_year, of=int(row.group("tof")),
+                              baseline_value=parse_number(row.group("br")), baseline_year=base_year,
+                              baseline_of=int(row.group("bof"))))
+    return out
+
+
+def _add_baselines(parsed, targets: list[Target]) -> None:
+    raw = parsed.text.text
+    past = [(int(m.group("y")), fold(m.group("ind")), int(m.group("r")), int(m.group("of")))
+            for m in _PAST_RANK.finditer(raw)]
+    for i, t in enumerate(targets):
+        if t.unit != "hạng" or t.baseline_value is not None or t.year is None:
+            continue
+        key = fold(t.indicator)
+        for year, ind, rank, of in past:
+            if year < t.year and len(key) >= 3 and re.search(rf"(?<![a-z0-9]){re.escape(key)}(?![a-z0-9])", ind):
+                targets[i] = replace(t, baseline_value=Decimal(rank), baseline_of=of, baseline_year=year)
+                break
+
+
+def _assign_keys(targets: list[Target]) -> None:
+    """A local id per target, unique in its document: the item number when it names one target,
+    else number/indicator/year/unit slugs."""
+    by_number: dict[str, int] = {}
+    for t in targets:
+        if t.number:
+            by_number[t.number] = by_number.get(t.number, 0) + 1
+    seen: set[str] = set()
+    for t in targets:
+        if t.number and by_number[t.number] == 1:
+            key = t.number
+        else:
+            key = "-".join(p for p in (t.number, slug(t.indicator, 50), str(t.year or "")) if p)
+            if key in seen:
+                key += "-" + slug(t.unit or "x", 20)
+        base, n = key, 2
+        while key in seen:
+            key, n = f"{base}-{n}", n + 1
+        seen.add(key)
+        t.key = key
+
+
+# --- pol:contributesTo ------------------------------------------------------------------
+
+def value_evidence(t: Target) -> Evidence:
+    """The printed value of ``t`` inside its quote ('6,18' or '25/34' in a table row), else the quote."""
+    if t.value is None:
+        return t.evidence
+    text = format(t.value, "f")
+    text = text.replace(".", ",")
+    candidates = [f"{text}/{t.of}"] if t.of else [text]
+    for c in candidates:
+        i = t.evidence.quote.rfind(c)
+        if i >= 0:
+            return Evidence(t.source, t.evidence.start + i, t.evidence.start + i + len(c), c)
+    return t.evidence
+
+
+def contributes_links(tasks: list[Task], targets: list[Target]) -> list[Link]:
+    """Task -> target links with high precision.
+
+    * rule 'fta-component': an appendix row 'k.n' of a score/rank table serves the targets of
+      component index k printed in the same table (row k); facts used: the row and the target.
+    * rule 'stated-aim': the task's sentence says it aims at a named target ('nhằm', 'để đạt',
+      'góp phần' … followed by the target's indicator, and its year when one is printed).
+    """
+    links: list[Link] = []
+    table = {t.number: [] for t in targets if t.number and t.unit in ("điểm", "hạng") and t.baseline_year}
+    for t in targets:
+        if t.number in table and t.unit in ("điểm", "hạng") and t.baseline_year:
+            table[t.number].append(t)
+    for task in tasks:
+        if task.kind == "appendix_row" and task.section and "." in task.section:
+            k = task.section.split(".")[0]
+            for t in table.get(k, []):
+                if t.source != task.source:
+                    continue
+                ev = Evidence(task.source, t.evidence.start, t.evidence.end, t.evidence.quote, RULE,
+                              rule="fta-component", used=(task.evidence, value_evidence(t)))
+                links.append(Link(task.node_key, "contributesTo",
+                                  NodeKey("target", (t.source, t.key or "")), ev))
+    for task in tasks:
+        for cue in _CONTRIB_CUE.finditer(task.text):
+            tail = fold(task.text[cue.end(): cue.end() + 160])
+            for t in targets:
+                ind = fold(t.indicator)
+                if t.source != task.source or len(ind.split()) < 2 or ind not in tail:
+                    continue
+                after = tail[tail.index(ind) + len(ind):][:40]
+                years = re.findall(YEAR, after)
+                if years and t.year and str(t.year) not in years:
+                    continue
+                ev = task.evidence.with_method(RULE, cue=collapse(cue.group()), rule="stated-aim",
+                                               used=(task.evidence, value_evidence(t)))
+                links.append(Link(task.node_key, "contributesTo",
+                                  NodeKey("target", (t.source, t.key or "")), ev))
+    unique: dict[tuple, Link] = {}
+    for link in links:
+        unique.setdefault((link.subject, link.object), link)
+    return list(unique.values())
+
+
+def targets_step(extraction: Extraction, ctx: object) -> None:
+    """STEPS entry: goals and targets of the source. The task -> target links need the tasks of
+    the tasks step; the emitter computes them with :func:`contributes_links` once every step has
+    run, so the order of STEPS does not matter for them."""
+    goals, targets = extract_goals_targets(extraction.parsed)
+    extraction.goals.extend(goals)
+    extraction.targets.extend(targets)

@@ -1,0 +1,115 @@
+"""The whole build, one stage after another:
+``sources -> normalise -> extract -> resolve -> emit -> reason -> store``."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pyoxigraph as ox
+from tqdm import tqdm
+
+from graph.build.emit.documents import emit_documents, emit_sources
+from graph.build.emit.entities import emit_entities
+from graph.build.emit.rdf import QuadSink
+from graph.build.emit.targets import emit_target_links, emit_targets
+from graph.build.emit.tasks import emit_tasks
+from graph.build.extract import ExtractionContext, extract
+from graph.build.iris import Minter
+from graph.build.model import Extraction, Parsed
+from graph.build.normalise import normalise
+from graph.build.reason import materialise
+from graph.build.resolve import DocumentIndex, resolve_documents
+from graph.build.sources import read_sources
+from graph.config import Settings
+from graph.store import write_store
+
+ONTOLOGY_GRAPH = "https://w3id.org/policykg/ont"
+
+# The emitters after documents, in order: (sink, extractions, index, ctx) -> None
+EMITTERS: list[Callable[[QuadSink, list[Extraction], DocumentIndex, ExtractionContext], None]] = [
+    emit_tasks,  # tasks, agencies, groups
+    emit_targets,  # goals, targets, indicators
+    emit_target_links,  # task -> target pol:contributesTo
+    emit_entities,  # projects, zones, places (SKOS gazetteer), task/entity links
+]
+
+
+@dataclass
+class BuildReport:
+    store: Path
+    sources: int
+    quads: int
+    inferred: int
+    seconds: float
+    counts: dict[str, int] = field(default_factory=dict)
+    unresolved: list[str] = field(default_factory=list)
+
+
+def run_extraction(settings: Settings, *, progress: bool = False) -> tuple[list[Extraction], ExtractionContext]:
+    """Read, normalise and extract every source (no store is touched)."""
+    sources = read_sources(settings.sources_dir)
+    ctx = ExtractionContext(settings)
+    extractions = []
+    for source in tqdm(sources, desc="extract", unit="doc", disable=not progress):
+        extractions.append(extract(Parsed(source, normalise(source.raw)), ctx))
+    return extractions, ctx
+
+
+def build_dataset(settings: Settings, *, progress: bool = False) -> tuple[ox.Store, DocumentIndex, list[Extraction]]:
+    """Everything up to and including reasoning, in memory."""
+    extractions, ctx = run_extraction(settings, progress=progress)
+    minter = Minter(settings.base)
+    index = resolve_documents(extractions, minter)
+    sink = QuadSink(minter)
+    sink.document_iris.update(index.held)
+    emit_sources(sink, extractions, index)
+    emit_documents(sink, extractions, index, ctx.document_types, ctx.agencies)
+    for emitter in EMITTERS:
+        emitter(sink, extractions, index, ctx)
+    memory = ox.Store()
+    memory.bulk_extend(sink.quads())
+    for path in sorted(settings.ontology_dir.glob("pol.ttl")):
+        memory.bulk_load(path=str(path), format=ox.RdfFormat.TURTLE, to_graph=ox.NamedNode(ONTOLOGY_GRAPH))
+    materialise(memory, minter.inferred_graph())
+    return memory, index, extractions
+
+
+def build(settings: Settings | None = None, *, progress: bool = False) -> BuildReport:
+    """Build the graph from the sources and replace the store (atomically; a failure changes nothing)."""
+    settings = settings or Settings()
+    started = time.perf_counter()
+    memory, index, extractions = build_dataset(settings, progress=progress)
+    total = len(memory)
+    inferred = sum(1 for _ in memory.quads_for_pattern(None, None, None, ox.NamedNode(Minter(settings.base)
+                                                                                     .inferred_graph())))
+    write_store(settings.store, iter(memory))
+    report = BuildReport(settings.store, len(extractions), total, inferred, time.perf_counter() - started)
+    report.counts = count_kinds(memory)
+    report.unresolved = [f"{ref.type} {ref.number} ({ref.evidence.source}): {why}" for ref, why in index.unresolved]
+    return report
+
+
+def count_kinds(store: ox.Store) -> dict[str, int]:
+    query = """
+        PREFIX pol: <https://w3id.org/policykg/ont#>
+        SELECT ?kind (COUNT(DISTINCT ?x) AS ?n) WHERE {
+          VALUES (?cls ?kind) {
+            (pol:Document "documents") (pol:Task "tasks") (pol:Target "targets") (pol:Goal "goals")
+            (pol:Agency "agencies") (pol:AgencyGroup "agency groups") (pol:InfrastructureProject "projects")
+            (pol:Zone "zones") (pol:Place "places") (pol:Evidence "evidence nodes")
+          }
+          ?x a ?cls
+        } GROUP BY ?kind"""
+    counts = {r["kind"].value: int(r["n"].value) for r in store.query(query, use_default_graph_as_union=True)}
+    held = store.query("""PREFIX pol: <https://w3id.org/policykg/ont#>
+        SELECT (COUNT(DISTINCT ?d) AS ?n) WHERE { ?d a pol:Document ; pol:heldInCorpus true }""",
+                       use_default_graph_as_union=True)
+    counts["documents held"] = int(next(iter(held))["n"].value)
+    counts["documents cited only"] = counts.get("documents", 0) - counts["documents held"]
+    links = store.query("""PREFIX pol: <https://w3id.org/policykg/ont#>
+        SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?a pol:cites ?b } FILTER(!CONTAINS(STR(?g), "/inferred")) }""")
+    counts["citation links"] = int(next(iter(links))["n"].value)
+    return counts

@@ -1,0 +1,86 @@
+"""Stage 3: the structure of a normalised text.
+
+Each paragraph becomes a :class:`Block`: a heading (Roman numeral or all caps), a
+numbered item ('1.', '3.14', 'a)', '(1)'), a bullet ('- ', '+ '), or plain text. Each
+block knows the headings and numbered items it sits under, so extractors can ask
+"is this inside the tasks section?" without re-parsing.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from graph.build.normalise import NormalisedText, Span
+
+_ROMAN = re.compile(r"^([IVXL]+)\.\s*(.*)$", re.S)
+_NUMBER = re.compile(r"^(\d{1,2}(?:\.\d{1,2})*)\.?\s+(.*)$", re.S)
+_DOTTED = re.compile(r"^(\d{1,2}(?:\.\d{1,2})*)\.(?:\s+|$)(.*)$", re.S)
+_LETTER = re.compile(r"^([a-zđ])\)\s*(.*)$", re.S)
+_BULLET = re.compile(r"^([-–•+*])\s+(.*)$", re.S)
+
+
+@dataclass(frozen=True)
+class Block:
+    index: int
+    kind: str  # heading | numbered | lettered | bullet | text | separator
+    number: str | None  # printed number without the trailing '.', e.g. "II", "3.14", "a"
+    body: Span  # the text after the marker
+    span: Span  # the whole paragraph
+    caps: bool
+    path: tuple[int, ...]  # indexes of the enclosing heading / numbered / lettered blocks
+
+
+def _is_caps(text: str) -> bool:
+    letters = [ch for ch in text if ch.isalpha()]
+    return len(letters) >= 2 and all(ch.isupper() for ch in letters)
+
+
+def _level(block: Block) -> int:
+    if block.kind == "heading":
+        return 0
+    if block.kind == "numbered":
+        return 1 + (block.number or "").count(".")
+    if block.kind == "lettered":
+        return 5
+    return 9
+
+
+def segment(text: NormalisedText) -> list[Block]:
+    """Classify every paragraph of ``text`` and record the outline above it."""
+    blocks: list[Block] = []
+    stack: list[Block] = []
+    raw = text.text
+    for i, para in enumerate(text.paragraphs):
+        chunk = raw[para.start : para.end]
+        kind, number, body_at = "text", None, 0
+        caps = _is_caps(chunk)
+        if re.fullmatch(r"[-–_*=.\s]+", chunk):
+            kind = "separator"
+        elif m := _ROMAN.match(chunk):
+            kind, number, body_at = "heading", m.group(1), m.start(2)
+        elif caps and len(chunk) < 200:
+            kind = "heading"
+        elif m := (_DOTTED.match(chunk) or _NUMBER.match(chunk) if "." in chunk[:6] else _DOTTED.match(chunk)):
+            kind, number, body_at = "numbered", m.group(1), m.start(2)
+        elif m := _LETTER.match(chunk):
+            kind, number, body_at = "lettered", m.group(1), m.start(2)
+        elif m := _BULLET.match(chunk):
+            kind, number, body_at = "bullet", None, m.start(2)
+        block = Block(i, kind, number, Span(para.start + body_at, para.end), para, caps, ())
+        if kind in ("heading", "numbered", "lettered"):
+            level = _level(block)
+            if kind == "heading" and number is None:
+                # an unnumbered caps heading sits at the level of the last Roman heading
+                stack = [b for b in stack if b.kind == "heading" and b.number is not None and False]
+            else:
+                stack = [b for b in stack if _level(b) < level]
+        block = Block(i, kind, number, block.body, para, caps, tuple(b.index for b in stack))
+        blocks.append(block)
+        if kind in ("heading", "numbered", "lettered"):
+            stack.append(block)
+    return blocks
+
+
+def block_text(text: NormalisedText, block: Block) -> str:
+    return text.text[block.body.start : block.body.end]

@@ -1,0 +1,510 @@
+"""The library of named questions (``queries/*.rq``): load, describe, bind parameters safely, run.
+
+A question is a SPARQL file whose header comment says what it asks and which parameters it takes::
+
+    # title: Nhiệm vụ giao cho một cơ quan (chủ trì hoặc phối hợp)
+    # title_en: Tasks assigned to an agency, as lead or cooperating
+    # description: …
+    # param: agency agency default=Sở Công Thương — the agency (e.g. "so cong thuong")
+    # view: table
+
+A parameter named ``agency`` binds the query variable ``?agency``. Values are turned into RDF terms
+here (a name is resolved to the node it names, an integer to an ``xsd:integer`` literal …) and handed to
+the store as bindings, never pasted into the query text. Anything that cannot be turned into a term
+raises :class:`ParameterError` before the store is touched.
+
+Names are matched the way people type them: diacritic-insensitive (``graph.text.fold``), against
+every ``rdfs:label`` / ``skos:prefLabel`` / ``skos:altLabel`` of the nodes in the store; a project name may
+carry a type word ("vung ang port", "cảng Vũng Áng", "KKT …") taken from the ontology's class labels;
+a document is found by its number, title or label, optionally followed by a year ("08-NQ/TU 2018").
+An ambiguous name raises :class:`AmbiguousName` with the candidates; nothing is guessed.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from collections import defaultdict
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from graph.config import POL, Settings
+from graph.store import SelectResult, Store, Term
+from graph.text import fold
+
+XSD = "http://www.w3.org/2001/XMLSchema#"
+PARAM_TYPES = ("iri", "agency", "project", "document", "string", "integer", "date")
+VIEWS = ("table", "graph", "timeline")
+NAME_TYPES = ("agency", "project", "document")
+MAX_STRING = 200
+
+_HEADER = re.compile(r"^#\s*(title|title_en|description|param|view)\s*:\s*(.*?)\s*$")
+_PARAM = re.compile(r"^(?P<name>[A-Za-z_][A-Za-z0-9_]*)\s+(?P<type>[a-z]+)\s+"
+                    r"default=(?P<default>.*?)(?:\s+—\s+(?P<help>.+))?$")
+_QUESTION_NAME = re.compile(r"^[a-z0-9_]+$")
+_TOKEN = re.compile(r"[a-z0-9]+")
+_YEAR = re.compile(r"^(19|20)\d\d$")
+_FORBIDDEN_IN_STRING = re.compile(r'[<>{}"\\`\x00-\x1f\x7f]')
+
+PREFIXES = f"""PREFIX pol: <{POL}>
+PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
+PREFIX dcterms: <http://purl.org/dc/terms/>
+PREFIX xsd: <{XSD}>
+"""
+
+
+class QuestionError(ValueError):
+    """A question or its parameters cannot be used; nothing was run."""
+
+
+class UnknownQuestion(QuestionError):
+    pass
+
+
+class ParameterError(QuestionError):
+    pass
+
+
+class AmbiguousName(ParameterError):
+    """A name matches several nodes: ``candidates`` lists (iri, label) pairs to choose from."""
+
+    def __init__(self, kind: str, text: str, candidates: list[tuple[str, str]]) -> None:
+        self.kind = kind
+        self.text = text
+        self.candidates = candidates
+        listing = "; ".join(f"{label} <{iri}>" for iri, label in candidates[:12])
+        more = f" (and {len(candidates) - 12} more)" if len(candidates) > 12 else ""
+        super().__init__(f"{kind} name {text!r} is ambiguous: it could be {listing}{more}. "
+                         f"Type more of the name, or give the IRI.")
+
+
+@dataclass(frozen=True)
+class Param:
+    name: str
+    type: str
+    default: str
+    help: str
+
+    @property
+    def optional(self) -> bool:
+        """A parameter whose default is empty may be left out: the question then covers every value."""
+        return self.default == ""
+
+
+@dataclass(frozen=True)
+class Question:
+    name: str
+    title: str
+    title_en: str
+    description: str
+    params: tuple[Param, ...]
+    view: str
+    sparql: str
+    path: Path | None = None
+
+    def param(self, name: str) -> Param:
+        for p in self.params:
+            if p.name == name:
+                return p
+        known = ", ".join(p.name for p in self.params) or "none"
+        raise ParameterError(f"question {self.name!r} has no parameter {name!r} (it takes: {known})")
+
+
+@dataclass
+class Answer:
+    question: Question
+    result: SelectResult
+    bindings: dict[str, Term]
+    shown: dict[str, str]  # parameter -> what it resolved to, for people
+    seconds: float
+    labels: dict[str, str] = field(default_factory=dict)
+
+
+# --------------------------------------------------------------------------- library
+
+
+def parse_question(text: str, name: str, path: Path | None = None) -> Question:
+    """Read a question's header; raises QuestionError if it is incomplete or malformed."""
+    fields: dict[str, str] = {}
+    params: list[Param] = []
+    for line in text.splitlines():
+        if not line.startswith("#"):
+            if line.strip():
+                break
+            continue
+        m = _HEADER.match(line)
+        if not m:
+            continue
+        key, value = m.groups()
+        if key == "param":
+            pm = _PARAM.match(value)
+            if not pm:
+                raise QuestionError(f"{name}: malformed parameter line {line!r} "
+                                    f"(expected '# param: <name> <type> default=<value> — <help>')")
+            if pm["type"] not in PARAM_TYPES:
+                raise QuestionError(f"{name}: parameter {pm['name']!r} has unknown type {pm['type']!r}")
+            if not re.search(rf"\?{pm['name']}\b", text):
+                raise QuestionError(f"{name}: parameter {pm['name']!r} binds no ?{pm['name']} in the query")
+            default = pm["default"].strip()
+            if pm["type"] == "iri" and default.startswith("<") and default.endswith(">"):
+                default = default[1:-1]
+            params.append(Param(pm["name"], pm["type"], default, (pm["help"] or "").strip()))
+        else:
+            fields[key] = value
+    for key in ("title", "title_en", "description", "view"):
+        if not fields.get(key):
+            raise QuestionError(f"{name}: the header has no '# {key}:' line")
+    if fields["view"] not in VIEWS:
+        raise QuestionError(f"{name}: view must be one of {', '.join(VIEWS)}, not {fields['view']!r}")
+    try:
+        ox.Store().query(text)  # syntax check on an empty store
+    except SyntaxError as exc:
+        raise QuestionError(f"{name}: malformed SPARQL: {exc}") from exc
+    return Question(name, fields["title"], fields["title_en"], fields["description"], tuple(params),
+                    fields["view"], text, path)
+
+
+def load_library(directory: Path | None = None) -> dict[str, Question]:
+    """Every ``*.rq`` in ``directory`` (default: the checkout's queries/), by name (the file stem)."""
+    directory = directory or Settings().queries_dir
+    library = {}
+    for path in sorted(directory.glob("*.rq")):
+        library[path.stem] = parse_question(path.read_text(encoding="utf-8"), path.stem, path)
+    return library
+
+
+def get_question(name: str, library: Mapping[str, Question] | None = None) -> Question:
+    library = load_library() if library is None else library
+    if not _QUESTION_NAME.match(name) or name not in library:
+        close = [n for n in library if fold(name).replace("-", "_") in n]
+        hint = f" Did you mean: {', '.join(close)}?" if close else " Run `policykg ask` for the list."
+        raise UnknownQuestion(f"no question named {name!r}.{hint}")
+    return library[name]
+
+
+# --------------------------------------------------------------------------- names
+
+
+def tokens(text: str) -> tuple[str, ...]:
+    return tuple(_TOKEN.findall(fold(text)))
+
+
+@dataclass
+class _Entry:
+    iri: str
+    label: str
+    keys: set[tuple[str, ...]] = field(default_factory=set)
+    classes: set[str] = field(default_factory=set)
+    years: set[str] = field(default_factory=set)
+
+
+class Resolver:
+    """Finds the node a typed name means, among the agencies, projects or documents in a store."""
+
+    def __init__(self, store: Store) -> None:
+        self.store = store
+        self._index: dict[str, dict[str, _Entry]] = {}
+        self._class_words: dict[str, set[tuple[str, ...]]] | None = None
+
+    # -- indexes, built once per kind
+    def _entries(self, kind: str) -> dict[str, _Entry]:
+        if kind not in self._index:
+            self._index[kind] = self._load(kind)
+        return self._index[kind]
+
+    def _load(self, kind: str) -> dict[str, _Entry]:
+        classes = {"agency": "pol:Agency pol:AgencyGroup",
+                   "project": "pol:InfrastructureProject pol:Zone pol:Place",
+                   "document": "pol:Document"}[kind]
+        rows = self.store.select(PREFIXES + f"""
+            SELECT DISTINCT ?n ?l ?c WHERE {{
+              VALUES ?top {{ {classes} }}
+              ?n a ?top .
+              OPTIONAL {{ ?n a ?c . FILTER(STRSTARTS(STR(?c), STR(pol:))) }}
+              OPTIONAL {{ ?n rdfs:label|skos:prefLabel|skos:altLabel|skos:hiddenLabel|pol:documentNumber
+                           |dcterms:title|pol:citedSubject ?l }}
+            }}""").rows
+        entries: dict[str, _Entry] = {}
+        for row in rows:
+            node = row["n"]
+            if not isinstance(node, ox.NamedNode):
+                continue
+            entry = entries.setdefault(node.value, _Entry(node.value, ""))
+            if "c" in row:
+                entry.classes.add(row["c"].value)
+            if "l" in row:
+                entry.keys.add(tokens(row["l"].value))
+        if kind == "document":
+            for row in self.store.select(PREFIXES + """
+                SELECT DISTINCT ?n ?d WHERE { ?n a pol:Document .
+                  { ?n dcterms:issued ?d } UNION { ?n pol:citedDate ?d } UNION { ?n pol:issuedYear ?d } }""").rows:
+                if row["n"].value in entries:
+                    entries[row["n"].value].years.add(row["d"].value[:4])
+            for entry in entries.values():  # "08-NQ/TU 2018"
+                for key in list(entry.keys):
+                    for year in entry.years:
+                        entry.keys.add(key + (year,))
+        for entry, label in zip(entries.values(), self._labels(list(entries)), strict=True):
+            entry.label = label
+        return entries
+
+    def _labels(self, iris: list[str]) -> list[str]:
+        found = labels_for(self.store, iris)
+        return [found.get(i, i.rsplit("/", 1)[-1]) for i in iris]
+
+    def class_words(self) -> dict[str, set[tuple[str, ...]]]:
+        """Class IRI -> the words that name it (vi and en labels, altLabels): 'cảng', 'port', 'KKT' …"""
+        if self._class_words is None:
+            words: dict[str, set[tuple[str, ...]]] = defaultdict(set)
+            for row in self.store.select(PREFIXES + """
+                SELECT DISTINCT ?c ?l WHERE {
+                  VALUES ?top { pol:InfrastructureProject pol:Zone pol:Place }
+                  ?c rdfs:subClassOf* ?top ; rdfs:label|skos:altLabel|skos:prefLabel ?l }""").rows:
+                for part in row["l"].value.split(","):
+                    key = tokens(part)
+                    if key:
+                        words[row["c"].value].add(key)
+            self._class_words = dict(words)
+        return self._class_words
+
+    def _strip_class_words(self, key: tuple[str, ...], classes: Iterable[str]) -> tuple[tuple[str, ...], set[str]]:
+        """Remove the type words of ``classes`` from ``key``; return what is left and which classes matched."""
+        table = self.class_words()
+        phrases = sorted(((w, c) for c in classes for w in table.get(c, ())), key=lambda x: -len(x[0]))
+        left = list(key)
+        matched: set[str] = set()
+        for phrase, cls in phrases:
+            n = len(phrase)
+            for i in range(len(left) - n + 1):
+                if tuple(left[i:i + n]) == phrase:
+                    del left[i:i + n]
+                    matched.add(cls)
+                    break
+        return tuple(left), matched
+
+    # -- matching
+    def candidates(self, kind: str, text: str) -> list[tuple[str, str]]:
+        """The best-matching nodes for ``text`` (one when the name is unambiguous)."""
+        return self._match(kind, text)[1]
+
+    def _match(self, kind: str, text: str) -> tuple[int, list[tuple[str, str]]]:
+        """(tier, candidates): tier 1 = a label as typed, 2 = type word + name, 3 = all words in a label."""
+        entries = self._entries(kind)
+        query = tokens(text)
+        if not query:
+            return 4, []
+        # 1. the whole name, as typed, is a label (or number, or number + year)
+        exact = [e for e in entries.values() if query in e.keys]
+        if exact:
+            return 1, _listing(exact)
+        # 2. a type word plus a name: 'vung ang port' = Port + 'vung ang'; 'Cảng Vũng Áng' likewise
+        if kind == "project":
+            all_classes = set(self.class_words())
+            rest, typed = self._strip_class_words(query, all_classes)
+            if typed and rest:
+                hits = []
+                for e in entries.values():
+                    if not (e.classes & typed):
+                        continue
+                    if any(self._strip_class_words(k, e.classes)[0] == rest for k in e.keys):
+                        hits.append(e)
+                if hits:
+                    return 2, _listing(hits)
+        # 3. every typed word occurs in a label
+        year = [t for t in query if _YEAR.match(t)] if kind == "document" else []
+        words = set(query) - set(year)
+        partial = [e for e in entries.values()
+                   if any(words <= set(k) for k in e.keys) and all(y in e.years for y in year)]
+        partial.sort(key=lambda e: (min(len(k) for k in e.keys if words <= set(k)), e.label))
+        return 3, _listing(partial)
+
+    def resolve(self, kind: str, text: str) -> ox.NamedNode:
+        text = text.strip()
+        if not text:
+            raise ParameterError(f"empty {kind} name")
+        if len(text) > MAX_STRING:
+            raise ParameterError(f"{kind} name too long ({len(text)} characters)")
+        if re.match(r"^https?://", text):
+            node = _iri(text)
+            if node.value not in self._entries(kind):
+                raise ParameterError(f"{text} is not a known {kind} in the graph")
+            return node
+        found = self.candidates(kind, text)
+        if not found:
+            raise ParameterError(f"no {kind} matches {text!r} (names are matched without diacritics, "
+                                 f"against labels and aliases; try fewer words)")
+        if len(found) > 1:
+            raise AmbiguousName(kind, text, found)
+        return ox.NamedNode(found[0][0])
+
+    def resolve_any(self, text: str) -> ox.NamedNode:
+        """A node of any kind (agency, project or document), or any IRI that occurs in the store."""
+        text = text.strip()
+        if re.match(r"^https?://", text):
+            node = _iri(text)
+            if not self.store.ask("ASK WHERE { { ?x ?p ?o } UNION { ?s ?p ?x } }", {"x": node}):
+                raise ParameterError(f"{text} does not occur in the graph")
+            return node
+        by_tier: dict[int, list[tuple[str, str]]] = defaultdict(list)
+        for kind in NAME_TYPES:
+            tier, hits = self._match(kind, text)
+            by_tier[tier] += [(iri, f"{label} [{kind}]") for iri, label in hits]
+        found = next((by_tier[t] for t in sorted(by_tier) if by_tier[t]), [])
+        if not found:
+            raise ParameterError(f"nothing in the graph is named {text!r}")
+        if len({iri for iri, _ in found}) > 1:
+            raise AmbiguousName("entity", text, found)
+        return ox.NamedNode(found[0][0])
+
+
+def _listing(entries: list[_Entry]) -> list[tuple[str, str]]:
+    seen: dict[str, str] = {}
+    for e in entries:
+        years = f" ({', '.join(sorted(e.years))})" if e.years else ""
+        seen.setdefault(e.iri, e.label + years)
+    return list(seen.items())
+
+
+def _iri(text: str) -> ox.NamedNode:
+    try:
+        return ox.NamedNode(text)
+    except ValueError as exc:
+        raise ParameterError(f"not a valid IRI: {text!r} ({exc})") from exc
+
+
+def labels_for(store: Store, iris: Iterable[str]) -> dict[str, str]:
+    """A readable label for each IRI (rdfs:label, else the document number), in one query per 500 IRIs."""
+    iris = list(dict.fromkeys(iris))
+    out: dict[str, str] = {}
+    for i in range(0, len(iris), 500):
+        chunk = " ".join(str(ox.NamedNode(x)) for x in iris[i:i + 500])
+        rows = store.select(PREFIXES + f"""
+            SELECT ?n (SAMPLE(?v) AS ?label) (SAMPLE(?l) AS ?other) (SAMPLE(?num) AS ?number) WHERE {{
+              VALUES ?n {{ {chunk} }}
+              OPTIONAL {{ ?n rdfs:label ?v FILTER(LANG(?v) != "en") }}
+              OPTIONAL {{ ?n rdfs:label ?l }} OPTIONAL {{ ?n pol:documentNumber ?num }}
+            }} GROUP BY ?n""").rows
+        for row in rows:
+            if "label" in row or "other" in row:
+                out[row["n"].value] = row.get("label", row.get("other")).value
+            elif "number" in row:
+                out[row["n"].value] = row["number"].value
+    return out
+
+
+# --------------------------------------------------------------------------- parameters
+
+
+def coerce(param: Param, value: str, resolver: Resolver) -> Term:
+    """Turn the typed ``value`` into the RDF term the query will see."""
+    value = value.strip()
+    kind = param.type
+    if kind in NAME_TYPES:
+        return resolver.resolve(kind, value)
+    if kind == "iri":
+        if not re.match(r"^https?://", value):  # a name typed by a person: any agency, project or document
+            return resolver.resolve_any(value)
+        node = _iri(value)
+        if not resolver.store.ask("ASK WHERE { { ?x ?p ?o } UNION { ?s ?p ?x } }", {"x": node}):
+            raise ParameterError(f"{param.name}: {value} does not occur in the graph")
+        return node
+    if kind == "integer":
+        if not re.fullmatch(r"[+-]?\d{1,9}", value):
+            raise ParameterError(f"{param.name} must be a whole number, not {value!r}")
+        return ox.Literal(str(int(value)), datatype=ox.NamedNode(XSD + "integer"))
+    if kind == "date":
+        m = re.fullmatch(r"(\d{1,2})/(\d{1,2})/(\d{4})", value)  # Vietnamese order: 18/5/2018
+        try:
+            day = date(int(m[3]), int(m[2]), int(m[1])) if m else date.fromisoformat(value)
+        except ValueError as exc:
+            raise ParameterError(f"{param.name} must be a date (2022-10-07 or 07/10/2022), not {value!r}") from exc
+        return ox.Literal(day.isoformat(), datatype=ox.NamedNode(XSD + "date"))
+    if kind == "string":
+        if len(value) > MAX_STRING:
+            raise ParameterError(f"{param.name} is too long ({len(value)} > {MAX_STRING} characters)")
+        if _FORBIDDEN_IN_STRING.search(value):
+            raise ParameterError(f"{param.name} contains characters a search term cannot hold "
+                                 f"(< > {{ }} \" \\ ` or control characters): {value!r}")
+        if not value:
+            raise ParameterError(f"{param.name} is empty")
+        return ox.Literal(value)
+    raise ParameterError(f"{param.name}: unknown parameter type {kind!r}")
+
+
+def bind(question: Question, values: Mapping[str, str], resolver: Resolver) -> tuple[dict[str, Term], dict[str, str]]:
+    """Validate ``values`` against the question's parameters (defaults fill the gaps) and coerce them."""
+    for name in values:
+        question.param(name)  # unknown names raise
+    bindings: dict[str, Term] = {}
+    shown: dict[str, str] = {}
+    for param in question.params:
+        raw = values.get(param.name, param.default)
+        if raw.strip() == "" and param.optional:
+            shown[param.name] = "(any)"
+            continue
+        term = coerce(param, raw, resolver)
+        bindings[param.name] = term
+        if isinstance(term, ox.NamedNode):
+            label = labels_for(resolver.store, [term.value]).get(term.value, term.value)
+            shown[param.name] = f"{label} <{term.value}>"
+        else:
+            shown[param.name] = term.value
+    return bindings, shown
+
+
+def parse_assignments(pairs: Iterable[str]) -> dict[str, str]:
+    """['agency=so cong thuong', 'year=2025'] -> dict; a pair without '=' raises ParameterError."""
+    out: dict[str, str] = {}
+    for pair in pairs:
+        if "=" not in pair:
+            raise ParameterError(f"parameters are given as key=value, not {pair!r}")
+        key, value = pair.split("=", 1)
+        out[key.strip()] = value
+    return out
+
+
+# --------------------------------------------------------------------------- running
+
+
+def run(store: Store, question: Question | str, values: Mapping[str, str] | None = None, *,
+        resolver: Resolver | None = None, library: Mapping[str, Question] | None = None) -> Answer:
+    """Run a named question with parameters as typed by a person; raises QuestionError before running on bad input."""
+    if isinstance(question, str):
+        question = get_question(question, library)
+    resolver = resolver or Resolver(store)
+    bindings, shown = bind(question, values or {}, resolver)
+    started = time.perf_counter()
+    result = store.select(question.sparql, bindings)
+    seconds = time.perf_counter() - started
+    iris = [t.value for row in result.rows for t in row.values() if isinstance(t, ox.NamedNode)]
+    return Answer(question, result, bindings, shown, seconds, labels_for(store, iris))
+
+
+def answer_triples(store: Store, answer: Answer, limit: int = 2000) -> list[ox.Triple]:
+    """The part of the graph an answer rests on: the nodes it names (type, label), the facts among them
+    and the evidence node (quote, offsets, source document) of each of those facts."""
+    iris = list(dict.fromkeys(t.value for row in answer.result.rows for t in row.values()
+                              if isinstance(t, ox.NamedNode)))[:limit]
+    iris += [t.value for t in answer.bindings.values() if isinstance(t, ox.NamedNode)]
+    if not iris:
+        return []
+    nodes = " ".join(str(ox.NamedNode(x)) for x in dict.fromkeys(iris))
+    return store.construct(PREFIXES + f"""
+        PREFIX rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#>
+        PREFIX prov: <http://www.w3.org/ns/prov#>
+        CONSTRUCT {{
+          ?s ?p ?o . ?ev a pol:Evidence ; rdf:subject ?s ; rdf:predicate ?p ; rdf:object ?o ; pol:quote ?q ;
+             pol:startOffset ?a ; pol:endOffset ?b ; prov:wasDerivedFrom ?d .
+        }} WHERE {{
+          VALUES ?s {{ {nodes} }}
+          {{ ?s ?p ?o . FILTER(?p IN (rdf:type, rdfs:label, pol:documentNumber, pol:sectionNumber, pol:quote)) }}
+          UNION
+          {{ VALUES ?o {{ {nodes} }} ?s ?p ?o .
+             OPTIONAL {{ ?s pol:evidence ?ev . ?ev rdf:predicate ?p ; rdf:object ?o ; pol:quote ?q ;
+                         pol:startOffset ?a ; pol:endOffset ?b . OPTIONAL {{ ?ev prov:wasDerivedFrom ?d }} }} }}
+        }}""")
