@@ -114,7 +114,7 @@ def test_impact_of_the_port_slipping(graph: DependencyGraph, doc) -> None:
     docs = {r.node for r in impact.documents}
     assert len(docs & {r.node for r in graph.upstream(PORT) if r.kind == "Document"}) >= 2
     agencies = {graph.label(r.node) for r in impact.agencies}
-    assert "Sở Tài chính" in agencies  # lead of 001 row 3.14
+    assert "Sở Tài chính tỉnh Hà Tĩnh" in agencies  # lead of 001 row 3.14
     # 001 row 3.14 sits under component index 3, whose 2025 target it serves
     assert any("ke-hoach-ubnd-tinh" in r.node for r in impact.targets)
 
@@ -123,7 +123,7 @@ def test_centrality(graph: DependencyGraph, doc) -> None:
     top_project, n = graph.projects_by_dependants(3)[0]
     assert top_project == ID + "zone/khu-kinh-te-vung-ang" and n >= 8
     agency, lead, _coop = graph.agencies_by_tasks(3)[0]
-    assert graph.label(agency) == "Sở Công Thương" and lead >= 15
+    assert graph.label(agency) == "Sở Công Thương tỉnh Hà Tĩnh" and lead >= 15
     cited = dict(graph.most_cited(10))
     for number in ("11-NQ/TU", "29-NQ/TW", "09-NQ/TU"):
         assert cited[doc(number)] == 2

@@ -7,26 +7,25 @@ from pathlib import Path
 
 import pytest
 
-from graph.build.agencies import load_lexicon
-from graph.build.extract.documents import DocumentExtractor, load_document_types
+from graph.build.extract import ExtractionContext
+from graph.build.extract.document_step import document_record
 from graph.build.model import Parsed
 from graph.build.normalise import normalise
 from graph.build.sources import Source
-from graph.config import PROJECT_ROOT
+from graph.config import Settings
 
 
 @pytest.fixture(scope="module")
-def extractor() -> DocumentExtractor:
-    data = PROJECT_ROOT / "data"
-    return DocumentExtractor(load_document_types(data / "document_types.yaml"), load_lexicon(data / "agencies.yaml"))
+def extractor() -> ExtractionContext:
+    return ExtractionContext(Settings())
 
 
 def _parse(text: str) -> Parsed:
     return Parsed(Source("t", Path("t.txt"), text, "0"), normalise(text))
 
 
-def _cite(extractor: DocumentExtractor, text: str) -> list[tuple]:
-    record = extractor.extract(_parse(text))
+def _cite(extractor: ExtractionContext, text: str) -> list[tuple]:
+    record = document_record(_parse(text), extractor)
     return [(c.cited.type, c.cited.number, c.cited.issued, c.cited.issuer, c.relation,
              c.citing.number if c.citing else None) for c in record.citations]
 
@@ -53,23 +52,23 @@ def _cite(extractor: DocumentExtractor, text: str) -> list[tuple]:
          ("Thông báo", "640-TB/TU", None, "Ban Thường vụ Tỉnh ủy")),
     ],
 )
-def test_citation_forms(extractor: DocumentExtractor, text: str, expected: tuple) -> None:
+def test_citation_forms(extractor: ExtractionContext, text: str, expected: tuple) -> None:
     found = _cite(extractor, text)
     assert found, text
     assert found[0][:4] == expected
 
 
-def test_type_from_number_code_when_no_type_word(extractor: DocumentExtractor) -> None:
+def test_type_from_number_code_when_no_type_word(extractor: ExtractionContext) -> None:
     found = _cite(extractor, "các văn bản 12-CT/TU và 45-KL/TW đã ban hành.")
     assert [(t, n) for t, n, *_ in found] == [("Chỉ thị", "12-CT/TU"), ("Kết luận", "45-KL/TW")]
 
 
-def test_list_of_numbers_inherits_the_type(extractor: DocumentExtractor) -> None:
+def test_list_of_numbers_inherits_the_type(extractor: ExtractionContext) -> None:
     found = _cite(extractor, "thực hiện các Nghị quyết số 19-NQ/TW, 20-NQ/TW của Ban Chấp hành Trung ương.")
     assert [(t, n) for t, n, *_ in found] == [("Nghị quyết", "19-NQ/TW"), ("Nghị quyết", "20-NQ/TW")]
 
 
-def test_title_block_implements_and_cited_document_implements_another(extractor: DocumentExtractor) -> None:
+def test_title_block_implements_and_cited_document_implements_another(extractor: ExtractionContext) -> None:
     text = (
         "CHƯƠNG TRÌNH HÀNH ĐỘNG\n"
         "Thực hiện Nghị quyết số 29-NQ/TW ngày 17/11/2022 của Ban Chấp hành Trung ương Đảng khóa XIII về\n"
@@ -84,7 +83,7 @@ def test_title_block_implements_and_cited_document_implements_another(extractor:
     assert ("29-NQ/TW", "13-KH/TW") in implements  # the plan itself implements the resolution
 
 
-def test_body_mention_is_a_citation_not_an_implementation(extractor: DocumentExtractor) -> None:
+def test_body_mention_is_a_citation_not_an_implementation(extractor: ExtractionContext) -> None:
     text = ("KẾT LUẬN\nVề công nghiệp\n-----\n"
             "Mở đầu văn bản dài hơn tám mươi ký tự để làm đoạn văn mở đầu của văn bản này.\n"
             "1. Thực hiện tốt Chỉ thị số 10-CT/TU, ngày 15/6/2021 của Ban Thường vụ Tỉnh ủy.\n")
@@ -92,18 +91,18 @@ def test_body_mention_is_a_citation_not_an_implementation(extractor: DocumentExt
     assert found[0][1] == "10-CT/TU" and found[0][4] == "cites"
 
 
-def test_own_number_is_not_a_citation(extractor: DocumentExtractor) -> None:
+def test_own_number_is_not_a_citation(extractor: ExtractionContext) -> None:
     text = ("TỈNH ỦY HÀ TĨNH\nSố 57-KL/TU\nHà Tĩnh, ngày 07 tháng 10 năm 2022\n"
             "KẾT LUẬN\nVề công nghiệp\n-----\nNội dung.\n")
-    record = extractor.extract(_parse(text))
+    record = document_record(_parse(text), extractor)
     assert record.ref.number == "57-KL/TU" and record.ref.issued == date(2022, 10, 7)
     assert record.citations == []
 
 
-def test_cited_programme_implements_the_resolution_its_subject_names(extractor: DocumentExtractor) -> None:
+def test_cited_programme_implements_the_resolution_its_subject_names(extractor: ExtractionContext) -> None:
     text = ("Chương trình hành động số 16-CTr/TU ngày 30/9/2022 của Ban Chấp hành Đảng bộ tỉnh về thực hiện "
             "Nghị quyết số 19-NQ/TW ngày 16/6/2022 của Ban Chấp hành Trung ương Đảng về nông nghiệp.")
-    record = extractor.extract(_parse(text))
+    record = document_record(_parse(text), extractor)
     link = next(c for c in record.citations if c.citing is not None)
     assert (link.citing.number, link.relation, link.cited.number) == ("16-CTr/TU", "implements", "19-NQ/TW")
     assert link.evidence.quote.startswith("Chương trình hành động số 16-CTr/TU") and "19-NQ/TW" in link.evidence.quote

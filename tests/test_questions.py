@@ -130,7 +130,7 @@ def test_port_names_resolve(store: OxigraphStore, typed: str) -> None:
 
 @pytest.mark.parametrize("typed", ["so cong thuong", "Sở Công Thương", "SỞ CÔNG THƯƠNG"])
 def test_agency_names_resolve(store: OxigraphStore, typed: str) -> None:
-    assert Resolver(store).resolve("agency", typed).value.endswith("/agency/so-cong-thuong")
+    assert Resolver(store).resolve("agency", typed).value.endswith("/agency/ha-tinh/so-cong-thuong")
 
 
 def test_documents_resolve_by_number_and_year(store: OxigraphStore, names) -> None:
@@ -227,7 +227,7 @@ def test_vung_ang_port_footprint_tasks_exactly(store: OxigraphStore, names) -> N
     assert evidenced == {r["node"].value for r in task_rows}  # every task's link shows its sentence
     kinds = {(r["kind"].value, names.get(r["node"].value, r.get("label", r["node"]).value)) for r in result.rows}
     assert {("document", "000"), ("document", "001")} <= kinds
-    assert ("agency", "Sở Tài chính") in kinds  # 001 appendix row 3.14: 'Sở Tài chính' chủ trì
+    assert ("agency", "Sở Tài chính tỉnh Hà Tĩnh") in kinds  # 001 appendix row 3.14: 'Sở Tài chính' chủ trì
 
 
 def test_tasks_depending_on_vung_ang_port(store: OxigraphStore, library, names) -> None:
@@ -251,7 +251,7 @@ def test_agency_workload_ranking(store: OxigraphStore) -> None:
     result = ask(store, "agency_workload")
     top = result.rows[0]
     # 001: Sở Công Thương leads 11 appendix rows and the 4 items of 'Tổ chức thực hiện' part 2
-    assert top["label"].value == "Sở Công Thương"
+    assert top["label"].value == "Sở Công Thương tỉnh Hà Tĩnh"
     assert int(top["lead"].value) >= 15
 
 
@@ -428,7 +428,7 @@ def test_cli_ask(built) -> None:
     assert listing.exit_code == 0 and "agency_tasks" in listing.output and "questions)" in listing.output
     table = runner.invoke(main, base + ["agency_tasks", "--param", "agency=so cong thuong"])
     assert table.exit_code == 0, table.output
-    assert "Sở Công Thương <https://w3id.org/policykg/id/agency/so-cong-thuong>" in table.output
+    assert "Sở Công Thương tỉnh Hà Tĩnh <https://w3id.org/policykg/id/agency/ha-tinh/so-cong-thuong>" in table.output
     assert 'evidence: "' in table.output  # the quotes are printed under the rows
     as_json = json.loads(runner.invoke(main, base + ["document_lineage", "-p", "document=29-NQ/TW", "--format",
                                                      "json"]).output)

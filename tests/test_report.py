@@ -36,7 +36,7 @@ def test_conflicting_dates_with_their_sources(report: Report) -> None:
 def test_same_number_for_different_documents(report: Report) -> None:
     rows = report.section("shared_numbers").rows
     assert {r["document"] for r in rows if r["number"] == "08-NQ/TU"} == {
-        ID + "doc/nghi-quyet-08-nq-tu-2018", ID + "doc/nghi-quyet-08-nq-tu-2021"}
+        ID + "doc/ha-tinh/nghi-quyet-08-nq-tu-2018", ID + "doc/ha-tinh/nghi-quyet-08-nq-tu-2021"}
 
 
 def test_suspicious_numbers(report: Report) -> None:

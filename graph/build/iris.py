@@ -31,8 +31,12 @@ class Minter:
         return self.base + kind + "/" + "/".join(parts)
 
     def under(self, kind: str, document_iri: str, local: str) -> str:
-        """A node that belongs to one document (task, target, goal): ``<kind>/<document slug>/<local>``."""
-        return self.iri(kind, document_iri.rstrip("/").rsplit("/", 1)[-1], local)
+        """A node that belongs to one document (task, target, goal): ``<kind>/<document path>/<local>``, the
+        document path being what follows ``doc/`` ('ha-tinh/ke-hoach-57-kh-ubnd-2026')."""
+        doc_base = self.base + "doc/"
+        path = document_iri[len(doc_base):] if document_iri.startswith(doc_base) else \
+            document_iri.rstrip("/").rsplit("/", 1)[-1]
+        return self.iri(kind, path.strip("/"), local)
 
     def graph(self, source_key: str) -> str:
         return self.iri("graph", slug(source_key))

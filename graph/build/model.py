@@ -97,6 +97,13 @@ class DocumentRecord:
     signer_role: str | None = None
     recipients: list[NamedRef] = field(default_factory=list)
     citations: list[Citation] = field(default_factory=list)
+    jurisdiction: str | None = None  # the province the document belongs to ('Nghệ An'); None: central/unknown
+    jurisdiction_evidence: Evidence | None = None
+    jurisdiction_rule: str | None = None  # issuer | place | mentions: where the province was read
+    parent: str | None = None  # the parent body over the issuer in the title block ('UBND tỉnh' over a Sở)
+    number_blank: bool = False  # the copy prints 'Số:' with the number left blank
+    header_end: int = 0  # end of the title block in the text
+    opening_end: int = 0  # end of the opening paragraph
 
 
 @dataclass(frozen=True)

@@ -11,6 +11,7 @@ from pathlib import Path
 import pyoxigraph as ox
 from tqdm import tqdm
 
+from graph.build.emit.bodies import BodyNodes
 from graph.build.emit.documents import emit_documents, emit_sources
 from graph.build.emit.entities import emit_entities
 from graph.build.emit.rdf import QuadSink
@@ -21,7 +22,7 @@ from graph.build.iris import Minter
 from graph.build.model import Extraction, Parsed
 from graph.build.normalise import normalise
 from graph.build.reason import materialise
-from graph.build.resolve import DocumentIndex, resolve_documents
+from graph.build.resolve import DocumentIndex, DocumentScope, resolve_documents
 from graph.build.sources import read_sources
 from graph.config import Settings
 from graph.store import write_store
@@ -62,19 +63,28 @@ def build_dataset(settings: Settings, *, progress: bool = False) -> tuple[ox.Sto
     """Everything up to and including reasoning, in memory."""
     extractions, ctx = run_extraction(settings, progress=progress)
     minter = Minter(settings.base)
-    index = resolve_documents(extractions, minter)
+    index = resolve_documents(extractions, minter, document_scope(extractions, ctx))
     sink = QuadSink(minter)
     sink.document_iris.update(index.held)
+    sink.bodies = BodyNodes(sink, ctx, extractions)
     emit_sources(sink, extractions, index)
     emit_documents(sink, extractions, index, ctx.document_types, ctx.agencies)
     for emitter in EMITTERS:
         emitter(sink, extractions, index, ctx)
+    sink.bodies.finish()
     memory = ox.Store()
     memory.bulk_extend(sink.quads())
     for path in sorted(settings.ontology_dir.glob("pol.ttl")):
         memory.bulk_load(path=str(path), format=ox.RdfFormat.TURTLE, to_graph=ox.NamedNode(ONTOLOGY_GRAPH))
     materialise(memory, minter.inferred_graph())
     return memory, index, extractions
+
+
+def document_scope(extractions: list[Extraction], ctx: ExtractionContext) -> DocumentScope:
+    """Each source's province, for scoping the documents it prints and cites."""
+    return DocumentScope(ctx.bodies, ctx.provinces, {
+        ex.parsed.key: ctx.provinces.get(ex.document.jurisdiction) if ex.document.jurisdiction else None
+        for ex in extractions})
 
 
 def build(settings: Settings | None = None, *, progress: bool = False) -> BuildReport:

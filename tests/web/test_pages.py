@@ -25,7 +25,7 @@ def test_home_shows_statistics_and_questions(client) -> None:
 def test_search_is_diacritic_insensitive(client, typed: str) -> None:
     data = client.get("/search", query_string={"q": typed, "format": "json"}).get_json()
     labels = [h["label"] for g in data["groups"] for h in g["hits"]]
-    assert "Sở Công Thương" in labels  # the real agency from the sources
+    assert "Sở Công Thương tỉnh Hà Tĩnh" in labels  # the real agency from the sources
 
 
 def test_search_folds_d_with_stroke(client) -> None:
@@ -108,11 +108,11 @@ def test_content_negotiation_by_accept(client, media: str, parser: str) -> None:
 @pytest.mark.parametrize(("suffix", "parser"), [("ttl", "turtle"), ("jsonld", "json-ld"), ("rdf", "xml"),
                                                 ("nt", "nt")])
 def test_content_negotiation_by_suffix(client, suffix: str, parser: str) -> None:
-    r = client.get(f"/id/agency/so-cong-thuong.{suffix}")
+    r = client.get(f"/id/agency/ha-tinh/so-cong-thuong.{suffix}")
     assert r.status_code == 200
     g = rdflib.Graph().parse(data=r.data, format=parser)
-    labels = set(map(str, g.objects(rdflib.URIRef(BASE + "agency/so-cong-thuong"), rdflib.RDFS.label)))
-    assert "Sở Công Thương" in labels
+    labels = set(map(str, g.objects(rdflib.URIRef(BASE + "agency/ha-tinh/so-cong-thuong"), rdflib.RDFS.label)))
+    assert "Sở Công Thương tỉnh Hà Tĩnh" in labels
 
 
 def test_jsonld_uses_the_fixed_context(client) -> None:

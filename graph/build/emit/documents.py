@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import pyoxigraph as ox
-
 from graph.build.agencies import AgencyLexicon, split_agencies
 from graph.build.emit.rdf import DCTERMS, FOAF, PROV, A, QuadSink, iri, lit, pol
-from graph.build.extract.documents import DocumentType
+from graph.build.extract.doctypes import DocumentTypes
 from graph.build.model import Extraction
 from graph.build.resolve import DocumentIndex
 
@@ -29,10 +27,10 @@ def emit_documents(
     sink: QuadSink,
     extractions: list[Extraction],
     index: DocumentIndex,
-    types: tuple[DocumentType, ...],
+    types: DocumentTypes,
     agencies: AgencyLexicon,
 ) -> None:
-    cls = {t.word: t.cls for t in types}
+    cls = {t.word: t.cls for t in types.types}
     for node in index.nodes.values():
         graphs = {ev.source for ev in node.mentions} or {node.held_by or ""}
         s = iri(node.iri)
@@ -67,10 +65,10 @@ def emit_documents(
             p = iri(DCTERMS + "title") if ev.source == node.held_by else pol("citedSubject")
             sink.fact(s, p, lit(title, "vi"), sink.minter.graph(ev.source), ev)
         for issuer, ev in _unique(node.issuers):
-            agency = iri(sink.minter.agency(issuer))
             g = sink.minter.graph(ev.source)
-            sink.fact(s, pol("issuedBy"), agency, g, ev)
-            _agency_node(sink, agency, issuer, g)
+            sink.fact(s, pol("issuedBy"), sink.bodies.agency(issuer, None, ev.source, g), g, ev)
+        if node.jurisdiction is not None:
+            sink.add(s, pol("jurisdiction"), iri(sink.bodies.province_iri(node.jurisdiction)), home)
 
     for link in index.links:
         g = sink.minter.graph(link.evidence.source)
@@ -93,14 +91,20 @@ def emit_documents(
         for recipient in record.recipients:
             for ref in split_agencies(recipient.name, recipient.evidence, agencies):
                 if ref.group:
-                    node = iri(sink.minter.group(ref.name))
-                    sink.fact(doc, pol("recipientGroup"), node, g, ref.evidence)
-                    sink.add(node, A, pol("AgencyGroup"), g)
-                    sink.label(node, ref.name, g)
+                    sink.fact(doc, pol("recipientGroup"), sink.bodies.group(ref.name, ex.parsed.key, g), g,
+                              ref.evidence)
                 else:
-                    node = iri(sink.minter.agency(ref.name))
-                    sink.fact(doc, pol("recipient"), node, g, ref.evidence)
-                    _agency_node(sink, node, ref.name, g)
+                    sink.fact(doc, pol("recipient"), sink.bodies.agency(ref.name, ref.printed, ex.parsed.key, g), g,
+                              ref.evidence)
+        if record.parent:
+            sink.add(doc, pol("issuerParent"), sink.bodies.agency(record.parent, None, ex.parsed.key, g), g)
+        if record.jurisdiction_evidence is not None and record.jurisdiction:
+            province = sink.bodies.provinces.get(record.jurisdiction)
+            if province is not None:
+                sink.fact(doc, pol("jurisdiction"), iri(sink.bodies.province_iri(province)), g,
+                          record.jurisdiction_evidence.with_method(
+                              "stated" if record.jurisdiction_rule != "mentions" else "rule",
+                              rule="jurisdiction-from-mentions" if record.jurisdiction_rule == "mentions" else None))
         sink.add(doc, iri(PROV + "wasDerivedFrom"), iri(sink.minter.text(ex.parsed.key)), g)
 
 
@@ -109,8 +113,3 @@ def _unique(pairs: list[tuple[str, object]]) -> list[tuple[str, object]]:
     for name, ev in pairs:
         seen.setdefault(name, ev)
     return list(seen.items())
-
-
-def _agency_node(sink: QuadSink, node: ox.NamedNode, name: str, graph: str) -> None:
-    sink.add(node, A, pol("Agency"), graph)
-    sink.label(node, name, graph)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import date
 from decimal import Decimal
+from typing import Any
 
 import pyoxigraph as ox
 
@@ -59,6 +60,7 @@ class QuadSink:
         self.minter = minter
         self._quads: dict[ox.Quad, None] = {}
         self.document_iris: dict[str, str] = {}  # source key -> IRI of the document it holds
+        self.bodies: Any = None  # graph.build.emit.bodies.BodyNodes: the one way to name a body
 
     def add(self, s: ox.NamedNode, p: ox.NamedNode, o: ox.NamedNode | ox.Literal, graph: str) -> None:
         self._quads[ox.Quad(s, p, o, ox.NamedNode(graph))] = None

@@ -9,8 +9,7 @@ from __future__ import annotations
 
 import pyoxigraph as ox
 
-from graph.build.agencies import AgencyLexicon, fold_name
-from graph.build.emit.rdf import PROV, SKOS, XSD, A, QuadSink, iri, lit, pol
+from graph.build.emit.rdf import PROV, XSD, A, QuadSink, iri, lit, pol
 from graph.build.model import AgencyRef, Extraction, Task
 from graph.build.resolve import DocumentIndex
 
@@ -23,8 +22,6 @@ def _label(task: Task) -> str:
 
 
 def emit_tasks(sink: QuadSink, extractions: list[Extraction], index: DocumentIndex, ctx) -> None:  # noqa: ANN001
-    lexicon: AgencyLexicon = ctx.agencies
-    printed: dict[str, set[str]] = {}
     for ex in extractions:
         source = ex.parsed.key
         if source not in index.held:
@@ -51,7 +48,7 @@ def emit_tasks(sink: QuadSink, extractions: list[Extraction], index: DocumentInd
             for refs, agency_p, group_p in ((task.lead, "leadAgency", "leadGroup"),
                                             (task.cooperating, "cooperatingAgency", "cooperatingGroup")):
                 for ref in refs:
-                    target = _agency(sink, ref, g, printed)
+                    target = _agency(sink, ref, source, g)
                     sink.fact(node, pol(group_p if ref.group else agency_p), target, g, ref.evidence)
         for i, task in enumerate(ex.tasks):
             if task.parent is None:
@@ -64,32 +61,11 @@ def emit_tasks(sink: QuadSink, extractions: list[Extraction], index: DocumentInd
                           task.evidence)
         # every body the document names (Nơi nhận, Tổ chức thực hiện, task texts …): typed with its evidence
         for ref in ex.agencies:
-            node = _agency(sink, ref, g, printed)
+            node = _agency(sink, ref, source, g)
             sink.fact(node, A, pol("AgencyGroup" if ref.group else "Agency"), g, ref.evidence)
-    curated = sink.minter.curated_graph()
-    for entry in lexicon.entries:
-        node = iri(sink.minter.agency(entry.name))
-        if entry.name not in printed:
-            continue
-        for alias in entry.aliases:
-            if fold_name(alias) != fold_name(entry.name):
-                sink.add(node, iri(SKOS + "altLabel"), lit(alias, "vi"), curated)
 
 
-def _agency(sink: QuadSink, ref: AgencyRef, g: str, printed: dict[str, set[str]]) -> ox.NamedNode:
+def _agency(sink: QuadSink, ref: AgencyRef, source: str, g: str) -> ox.NamedNode:
     if ref.group:
-        node = iri(sink.minter.group(ref.name))
-        sink.add(node, A, pol("AgencyGroup"), g)
-        sink.label(node, ref.name, g)
-        sink.add(node, iri(PROV + "wasDerivedFrom"), iri(sink.document_iris.get(ref.evidence.source, g))
-                 if ref.evidence else iri(g), g)
-        return node
-    node = iri(sink.minter.agency(ref.name))
-    sink.add(node, A, pol("Agency"), g)
-    sink.label(node, ref.name, g)
-    seen = printed.setdefault(ref.name, set())
-    variant = " ".join(ref.printed.split())
-    if variant and variant != ref.name and variant not in seen:
-        seen.add(variant)
-        sink.add(node, iri(SKOS + "altLabel"), lit(variant, "vi"), g)
-    return node
+        return sink.bodies.group(ref.name, source, g)
+    return sink.bodies.agency(ref.name, ref.printed, source, g)
