@@ -68,4 +68,5 @@ def test_graph_has_one_node_per_body(store) -> None:
     rows = list(rows)
     assert rows and all(int(r["n"].value) == 1 for r in rows)
     labels = {r["label"].value for r in rows}
-    assert {"Sở Nông nghiệp và Môi trường tỉnh Hà Tĩnh", "Chi cục Hải quan Khu vực XI", "Ban Thường vụ Tỉnh ủy Hà Tĩnh"} <= labels
+    assert {"Sở Nông nghiệp và Môi trường tỉnh Hà Tĩnh", "Chi cục Hải quan Khu vực XI",
+            "Ban Thường vụ Tỉnh ủy Hà Tĩnh"} <= labels
