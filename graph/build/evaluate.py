@@ -390,8 +390,14 @@ def _score_document(score: DocumentScore, gold: dict[str, Any], ex: Extraction, 
     province = _province_name(getattr(record, "jurisdiction", None))
     gprov = gold.get("province")
     f["document.province"].record(gprov, province, _province_key(gprov) == _province_key(province))
-    _score_set(f["document.recipients"], keys.keys(list(g.get("recipients") or [])),
-               keys.keys([r.name for r in record.recipients]))
+    _score_set(f["document.recipients"], keys.keys([recipient_line(r) for r in g.get("recipients") or []]),
+               keys.keys([recipient_line(r.name) for r in record.recipients]))
+
+
+def recipient_line(line: str) -> str:
+    """A recipient line for comparison: no bullet, no trailing note in brackets ('(để b/c)'), no ';'."""
+    line = re.sub(r"^\s*[-+•]\s*", "", line).strip(" ;.,")
+    return re.sub(r"\s*\([^()]*\)\s*$", "", line).strip(" ;.,")
 
 
 def _score_citations(score: DocumentScore, gold: dict[str, Any], ex: Extraction, keys: AgencyKeys) -> None:
