@@ -107,6 +107,11 @@ class Tally:
         else:
             self.empty += 1
 
+    def miss(self, gold: object) -> None:
+        """The item this value belongs to was not found: a gold value is missed, an empty one tells nothing."""
+        if _present(gold):
+            self.missed += 1
+
     @property
     def cases(self) -> int:
         return self.right + self.wrong + self.missed + self.spurious + self.empty
@@ -144,7 +149,13 @@ class Tally:
 
 
 def _present(value: object) -> bool:
-    return value is not None and value != "" and value != [] and value != ()
+    if value is None:
+        return False
+    if isinstance(value, str):
+        return bool(value.strip())
+    if isinstance(value, (list, tuple, set, frozenset)):
+        return len(value) > 0
+    return True
 
 
 def _round(value: float | None) -> float | None:
@@ -514,12 +525,12 @@ def _score_tasks(score: DocumentScore, gold: dict[str, Any], ex: Extraction, key
             gset = keys.keys(list(g.get(name) or []))
             xset = {keys.key(a.name) for a in getattr(task, attr) if not a.group} - {""} if task else set()
             if task is None:
-                f[f"tasks.{name}"].record(gset, None, False)
+                f[f"tasks.{name}"].miss(gset)
             else:
                 f[f"tasks.{name}"].record(gset, xset, gset == xset)
         if task is None:
             for name in ("timeframe", "start_year", "end_year", "deadline"):
-                f[f"tasks.{name}"].record(g.get(name), None, False)
+                f[f"tasks.{name}"].miss(g.get(name))
             continue
         f["tasks.timeframe"].record(g.get("timeframe"), task.timeframe,
                                     text_key(g.get("timeframe")).replace(" ", "")
@@ -547,9 +558,9 @@ def _score_targets(score: DocumentScore, gold: dict[str, Any], ex: Extraction) -
         gvalue = _as_decimal(g.get("value"))
         gvy = (gvalue, g.get("year"))
         if t is None:
-            f["targets.value_year"].record(gvy, None, False)
-            f["targets.comparator"].record(g.get("comparator"), None, False)
-            f["targets.unit"].record(g.get("unit"), None, False)
+            f["targets.value_year"].miss(gvy)
+            f["targets.comparator"].miss(g.get("comparator"))
+            f["targets.unit"].miss(g.get("unit"))
             continue
         same = t.value is not None and gvalue is not None and t.value == gvalue and t.year == g.get("year")
         f["targets.value_year"].record(gvy, (t.value, t.year), same)
@@ -579,7 +590,7 @@ def _score_entities(score: DocumentScore, gold: dict[str, Any], ex: Extraction) 
                     if k not in matched and (k in names or any(text_key(m.printed) in names for m in ms))), None)
         if hit is None:
             f["entities"].missed += 1
-            f["entities.class"].record(g.get("class"), None, False)
+            f["entities.class"].miss(g.get("class"))
             continue
         matched.add(hit)
         f["entities"].right += 1
@@ -642,7 +653,10 @@ def _score_agencies(score: DocumentScore, gold: dict[str, Any], ex: Extraction, 
     matched = dict(matches)
     for pair in wanted:
         hit = matched.get(pair)
-        f["agencies.province"].record(pair[1], hit[1] if hit else None, bool(hit) and hit[1] == pair[1])
+        if hit is None:
+            f["agencies.province"].miss(pair[1])
+        else:
+            f["agencies.province"].record(pair[1], hit[1], hit[1] == pair[1])
 
 
 # -- the corpus ----------------------------------------------------------------------------------------------
