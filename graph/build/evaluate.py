@@ -301,7 +301,11 @@ class AgencyKeys:
                 stripped = key[: -len(pkey) - 1].strip()
                 bare = re.sub(r"\s+(?:tinh|thanh pho|tp)$", "", stripped)  # 'Sở Công Thương tỉnh' -> 'Sở …'
                 return self._canonical(stripped) or self._canonical(bare) or bare, province
-        return self._canonical(name) or key, None
+        known = self._canonical(name)
+        if known:
+            return known, None
+        bare = re.sub(r"\s+(?:tinh|thanh pho)$", "", key)  # 'Sở Xây dựng thành phố' is 'Sở Xây dựng'
+        return (self._canonical(bare) if bare != key else None) or key, None
 
     def key(self, name: str | None) -> str:
         return self.split(name)[0]
