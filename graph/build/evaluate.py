@@ -294,6 +294,8 @@ class AgencyKeys:
         if not name:
             return "", None
         key = fold_name(re.sub(r"\s+", " ", name).strip(" ,.;:"))
+        # the canonical names write 'Ủy ban nhân dân' 'UBND' and 'Hội đồng nhân dân' 'HĐND'
+        key = re.sub(r"\buy ban nhan dan\b", "ubnd", re.sub(r"\bhoi dong nhan dan\b", "hdnd", key))
         # the province first: the lexicon may list 'UBND tỉnh Hà Tĩnh' as an alias of 'UBND tỉnh'
         for pkey, province in self.provinces:
             if key.endswith(" " + pkey) and len(key) > len(pkey) + 1:
