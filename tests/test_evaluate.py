@@ -276,6 +276,24 @@ def test_province_read_from_the_jurisdiction_when_there_is_one(lexicon) -> None:
     assert score_extraction(GOLD, ex, lexicon).fields["document.province"].wrong == 1
 
 
+def test_bodies_of_two_provinces_in_a_central_document(lexicon) -> None:
+    gold = copy.deepcopy(GOLD)
+    gold["province"] = None
+    gold["agencies"] = [{"name": "UBND tỉnh", "province": "Nghệ An"}, {"name": "UBND tỉnh", "province": "Hà Tĩnh"},
+                        {"name": "Sở Công Thương", "province": "Nghệ An"}]
+    ex = perfect(agencies=[])
+    ex.document.jurisdiction = None  # type: ignore[attr-defined]
+    ex.document.ref = DocumentRef(**{**ex.document.ref.__dict__, "issuer": "UBND tỉnh Hà Tĩnh"})
+    ex.document.recipients = []
+    ex.tasks = [ex.tasks[0], ex.tasks[1]]
+    ex.tasks[1].lead = [AgencyRef("Sở Công Thương tỉnh Nghệ An", "Sở Công Thương tỉnh Nghệ An",
+                                  ex.tasks[1].evidence)]
+    fields = score_extraction(gold, ex, lexicon).fields
+    assert (fields["agencies"].right, fields["agencies"].missed) == (2, 1)
+    assert (fields["agencies.province"].right, fields["agencies.province"].missed) == (2, 1)
+    assert fields["tasks.lead"].right == 1  # 'Sở Công Thương tỉnh Nghệ An' is 'Sở Công Thương' of Nghệ An
+
+
 def test_target_with_the_wrong_year_is_found_but_not_right(lexicon) -> None:
     ex = perfect()
     ex.targets[0].year = 2026

@@ -107,6 +107,11 @@ class Tally:
         else:
             self.empty += 1
 
+    def miss(self, gold: object) -> None:
+        """The item this value belongs to was not found: a gold value is missed, an empty one tells nothing."""
+        if _present(gold):
+            self.missed += 1
+
     @property
     def cases(self) -> int:
         return self.right + self.wrong + self.missed + self.spurious + self.empty
@@ -144,7 +149,13 @@ class Tally:
 
 
 def _present(value: object) -> bool:
-    return value is not None and value != "" and value != [] and value != ()
+    if value is None:
+        return False
+    if isinstance(value, str):
+        return bool(value.strip())
+    if isinstance(value, (list, tuple, set, frozenset)):
+        return len(value) > 0
+    return True
 
 
 def _round(value: float | None) -> float | None:
@@ -265,30 +276,39 @@ def number_key(number: str | None) -> str:
 
 
 class AgencyKeys:
-    """Agency names compared after the lexicon's canonical form when it knows them, else folded; the
-    document's province is dropped from the end of a name ('UBND tỉnh Nghệ An' = 'UBND tỉnh' of Nghệ An)."""
+    """Agency names compared after the lexicon's canonical form when it knows them, else folded. A province
+    printed at the end of a name is split off ('UBND tỉnh Nghệ An' = 'UBND tỉnh' of Nghệ An): the provinces
+    known are the gold's (the document's and its agencies') and the extraction's jurisdiction."""
 
-    def __init__(self, lexicon: AgencyLexicon | None, province: str | None = None) -> None:
+    def __init__(self, lexicon: AgencyLexicon | None, provinces: list[str | None] | tuple = ()) -> None:
         self.lexicon = lexicon
-        self.province = fold_name(province) if province else None
+        names = {p for p in provinces if p}
+        self.provinces = sorted(((fold_name(p), p) for p in names), key=lambda kp: -len(kp[0]))
+
+    def _canonical(self, key_or_name: str) -> str | None:
+        canonical = self.lexicon.canonical(key_or_name) if self.lexicon is not None else None
+        return fold_name(canonical) if canonical else None
+
+    def split(self, name: str | None) -> tuple[str, str | None]:
+        """(name key, province printed at its end or None)."""
+        if not name:
+            return "", None
+        name = re.sub(r"\s+", " ", name).strip(" ,.;:")
+        key = fold_name(name)
+        # the province first: the lexicon may list 'UBND tỉnh Hà Tĩnh' as an alias of 'UBND tỉnh'
+        for pkey, province in self.provinces:
+            if key.endswith(" " + pkey) and len(key) > len(pkey) + 1:
+                stripped = key[: -len(pkey) - 1].strip()
+                bare = re.sub(r"\s+(?:tinh|thanh pho|tp)$", "", stripped)  # 'Sở Công Thương tỉnh' -> 'Sở …'
+                return self._canonical(stripped) or self._canonical(bare) or bare, province
+        known = self._canonical(name)
+        if known:
+            return known, None
+        bare = re.sub(r"\s+(?:tinh|thanh pho)$", "", key)  # 'Sở Xây dựng thành phố' is 'Sở Xây dựng'
+        return (self._canonical(bare) if bare != key else None) or key, None
 
     def key(self, name: str | None) -> str:
-        if not name:
-            return ""
-        name = re.sub(r"\s+", " ", name).strip(" ,.;:")
-        if self.lexicon is not None:
-            canonical = self.lexicon.canonical(name)
-            if canonical:
-                return fold_name(canonical)
-        key = fold_name(name)
-        if self.province and key.endswith(" " + self.province) and len(key) > len(self.province) + 1:
-            stripped = key[: -len(self.province) - 1].strip()
-            if self.lexicon is not None:
-                canonical = self.lexicon.canonical(stripped)
-                if canonical:
-                    return fold_name(canonical)
-            return stripped
-        return key
+        return self.split(name)[0]
 
     def keys(self, names: list[str]) -> set[str]:
         return {k for k in (self.key(n) for n in names) if k}
@@ -344,7 +364,9 @@ def score_extraction(gold: dict[str, Any], extraction: Extraction, lexicon: Agen
                      doc_id: str = "", split: str = "") -> DocumentScore:
     """Compare one extraction with its gold (a parsed gold YAML mapping)."""
     score = DocumentScore(doc_id or str(gold.get("source", "")), split)
-    keys = AgencyKeys(lexicon, gold.get("province"))
+    provinces = [gold.get("province"), *(a.get("province") for a in gold.get("agencies") or []),
+                 _province_name(getattr(extraction.document, "jurisdiction", None))]
+    keys = AgencyKeys(lexicon, provinces)
     _score_document(score, gold, extraction, keys)
     _score_citations(score, gold, extraction, keys)
     _score_tasks(score, gold, extraction, keys)
@@ -507,12 +529,12 @@ def _score_tasks(score: DocumentScore, gold: dict[str, Any], ex: Extraction, key
             gset = keys.keys(list(g.get(name) or []))
             xset = {keys.key(a.name) for a in getattr(task, attr) if not a.group} - {""} if task else set()
             if task is None:
-                f[f"tasks.{name}"].record(gset, None, False)
+                f[f"tasks.{name}"].miss(gset)
             else:
                 f[f"tasks.{name}"].record(gset, xset, gset == xset)
         if task is None:
             for name in ("timeframe", "start_year", "end_year", "deadline"):
-                f[f"tasks.{name}"].record(g.get(name), None, False)
+                f[f"tasks.{name}"].miss(g.get(name))
             continue
         f["tasks.timeframe"].record(g.get("timeframe"), task.timeframe,
                                     text_key(g.get("timeframe")).replace(" ", "")
@@ -540,9 +562,9 @@ def _score_targets(score: DocumentScore, gold: dict[str, Any], ex: Extraction) -
         gvalue = _as_decimal(g.get("value"))
         gvy = (gvalue, g.get("year"))
         if t is None:
-            f["targets.value_year"].record(gvy, None, False)
-            f["targets.comparator"].record(g.get("comparator"), None, False)
-            f["targets.unit"].record(g.get("unit"), None, False)
+            f["targets.value_year"].miss(gvy)
+            f["targets.comparator"].miss(g.get("comparator"))
+            f["targets.unit"].miss(g.get("unit"))
             continue
         same = t.value is not None and gvalue is not None and t.value == gvalue and t.year == g.get("year")
         f["targets.value_year"].record(gvy, (t.value, t.year), same)
@@ -572,7 +594,7 @@ def _score_entities(score: DocumentScore, gold: dict[str, Any], ex: Extraction) 
                     if k not in matched and (k in names or any(text_key(m.printed) in names for m in ms))), None)
         if hit is None:
             f["entities"].missed += 1
-            f["entities.class"].record(g.get("class"), None, False)
+            f["entities.class"].miss(g.get("class"))
             continue
         matched.add(hit)
         f["entities"].right += 1
@@ -598,25 +620,47 @@ def extracted_agencies(ex: Extraction, lexicon: AgencyLexicon | None) -> list[tu
 def _score_agencies(score: DocumentScore, gold: dict[str, Any], ex: Extraction, keys: AgencyKeys,
                     lexicon: AgencyLexicon | None) -> None:
     doc_province = _province_name(getattr(ex.document, "jurisdiction", None))
-    got: dict[str, str | None] = {}
+    got: dict[tuple[str, str], None] = {}  # (name key, province key), in order
     for name, ref in extracted_agencies(ex, lexicon):
-        k = keys.key(name)
+        k, printed_province = keys.split(name)
         if not k:
             continue
-        # the body's province: its own attribute when the extraction gives one, else the document's
-        # jurisdiction for a body the lexicon does not mark as central (what resolution scopes it to)
+        # the body's province: its own attribute when the extraction gives one, else the province printed in
+        # its name, else the document's jurisdiction for a body the lexicon does not mark as central (what
+        # resolution scopes it to)
         province = _province_name(getattr(ref, "province", None) or getattr(ref, "jurisdiction", None))
+        province = province or printed_province
         if province is None and keys.level(name) != "central":
             province = doc_province
-        got.setdefault(k, province)
-    wanted = {keys.key(a["name"]): a.get("province") for a in gold.get("agencies") or []}
+        got.setdefault((k, _province_key(province)), None)
+    wanted: list[tuple[str, str]] = []
+    for a in gold.get("agencies") or []:
+        k, printed_province = keys.split(a.get("name"))
+        pair = (k, _province_key(a.get("province") or printed_province))
+        if pair not in wanted:
+            wanted.append(pair)
+    # a gold body is found by an extracted one of the same name, the same province first
+    left = list(got)
+    matches: list[tuple[tuple[str, str], tuple[str, str]]] = []
+    for same_province in (True, False):
+        for pair in wanted:
+            if any(g == pair for g, _ in matches):
+                continue
+            hit = next((x for x in left if x[0] == pair[0] and (x[1] == pair[1] or not same_province)), None)
+            if hit is not None:
+                left.remove(hit)
+                matches.append((pair, hit))
     f = score.fields
-    _score_set(f["agencies"], set(wanted), set(got))
-    for k, gprov in wanted.items():
-        if k in got:
-            f["agencies.province"].record(gprov, got[k], _province_key(gprov) == _province_key(got[k]))
+    f["agencies"].right += len(matches)
+    f["agencies"].missed += len(wanted) - len(matches)
+    f["agencies"].spurious += len(left)
+    matched = dict(matches)
+    for pair in wanted:
+        hit = matched.get(pair)
+        if hit is None:
+            f["agencies.province"].miss(pair[1])
         else:
-            f["agencies.province"].record(gprov, None, False)
+            f["agencies.province"].record(pair[1], hit[1], hit[1] == pair[1])
 
 
 # -- the corpus ----------------------------------------------------------------------------------------------
