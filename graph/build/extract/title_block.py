@@ -222,7 +222,9 @@ class TitleBlockReader:
             line = text[span.start : span.end].strip()
             if span.start > 4000 or len(out) > 30:
                 break
-            if re.fullmatch(r"[-–_=.]{3,}", line) or self._body_start.match(fold(line)):
+            if re.fullmatch(r"[-–_=.*\s]{3,}", line):
+                continue  # the short rules under the issuer and the motto are decoration, not the end
+            if self._body_start.match(fold(line)):
                 break
             if re.match(r"^(?:[IVX]+|\d{1,2})[.\-]\s+\S", line) or len(line) > 160:
                 break
@@ -363,13 +365,15 @@ class TitleBlockReader:
         return title, (start, end)
 
     def _header_end(self, parsed: Parsed, top: list[int], type_line: int | None) -> int:
+        """The separator under the subject ('-----'), else the end of the last title-block line."""
         text = parsed.text.text
-        sep = re.search(r"^[-–_=]{3,}\s*$", text[:6000], re.M)
-        if sep:
-            return sep.start()
-        if top:
-            return parsed.text.lines[top[-1]].end
-        return 0
+        lines = parsed.text.lines
+        after = lines[top[-1]].end if top else 0
+        if type_line is not None:
+            for span in lines[type_line + 1 : type_line + 14]:
+                if re.fullmatch(r"[-–_=*]{3,}", text[span.start : span.end].strip()):
+                    return span.start
+        return after
 
     def _opening_end(self, parsed: Parsed, header_end: int) -> int:
         """The opening paragraph after the title block (where 'Thực hiện …' names the parent document)."""
