@@ -48,11 +48,9 @@ class DocumentTypes:
         """The type a number's code says: 'KH' in 57/KH-UBND, 'NQ' in 12-NQ/TU; None for a công văn
         (2045/UBND-KT) or a law (77/2015/QH13)."""
         c = codes(tidy(number))
-        for part in ([c.type_code] if c.type_code else []) + list(c.issuer_codes if c.family == "state" else ()):
-            t = self.for_code(part)
-            if t is not None:
-                return t
-        return None
+        # the type code is the first code ('KH' in 57/KH-UBND); in a công văn that place holds the issuer
+        # ('BCT' in 45/BCT-KH) and the later codes are its units ('KH' = Vụ Kế hoạch), never a type
+        return self.for_code(c.type_code) if c.type_code else None
 
     def by_word(self, word: str) -> DocumentType:
         t = self.for_word(word)

@@ -36,33 +36,45 @@ from graph.text import fold, fold_chars
 class TitleBlockWords:
     mottos: tuple[str, ...]
     sign_markers: tuple[str, ...]
-    roles: tuple[tuple[str, str], ...]  # (CAPS as printed, as written in running text), longest first
+    role_words: tuple[str, ...]  # as written in running text, longest first
+    role_heads: tuple[str, ...]
     body_starts: tuple[str, ...]  # a line starting with one of these ends the title block
     recipient_heads: tuple[str, ...]
     filing: tuple[str, ...]  # 'Lưu: VT' … (not recipients)
     subject_continues_after: tuple[str, ...] = ()  # a subject line ending in one of these goes on
+    not_issuer: tuple[str, ...] = ()
+    same_organisation: tuple[tuple[str, str], ...] = ()
+
+    def role(self, caps: str) -> str | None:
+        """'PHÓ BÍ THƯ THƯỜNG TRỰC' -> 'Phó Bí thư Thường trực'; None unless the whole text is a role."""
+        tokens = fold(caps).split()
+        if not tokens:
+            return None
+        units = sorted(((fold(w).split(), w) for w in self.role_words), key=lambda u: -len(u[0]))
+        out: list[str] = []
+        i = 0
+        while i < len(tokens):
+            for unit, written in units:
+                if tokens[i : i + len(unit)] == unit:
+                    out.append(written)
+                    i += len(unit)
+                    break
+            else:
+                return None
+        written = " ".join(out)
+        if not any(f" {fold(h)} " in f" {fold(written)} " for h in self.role_heads):
+            return None
+        return written[:1].upper() + written[1:]
 
 
 @lru_cache(maxsize=4)
 def load_title_block_words(path: Path) -> TitleBlockWords:
     d = yaml.safe_load(path.read_text(encoding="utf-8"))
-    roles = sorted(((r, r[:1] + r[1:].lower()) if isinstance(r, str) else (r[0], r[1]) for r in d["roles"]),
-                   key=lambda r: -len(r[0]))
-    roles = [(caps, _role_case(caps)) for caps, _ in roles]
-    return TitleBlockWords(tuple(d["mottos"]), tuple(d["sign_markers"]), tuple(roles), tuple(d["body_starts"]),
-                           tuple(d["recipient_heads"]), tuple(d["filing"]),
-                           tuple(d.get("subject_continues_after") or ()))
-
-
-def _role_case(caps: str) -> str:
-    """'PHÓ CHỦ TỊCH' -> 'Phó Chủ tịch'; 'BÍ THƯ' -> 'Bí thư'; 'THỨ TRƯỞNG' -> 'Thứ trưởng'."""
-    words = caps.lower().split()
-    out = [w.capitalize() for w in words]
-    # Vietnamese titles capitalise each word of the office ('Phó Chủ tịch', 'Phó Giám đốc') except the last
-    # syllable of a two-syllable office ('Chủ tịch', 'Giám đốc', 'Bí thư', 'Trưởng ban').
-    if len(out) >= 2:
-        out[-1] = out[-1].lower()
-    return " ".join(out)
+    return TitleBlockWords(tuple(d["mottos"]), tuple(d["sign_markers"]),
+                           tuple(sorted(d["role_words"], key=len, reverse=True)), tuple(d["role_heads"]),
+                           tuple(d["body_starts"]), tuple(d["recipient_heads"]), tuple(d["filing"]),
+                           tuple(d.get("subject_continues_after") or ()), tuple(d.get("not_issuer") or ()),
+                           tuple((a, b) for a, b in d.get("same_organisation") or ()))
 
 
 @dataclass
@@ -181,13 +193,16 @@ class TitleBlockReader:
         # the issuer block
         issuer, parent, issuer_province = self._issuer(text, issuer_parts)
         if issuer_from_heading:
+            # 'KẾT LUẬN CỦA BAN THƯỜNG VỤ TỈNH ỦY' under 'TỈNH ỦY NGHỆ AN': the heading names the issuer; the
+            # block's line is the committee it belongs to, not a parent line (a two-line block keeps its parent)
             heading_body, heading_province = self._body(issuer_from_heading)
             if heading_body:
-                parent = issuer if issuer and issuer != heading_body else parent
                 issuer = heading_body
                 issuer_province = issuer_province or heading_province
         if issuer is None:
             issuer = self._issuer_from_body(parsed, doc_type)
+        if issued is None and not place:
+            issued = self._adoption_date(parsed)
         # the province: the issuer block, else the place line, else what the text names most
         province, rule, prov_ev = None, None, None
         if issuer_province:
@@ -283,7 +298,8 @@ class TitleBlockReader:
         a wrapped name ('SỞ NÔNG NGHIỆP VÀ' / 'MÔI TRƯỜNG') is joined; the last body is the issuer, the one above
         it the parent."""
         pieces = [re.sub(r"\s+", " ", text[a:b]).strip(" *-–") for a, b in parts]
-        pieces = [p for p in pieces if p and not re.fullmatch(r"[*\-–_.\s]+", p)]
+        stamps = {fold(w) for w in self.words.not_issuer}
+        pieces = [p for p in pieces if p and not re.fullmatch(r"[*\-–_.\s]+", p) and fold(p) not in stamps]
         if not pieces:
             return None, None, None
         lines: list[str] = []
@@ -301,6 +317,8 @@ class TitleBlockReader:
             return None, None, None
         issuer, issuer_province = bodies[-1]
         parent = bodies[-2][0] if len(bodies) > 1 else None
+        if parent and (fold(parent), fold(issuer)) in {(fold(a), fold(b)) for a, b in self.words.same_organisation}:
+            parent = None  # 'ĐẢNG BỘ TỈNH …' over 'TỈNH ỦY': the organisation and its own committee
         province = issuer_province or (bodies[-2][1] if len(bodies) > 1 else None)
         return issuer, parent, province
 
@@ -355,7 +373,9 @@ class TitleBlockReader:
                 if nxt is None:
                     break
                 last_word = line.rsplit(" ", 1)[-1]
-                if not (text[nxt.start : nxt.end].strip()[:1].islower() or fold(last_word) in self._continues):
+                nline = text[nxt.start : nxt.end].strip()
+                caps_goes_on = _is_caps(line) and _is_caps(nline) and not self._known(nline)  # a subject in capitals
+                if not (nline[:1].islower() or fold(last_word) in self._continues or caps_goes_on):
                     break
         if not picked:
             return None, (0, 0)
@@ -386,6 +406,15 @@ class TitleBlockReader:
                 return para.end
         return 0
 
+    def _adoption_date(self, parsed: Parsed) -> date | None:
+        """A law or resolution of an elected body with no place-and-date line: the date of the closing formula
+        ('… khóa XV, kỳ họp thứ 9 thông qua ngày 19 tháng 6 năm 2025')."""
+        tail = parsed.text.text[-4000:]
+        m = None
+        for m in re.finditer(r"thông qua\s+(?:vào\s+)?ngày\s+(\d{1,2})\s+tháng\s+(\d{1,2})\s+năm\s+(\d{4})", tail):
+            pass
+        return _make_date(m.group(3), m.group(2), m.group(1)) if m else None
+
     def _self_reference_type(self, parsed: Parsed) -> tuple[DocumentType | None, tuple[int, int]]:
         """A document with no title block names itself: 'Nghị quyết được quán triệt …', 'Kết luận này'."""
         pattern = rf"\b({self.types.alternation})\s+(?:này|được quán triệt|được phổ biến)"
@@ -408,9 +437,9 @@ class TitleBlockReader:
         m = re.search(r"(?:^|\s)(?:T/M|TM\.)\s*(.+)$", text, re.M)
         if m:
             block = m.group(1)
-            for caps, _ in self.words.roles:
-                block = re.sub(rf"\s*(?:KT\.\s*)?{re.escape(caps)}.*$", "", block)
-            block = re.sub(r"\s*KT\.\s*\w+.*$", "", block).strip()
+            block = re.sub(r"\s*(?:KT|TL|TUQ|Q)\.\s*\w+.*$", "", block).strip()
+            if role := self._role_in(block):
+                block = block[: len(block) - len(role)].strip()
             name, _ = self._body(block) if block else (None, None)
             return name
         return None
@@ -432,24 +461,48 @@ class TitleBlockReader:
 
     # -- the end ------------------------------------------------------------------------------------------------
     def _signature(self, parsed: Parsed, block: TitleBlock) -> None:
-        """The last signature block: its last role line is the role, the person's name under it the signer."""
+        """The signature block: its last role line gives the role ('KT. CHỦ TỊCH' / 'PHÓ CHỦ TỊCH' ->
+        'Phó Chủ tịch'), the person's name under it the signer. The block starts at the last signature
+        marker ('TM.', 'KT.', 'T/M' …); without one, at the last role line of the second half of the text
+        ('CHỦ TỊCH QUỐC HỘI'). A PDF may interleave it with the 'Nơi nhận' list: only the capitals at the end of a
+        line and the name at its end are read."""
         text = parsed.text.text
-        starts = [m.start() for m in self._sign.finditer(text) if m.start() > len(text) // 3]
-        if not starts:
+        lines = parsed.text.lines
+        if not lines:
             return
-        after = [s for s in parsed.text.lines if s.end > starts[-1]][:12]
-        for span in after:
-            line = text[span.start : span.end].strip()
-            line_start = span.start + text[span.start : span.end].find(line) if line else span.start
-            for caps, written in self.words.roles:
-                if re.search(rf"(?:^|\s){re.escape(caps)}(?:\s*$|\s{{2,}})", line):
-                    block.signer_role = written
+        markers = [m.start() for m in self._sign.finditer(text)]
+        first = next((i for i, s_ in enumerate(lines) if s_.end > markers[-1]), len(lines)) if markers \
+            else len(lines) // 2
+        role_at = None
+        for i in range(first, len(lines)):
+            role = self._role_in(text[lines[i].start : lines[i].end])
+            if role:
+                block.signer_role, role_at = role, i
+                if markers and i > first + 3:
                     break
+        if role_at is None and not markers:
+            return
+        start = role_at if role_at is not None else first
+        for i in range(start, min(len(lines), start + 16)):
+            span = lines[i]
+            line = text[span.start : span.end].rstrip()
             name = _trailing_person_name(line)
-            if name and not _is_caps(line):
-                a = line_start + line.rfind(name)
+            if name:
+                a = span.start + line.rfind(name)
                 block.signer = NamedRef(name, parsed.evidence(a, a + len(name)))
-        return
+                break
+
+    def _role_in(self, line: str) -> str | None:
+        """The role printed in capitals at the end of a line ('- Như trên;   KT. CHỦ TỊCH' -> 'Chủ tịch')."""
+        m = re.search(r"((?:[A-ZĐÀ-Ỹ]+[ \t]+)*[A-ZĐÀ-Ỹ]+)[ \t]*$", line.rstrip(" .,;"))
+        if not m:
+            return None
+        words = m.group(1).split()
+        for k in range(len(words)):  # the longest role suffix ('TM. ỦY BAN NHÂN DÂN' has none)
+            role = self.words.role(" ".join(words[k:]))
+            if role:
+                return role
+        return None
 
     def _recipients(self, parsed: Parsed, block: TitleBlock) -> None:
         """'Kính gửi:' addressees and the 'Nơi nhận:' list, as printed (signature parts cut out)."""
@@ -502,8 +555,8 @@ class TitleBlockReader:
         m = self._sign.search(line)
         if m:
             line = line[: m.start()]
-        for caps, _ in self.words.roles:
-            line = re.sub(rf"\s+{re.escape(caps)}\s*$", "", line)
+        if (m_caps := re.search(r"\s((?:[A-ZĐÀ-Ỹ]+[ \t]+)*[A-ZĐÀ-Ỹ]+)[ \t]*$", line)) and self._role_in(line):
+            line = line[: m_caps.start()]
         name = _trailing_person_name(line)
         if name and re.search(r"[;,.]\s+" + re.escape(name) + r"\s*$", line):
             line = line[: line.rfind(name)]
@@ -517,7 +570,7 @@ def _trailing_person_name(line: str) -> str | None:
         return None
     name = m.group(1)
     before = line[: m.start(1)].rstrip()
-    if before and not re.search(r"[;,.:)]$|\s{2,}$|^[-+•]$", line[: m.start(1)]) and len(before) > 2:
+    if before and not re.search(r"[;,.:)]\s*$|\s{2,}$|^[-+•]$", line[: m.start(1)]) and len(before) > 2:
         return None
     if fold(name).split()[0] in {"so", "ban", "bo", "ubnd", "van", "phong", "uy", "cac", "nhu", "luu", "tinh"}:
         return None
