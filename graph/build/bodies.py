@@ -117,6 +117,23 @@ class BodyResolver:
         where = named_province or province
         return Body(canonical, level, where, curated, None if where else source)
 
+    @staticmethod
+    def locality_of(issuer: str | None) -> str | None:
+        """The commune or ward a local issuer belongs to: 'UBND phường Cửa Lò' -> 'phường Cửa Lò'."""
+        m = re.search(r"\b(xã|phường|thị trấn|đặc khu)\s+([A-ZĐÀ-Ỹ0-9].*)$", issuer or "")
+        return f"{m.group(1)} {m.group(2)}" if m else None
+
+    @staticmethod
+    def localise(name: str, locality: str | None) -> str:
+        """'HĐND phường' in a document of UBND phường Cửa Lò is 'HĐND phường Cửa Lò' (its own ward's body); a
+        name that already names its commune or ward, or another kind of locality, stays as it is."""
+        if not locality:
+            return name
+        kind = locality.split(" ", 1)[0] if not locality.startswith("thị trấn") else "thị trấn"
+        if re.search(rf"(?i)\b{kind}$", name.strip()):
+            return f"{name.strip()}{locality[len(kind):]}"
+        return name
+
     def _level_of_unknown(self, name: str) -> str:
         key = fold(name)
         if any(p.search(key) for p in self.rules.central):

@@ -33,11 +33,14 @@ class BodyNodes:
             ex.parsed.key: self.provinces.get(ex.document.jurisdiction) if ex.document.jurisdiction else None
             for ex in extractions
         }
+        self.locality_of: dict[str, str | None] = {
+            ex.parsed.key: self.resolver.locality_of(ex.document.ref.issuer) for ex in extractions}
         self.bodies: dict[str, Body] = {}  # IRI -> body
         self._variants: dict[str, set[str]] = {}
 
     # -- IRIs -------------------------------------------------------------------------------------------------
     def body(self, name: str, source: str) -> Body:
+        name = self.resolver.localise(name, self.locality_of.get(source))  # 'Công an phường' of this ward
         return self.resolver.resolve(name, province=self.province_of.get(source), source=source)
 
     def body_iri(self, body: Body) -> str:

@@ -17,6 +17,7 @@ from pathlib import Path
 import yaml
 
 from graph.build.agencies import AgencyLexicon, sentence_case
+from graph.build.bodies import BodyResolver
 from graph.build.extract.doctypes import DocumentType, DocumentTypes
 from graph.build.extract.numbering import NUMBER_RE, codes, number_key, tidy
 from graph.build.model import Citation, DocumentRef, Evidence, Parsed
@@ -40,21 +41,32 @@ _NAMED_LAW = re.compile(r"\b(Luật|Bộ luật|Pháp lệnh)\s+([^,;()\n]{2,80}
 class CitationCues:
     implements: tuple[str, ...]
     fillers: tuple[str, ...]
+    assessment: tuple[str, ...] = ()
+    office_holders: tuple[str, ...] = ()
+    issuer_verbs: tuple[str, ...] = ()
 
 
 @lru_cache(maxsize=4)
 def load_citation_cues(path: Path) -> CitationCues:
     d = yaml.safe_load(path.read_text(encoding="utf-8"))
     cues = tuple(sorted(d["implements_cues"], key=len, reverse=True))
-    return CitationCues(cues, tuple(d.get("cue_fillers") or ()))
+    return CitationCues(cues, tuple(d.get("cue_fillers") or ()), tuple(d.get("assessment_before_cue") or ()),
+                        tuple(sorted(d.get("office_holders") or (), key=len, reverse=True)),
+                        tuple(d.get("issuer_verbs_before") or ()))
 
 
 class CitationReader:
     """Finds every numbered citation of a source."""
 
-    def __init__(self, types: DocumentTypes, agencies: AgencyLexicon, cues: CitationCues) -> None:
+    def __init__(self, types: DocumentTypes, agencies: AgencyLexicon, cues: CitationCues,
+                 bodies: BodyResolver | None = None) -> None:
         self.types = types
         self.agencies = agencies
+        self.bodies = bodies
+        self._assessment = re.compile(rf"(?:{'|'.join(cues.assessment) or '(?!)'})\s*$", re.I)
+        self._office = re.compile(rf"^(?:{'|'.join(re.escape(o) for o in cues.office_holders) or '(?!)'})\s+", re.I)
+        verbs = "|".join(re.escape(v) for v in cues.issuer_verbs) or "(?!)"
+        self._issuer_then_verb = re.compile(rf"([A-ZĐ][^,;()]{{2,60}}?)\s+(?:{verbs})\s*(?:tại\s*)?\(?\s*$")
         words = types.alternation
         self._type_before = re.compile(rf"({words})(?:\s+số)?\s*:?\s*$", re.I)
         fillers = "|".join(re.escape(f) for f in cues.fillers)
@@ -69,14 +81,20 @@ class CitationReader:
 
     def canonical_agency(self, printed: str) -> str:
         printed = re.sub(r"\s+", " ", printed).strip(" ,.;")
+        holder = self._office.match(printed)
+        if holder and self.agencies.find(printed[holder.end() :]):
+            printed = printed[holder.end() :]  # 'Giám đốc Sở Tài chính' -> the body
         known = self.agencies.canonical(printed)
         if known:
             return known
-        words = printed.split()
-        for k in range(len(words) - 1, 0, -1):  # '… Thủ tướng Chính phủ phê duyệt Đề án' -> the known head
-            known = self.agencies.canonical(" ".join(words[:k]))
-            if known:
-                return known
+        if self.bodies is not None:
+            _, province = self.bodies.split_province(printed)
+            body = self.bodies.resolve(printed, province=province)
+            if body.curated or body.level == "local":  # 'HĐND phường Cửa Lò' is not 'HĐND tỉnh'
+                return body.name if not province else printed
+        found = self.agencies.find(printed)  # '… Thủ tướng Chính phủ phê duyệt Đề án' -> the known head
+        if found and found[0].start == 0:
+            return found[0].name
         return sentence_case(printed) if printed.isupper() else printed
 
     def _type_of(self, number: str) -> DocumentType | None:
@@ -157,7 +175,8 @@ class CitationReader:
                 # '… Chương trình hành động số 16-CTr/TU … về thực hiện Nghị quyết số 19-NQ/TW'
                 citing = previous
                 cue_m = bm
-            elif (in_title or start < opening_end) and ((cue_m := self._implements_cue.search(prefix)) or (
+            elif (in_title or start < opening_end) and (((cue_m := self._implements_cue.search(prefix)) and
+                                                         not self._assessment.search(prefix[: cue_m.start("cue")])) or (
                     previous_relation == "implements" and re.search(r"\svà\s*$", gap) and "." not in gap)):
                 relation = "implements"
             ev = parsed.evidence(start, end)
@@ -177,9 +196,17 @@ class CitationReader:
         return found
 
     def _issuer_before(self, before: str) -> str | None:
-        """'… của Sở Công Thương tại Văn bản số …' names the issuer before the number."""
+        """'… của Sở Công Thương tại Văn bản số …', 'Bộ Xây dựng báo cáo (Văn bản số …' name the issuer
+        before the number (the second only for a body the lexicon knows)."""
         m = re.search(r"của\s+([A-ZĐ][^,;()]{2,60}?)\s+tại\s*$", before)
-        return self.canonical_agency(m.group(1)) if m else None
+        if m:
+            return self.canonical_agency(m.group(1))
+        m = self._issuer_then_verb.search(before)
+        if m:
+            found = self.agencies.find(m.group(1))
+            if found and found[-1].end == len(m.group(1).rstrip()):
+                return found[-1].name
+        return None
 
 
 def _make_date(year: str, month: str, day: str) -> date | None:

@@ -402,6 +402,8 @@ class TitleBlockReader:
             if para.start < header_end:
                 continue
             chunk = text[para.start : para.end].strip()
+            if self._body_start.match(fold(chunk)) or re.match(r"^[-+•]", chunk):
+                continue  # addressees ('Kính gửi: …') and bases ('Căn cứ …') come before the opening sentence
             if len(chunk) > 60 and not _is_caps(chunk[:40]):
                 return para.end
         return 0
@@ -410,10 +412,9 @@ class TitleBlockReader:
         """A law or resolution of an elected body with no place-and-date line: the date of the closing formula
         ('… khóa XV, kỳ họp thứ 9 thông qua ngày 19 tháng 6 năm 2025')."""
         tail = parsed.text.text[-4000:]
-        m = None
-        for m in re.finditer(r"thông qua\s+(?:vào\s+)?ngày\s+(\d{1,2})\s+tháng\s+(\d{1,2})\s+năm\s+(\d{4})", tail):
-            pass
-        return _make_date(m.group(3), m.group(2), m.group(1)) if m else None
+        found = list(re.finditer(r"thông qua\s+(?:vào\s+)?ngày\s+(\d{1,2})\s+tháng\s+(\d{1,2})\s+năm\s+(\d{4})",
+                                 tail))
+        return _make_date(found[-1].group(3), found[-1].group(2), found[-1].group(1)) if found else None
 
     def _self_reference_type(self, parsed: Parsed) -> tuple[DocumentType | None, tuple[int, int]]:
         """A document with no title block names itself: 'Nghị quyết được quán triệt …', 'Kết luận này'."""
