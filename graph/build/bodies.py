@@ -98,6 +98,8 @@ class BodyResolver:
     def split_province(self, printed: str) -> tuple[str, Province | None]:
         """'Sở Công Thương tỉnh Nghệ An' -> ('Sở Công Thương', Nghệ An); 'Sở Tài chính' -> (…, None)."""
         text = re.sub(r"\s+", " ", printed).strip(" ,.;:")
+        if self.lexicon.canonical(text) is not None:
+            return text, None  # a proper name that ends in a place: 'Trường Đại học Hà Tĩnh', 'Đại học Quốc gia Hà Nội'
         found = self.provinces.at_end(text)
         if found and found[0].strip():
             return found[0].strip(), found[1]

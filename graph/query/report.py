@@ -13,7 +13,11 @@ question too, else here):
 * targets without a year — printed chỉ tiêu kept as uncertain goals, or targets lacking pol:targetYear;
 * cited, not held     — documents cited whose text the corpus does not hold;
 * unresolved citations — cited documents that cannot be fully identified (no number, or no date at all),
-  and documents the build flagged pol:uncertain.
+  and documents the build flagged pol:uncertain;
+* discovered bodies   — bodies found by their head word ('Sở …', 'UBND phường …') that data/agencies.yaml does
+  not know: kept as their own nodes (never merged into a look-alike), to be curated;
+* province not read   — held documents whose province was inferred from the places the text names, or could
+  not be read at all (their provincial bodies are then kept apart from every province's).
 """
 
 from __future__ import annotations
@@ -81,6 +85,34 @@ SELECT ?document (SAMPLE(?num) AS ?number) (SAMPLE(?l) AS ?label) ?problem (SAMP
   OPTIONAL { ?document rdfs:label ?l FILTER(LANG(?l) != "en") }
   OPTIONAL { ?citing pol:evidence ?ev . ?ev rdf:object ?document ; pol:quote ?q }
 } GROUP BY ?document ?problem ORDER BY ?number"""
+
+
+DISCOVERED_BODIES = _PREFIXES + """
+SELECT ?body (SAMPLE(?l) AS ?label) (SAMPLE(?lvl) AS ?level) (SAMPLE(?pl) AS ?province)
+       (COUNT(DISTINCT ?d) AS ?documents) (SAMPLE(?dl) AS ?document) WHERE {
+  ?body a pol:Agency ; pol:discovered true .
+  OPTIONAL { ?body rdfs:label ?l FILTER(LANG(?l) != "en") }
+  OPTIONAL { ?body pol:level ?lvl }
+  OPTIONAL { ?body pol:jurisdiction ?p . ?p rdfs:label ?pl }
+  OPTIONAL { { ?d pol:issuedBy|pol:recipient ?body } UNION { ?d pol:hasTask ?t .
+             ?t pol:leadAgency|pol:cooperatingAgency ?body } ?d rdfs:label ?dl }
+} GROUP BY ?body ORDER BY ?label"""
+
+PROVINCE_NOT_READ = _PREFIXES + """
+SELECT ?document (SAMPLE(?l) AS ?label) ?problem (SAMPLE(?pl) AS ?province) (SAMPLE(?q) AS ?evidence) WHERE {
+  ?document a pol:Document ; pol:heldInCorpus true .
+  OPTIONAL { ?document rdfs:label ?l FILTER(LANG(?l) != "en") }
+  {
+    ?ev rdf:subject ?document ; rdf:predicate pol:jurisdiction ; rdf:object ?p ; pol:method pol:Rule ;
+        pol:quote ?q .
+    ?p rdfs:label ?pl .
+    BIND("province inferred from the places the text names (no issuer block or place line)" AS ?problem)
+  } UNION {
+    FILTER NOT EXISTS { ?document pol:jurisdiction ?any }
+    FILTER NOT EXISTS { ?document pol:issuedBy ?b . ?b pol:level "central" }
+    BIND("no province read: its provincial bodies are kept apart" AS ?problem)
+  }
+} GROUP BY ?document ?problem ORDER BY ?label"""
 
 
 @dataclass
@@ -164,4 +196,11 @@ def build_report(store: Store, library: Mapping[str, Question] | None = None) ->
         Section("unresolved_citations", "Citations not fully identified",
                 "Cited documents lacking a number or any date, or flagged uncertain.",
                 _rows(store, UNRESOLVED_CITATIONS)),
+        Section("discovered_bodies", "Bodies discovered, not curated",
+                "Bodies found by their head word that data/agencies.yaml does not know; each is its own node in "
+                "its province. Add it (with its aliases and level) to data/agencies.yaml to curate it.",
+                _rows(store, DISCOVERED_BODIES)),
+        Section("province_not_read", "Documents whose province was not read from the title block",
+                "The province decides which bodies a document names (Sở Công Thương of which province).",
+                _rows(store, PROVINCE_NOT_READ)),
     ])
