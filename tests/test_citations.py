@@ -110,3 +110,38 @@ def test_cited_programme_implements_the_resolution_its_subject_names(extractor: 
     # the source itself only cites both
     assert {(c.cited.number, c.relation) for c in record.citations if c.citing is None} == {
         ("16-CTr/TU", "cites"), ("19-NQ/TW", "cites")}
+
+
+@pytest.mark.parametrize(
+    ("text", "number", "relation"),
+    [
+        # an assessment of implementation cites the resolution; it does not implement it
+        ("KẾT LUẬN\nvề phát triển\n-----\nSau 7 năm thực hiện Nghị quyết số 36-NQ/TW, ngày 22/10/2018 của Ban Chấp hành "
+         "Trung ương Đảng, các cấp đã đạt kết quả.", "36-NQ/TW", "cites"),
+        ("THÔNG BÁO\nKết luận\n-----\nThủ tướng làm việc về tình hình và việc thực hiện Nghị quyết số 226/2025/QH15 "
+         "ngày 27/6/2025 của Quốc hội về thành phố.", "226/2025/QH15", "cites"),
+        # 'Về việc thực hiện …' in the subject, and 'thực hiện chỉ đạo của … tại …' in the opening, implement
+        ("QUYẾT ĐỊNH\nVề việc thực hiện Nghị quyết số 12/2026/NQ-HĐND của HĐND tỉnh\n-----\nCăn cứ Luật.",
+         "12/2026/NQ-HĐND", "implements"),
+        ("BỘ XÂY DỰNG\nSố: 12/BXD-KH\nV/v đẩy nhanh tiến độ\nKính gửi: UBND các tỉnh.\nThực hiện chỉ đạo của Thủ "
+         "tướng Chính phủ tại Công điện số 98/CĐ-TTg ngày 22/9/2026, Bộ Xây dựng đề nghị các địa phương.",
+         "98/CĐ-TTg", "implements"),
+        # a công văn's opening comes after its addressees; its bases ('Căn cứ') only cite
+        ("UBND TỈNH QUẢNG NGÃI\nSỞ XÂY DỰNG\nSố: 14/SXD-QLHT\nV/v rà soát\nKính gửi:\n- UBND các xã;\n"
+         "Căn cứ Nghị định số 06/2021/NĐ-CP ngày 26/01/2021 của Chính phủ;\nThực hiện Văn bản số 2188/UBND-KTN "
+         "ngày 12/6/2026 của UBND tỉnh về việc rà soát, Sở Xây dựng đề nghị.", "2188/UBND-KTN", "implements"),
+    ],
+)
+def test_implements_or_cites(extractor: ExtractionContext, text: str, number: str, relation: str) -> None:
+    found = {n: r for _, n, _, _, r, citing in _cite(extractor, text) if citing is None}
+    assert found[number] == relation
+
+
+def test_numbers_of_the_three_families_with_spaces(extractor: ExtractionContext) -> None:
+    text = ("Căn cứ Luật Tổ chức chính quyền địa phương số 77/2015/QH13; Nghị định số 30/2020/NĐ-CP ngày 05/3/2020 "
+            "của Chính phủ; Xét Tờ trình số 146/TTr-STC ngày 02/4/2026 của Giám đốc Sở Tài chính; Kết luận số 215- KL/TU "
+            "của Ban Thường vụ Tỉnh ủy; Quyết định số 812/QĐ - UBND.")
+    found = [(t, n, issuer) for t, n, _, issuer, _, _ in _cite(extractor, text)]
+    assert found == [("Luật", "77/2015/QH13", None), ("Nghị định", "30/2020/NĐ-CP", "Chính phủ"),
+                     ("Tờ trình", "146/TTr-STC", "Sở Tài chính"), ("Kết luận", "215-KL/TU", "Ban Thường vụ Tỉnh ủy"),
+                     ("Quyết định", "812/QĐ-UBND", None)]

@@ -44,6 +44,7 @@ class CitationCues:
     assessment: tuple[str, ...] = ()
     office_holders: tuple[str, ...] = ()
     issuer_verbs: tuple[str, ...] = ()
+    patterns: tuple[str, ...] = ()
 
 
 @lru_cache(maxsize=4)
@@ -52,7 +53,7 @@ def load_citation_cues(path: Path) -> CitationCues:
     cues = tuple(sorted(d["implements_cues"], key=len, reverse=True))
     return CitationCues(cues, tuple(d.get("cue_fillers") or ()), tuple(d.get("assessment_before_cue") or ()),
                         tuple(sorted(d.get("office_holders") or (), key=len, reverse=True)),
-                        tuple(d.get("issuer_verbs_before") or ()))
+                        tuple(d.get("issuer_verbs_before") or ()), tuple(d.get("implements_patterns") or ()))
 
 
 class CitationReader:
@@ -71,7 +72,8 @@ class CitationReader:
         self._type_before = re.compile(rf"({words})(?:\s+số)?\s*:?\s*$", re.I)
         fillers = "|".join(re.escape(f) for f in cues.fillers)
         cue = "|".join(re.escape(c) for c in cues.implements)
-        self._implements_cue = re.compile(rf"(?:^|[\s,(])(?P<cue>{cue})(?:\s+(?:{fillers}))?\s*$", re.I)
+        patterns = "".join(f"|{p}" for p in cues.patterns)
+        self._implements_cue = re.compile(rf"(?:^|[\s,(])(?P<cue>{cue}{patterns})(?:\s+(?:{fillers}))?\s*$", re.I)
         self._between = re.compile(rf"^\s*,?\s*(?:về\s+(?:việc\s+)?)?(?P<cue>{cue})\s*$", re.I)
         self._subject = re.compile(
             rf"^[^;()\n]*?\s(về\s[^;()\n]{{3,240}}?)(?=\s*[;()\n]|\s*,?\s+(?:và\s+)?(?:các\s+)?(?:{words})\b|"
@@ -165,7 +167,7 @@ class CitationReader:
             end = min(end, line_end) if line_end >= 0 else end
             relation = "cites"
             citing = None
-            prefix = text[max(sentence_start, start - 60) : start]
+            prefix = text[max(sentence_start, start - 160) : start]
             in_title = bool(header_end) and start < header_end
             gap = text[previous_end:start] if previous_end else ""
             lead_in = text[previous_subject_at:start] if previous_subject_at is not None else ""
