@@ -116,8 +116,8 @@ def test_cited_programme_implements_the_resolution_its_subject_names(extractor: 
     ("text", "number", "relation"),
     [
         # an assessment of implementation cites the resolution; it does not implement it
-        ("KẾT LUẬN\nvề phát triển\n-----\nSau 7 năm thực hiện Nghị quyết số 36-NQ/TW, ngày 22/10/2018 của Ban Chấp hành "
-         "Trung ương Đảng, các cấp đã đạt kết quả.", "36-NQ/TW", "cites"),
+        ("KẾT LUẬN\nvề phát triển\n-----\nSau 7 năm thực hiện Nghị quyết số 36-NQ/TW, ngày 22/10/2018 của Ban "
+         "Chấp hành Trung ương Đảng, các cấp đã đạt kết quả.", "36-NQ/TW", "cites"),
         ("THÔNG BÁO\nKết luận\n-----\nThủ tướng làm việc về tình hình và việc thực hiện Nghị quyết số 226/2025/QH15 "
          "ngày 27/6/2025 của Quốc hội về thành phố.", "226/2025/QH15", "cites"),
         # 'Về việc thực hiện …' in the subject, and 'thực hiện chỉ đạo của … tại …' in the opening, implement
@@ -139,8 +139,8 @@ def test_implements_or_cites(extractor: ExtractionContext, text: str, number: st
 
 def test_numbers_of_the_three_families_with_spaces(extractor: ExtractionContext) -> None:
     text = ("Căn cứ Luật Tổ chức chính quyền địa phương số 77/2015/QH13; Nghị định số 30/2020/NĐ-CP ngày 05/3/2020 "
-            "của Chính phủ; Xét Tờ trình số 146/TTr-STC ngày 02/4/2026 của Giám đốc Sở Tài chính; Kết luận số 215- KL/TU "
-            "của Ban Thường vụ Tỉnh ủy; Quyết định số 812/QĐ - UBND.")
+            "của Chính phủ; Xét Tờ trình số 146/TTr-STC ngày 02/4/2026 của Giám đốc Sở Tài chính; Kết luận số "
+            "215- KL/TU của Ban Thường vụ Tỉnh ủy; Quyết định số 812/QĐ - UBND.")
     found = [(t, n, issuer) for t, n, _, issuer, _, _ in _cite(extractor, text)]
     assert found == [("Luật", "77/2015/QH13", None), ("Nghị định", "30/2020/NĐ-CP", "Chính phủ"),
                      ("Tờ trình", "146/TTr-STC", "Sở Tài chính"), ("Kết luận", "215-KL/TU", "Ban Thường vụ Tỉnh ủy"),
