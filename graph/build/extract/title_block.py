@@ -535,7 +535,10 @@ class TitleBlockReader:
                 bullet = re.match(r"^\s*[-+•]\s*", bare)
                 if bullet:
                     items.append((span.start + bullet.end(), span.start + len(bare.rstrip())))
-                elif items and len(stripped) < 80 and not head.match(stripped):
+                elif items and len(stripped) < 80 and not head.match(stripped) and not self._body_start.match(
+                        fold(stripped)) and not re.search(r"[.;:/]\s*$", text[items[-1][0] : items[-1][1]]):
+                    # a wrapped item ('- Các ban Đảng, Uỷ ban Kiểm tra,' / 'Văn phòng Trung ương Đảng,'); after an
+                    # item closed by ';' or '.', a line without a bullet is the body, not the list
                     items[-1] = (items[-1][0], span.start + len(bare.rstrip()))
                 else:
                     break
