@@ -174,12 +174,19 @@ def sentence_case(caps: str) -> str:
     return caps[:1].upper() + caps[1:].lower()
 
 
+def load_agency_heads(path: Path) -> re.Pattern[str]:
+    """The head words of bodies' names (``data/agency_heads.yaml``) as one anchored, case-sensitive regex."""
+    data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    heads = sorted({str(h).strip() for h in data.get("heads") or () if str(h).strip()}, key=lambda h: -len(h))
+    if not heads:
+        raise ValueError(f"{path}: no 'heads' listed")
+    nots = sorted({str(h).strip() for h in data.get("not_heads") or () if str(h).strip()}, key=lambda h: -len(h))
+    guard = "(?!(?:" + "|".join(re.escape(h) for h in nots) + r")(?![\w-]))" if nots else ""
+    return re.compile(r"^" + guard + r"(?:" + "|".join(re.escape(h) for h in heads) + r")(?![\w-])")
+
+
 # Head words of a body's name: an unknown name that starts with one of these is taken as a body.
-AGENCY_HEAD = re.compile(
-    r"^(?:Sở|Ban|Bộ|Cục|Tổng cục|Chi cục|Ngân hàng|Văn phòng|Trung tâm|Ủy ban|Uỷ ban|UBND|Hội đồng|HĐND|Đảng ủy|"
-    r"Đảng uỷ|Đảng đoàn|Thanh tra|Kho bạc|Công an|Bộ Chỉ huy|Bộ đội|Cảng vụ|Đài|Báo|Viện|Trường|Bệnh viện|"
-    r"Liên minh|Liên đoàn|Tỉnh đoàn|Hội|Thuế|Hải quan|Quỹ)\b"
-)
+AGENCY_HEAD = load_agency_heads(Path(__file__).resolve().parents[2] / "data" / "agency_heads.yaml")
 # A part of a list that is a collective (continues a group phrase): lower-case nouns for kinds of bodies.
 _GROUP_CONT = re.compile(
     r"^(?:các\b|cán\b|ban\b|ngành\b|sở\b|đơn vị\b|địa phương\b|đoàn thể\b|cơ quan\b|tổ chức\b|cấp\b|thành\b|"
