@@ -19,7 +19,6 @@ Two forms reach the text:
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 
 from graph.build.agencies import AgencyLexicon, split_agencies

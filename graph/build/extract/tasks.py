@@ -47,7 +47,7 @@ from graph.text import collapse, fold
 
 _CLOSING = re.compile(
     r"^(?:(?:Kết luận|Nghị quyết|Chương trình(?: hành động)?|Kế hoạch|Chỉ thị|Thông báo|Quyết định|Công văn|"
-    r"Văn bản)(?: này)?\s+(?:được|phải được)\s|Trên đây là\b)"
+    r"Văn bản)(?: này)?\s+(?:được|phải được)\s|Trên đây là\b|[^.:]{0,100}?\bthông báo (?:để|cho)\b)"
 )
 _END = re.compile(r"^(?:Nơi nhận\b|T/M\b|TM\.|KT\.|TL\.|TUQ\.|Q\.\s|TM\s+(?:BAN|ỦY|UỶ|HỘI|TỈNH))")
 _APPENDIX = re.compile(r"^(?:Phụ lục|PHỤ LỤC)\b")
@@ -466,7 +466,8 @@ def assignments(parsed: Parsed, lexicon: AgencyLexicon, cues: TaskCues, start: i
     return _unique(lead), _unique(coop)
 
 
-_UNKNOWN_STOP = re.compile(r"[,;:.()\n]|\s(?:và|cùng|với|trong|để|theo|tại|về|của)\s")
+_UNKNOWN_STOP = re.compile(r"[,;:.()\n]|\s(?:cùng|với|trong|để|theo|tại|về|của|cho|trên)\s")
+_GROUP_START = re.compile(r"(?:[Cc]ác|[Cc]ấp ủy|(?:UBND|Ủy ban nhân dân|Uỷ ban nhân dân|HĐND) (?:các|cấp))\s")
 
 
 def _unknown_body(parsed: Parsed, cues: TaskCues, pos: int, end: int) -> int | None:
@@ -478,9 +479,11 @@ def _unknown_body(parsed: Parsed, cues: TaskCues, pos: int, end: int) -> int | N
     stop = pos
     for w in re.finditer(r"\S+", raw[pos:min(end, pos + 160)]):
         at = pos + w.start()
-        if at > pos and (cues.subject_verb.match(raw[at:]) or cues.partner_before.match(raw[at:])
-                         or cues.not_after_subject.match(raw[at:])):
-            break
+        if at > pos and raw[at].islower() and (cues.subject_verb.match(raw[at:]) or cues.partner_before.match(
+                raw[at:]) or cues.not_after_subject.match(raw[at:])):
+            break  # a verb ends the name ('Ban Quản lý …' is still the name: its words are capitalised)
+        if w.group(0) == "và" and AGENCY_HEAD.match(raw[pos + w.end():].lstrip()):
+            break  # 'Sở Du lịch và Sở Công Thương': two bodies
         word_end = pos + w.end()
         m = _UNKNOWN_STOP.search(raw, at, word_end + 1)
         if m:
@@ -508,7 +511,7 @@ def _actor_list(parsed: Parsed, lexicon: AgencyLexicon, cues: TaskCues, pos: int
                 inner = found[pos + 2]
                 refs.append(AgencyRef(inner.name, inner.printed, parsed.evidence(inner.start, inner.end)))
                 pos = inner.end + (1 if raw[inner.end:inner.end + 1] == ")" else 0)
-        elif groups and re.match(r"(?:[Cc]ác|[Cc]ấp ủy)\s", raw[pos:end]):
+        elif groups and _GROUP_START.match(raw, pos, end):
             stop = pos
             for w in re.finditer(r"\S+", raw[pos:end]):
                 at = pos + w.start()
