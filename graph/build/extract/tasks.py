@@ -38,9 +38,9 @@ import yaml
 
 from graph.build.agencies import AGENCY_HEAD, AgencyLexicon
 from graph.build.extract import task_table
-from graph.build.extract.timeframes import find_time_clause, parse_timeframe
+from graph.build.extract.timeframes import apply_timeframe, find_time_clause
 from graph.build.iris import slug
-from graph.build.model import AgencyRef, Evidence, Extraction, Parsed, Task
+from graph.build.model import AgencyRef, Extraction, Parsed, Task
 from graph.build.normalise import Span
 from graph.build.segment import Block, segment
 from graph.text import collapse, fold
@@ -143,18 +143,6 @@ def assign_keys(tasks: list[Task]) -> None:
                 key, n = slug(f"{prefix}-{task.section}-{n}" if task.section else f"{prefix}-{n}"), n + 1
         used.add(key)
         task.key = key
-
-
-def apply_timeframe(task: Task, phrase: str, evidence: Evidence | None) -> bool:
-    """Set the task's timeframe from a printed phrase; False (nothing set) when it is not a timeframe."""
-    tf = parse_timeframe(phrase)
-    if tf is None:
-        return False
-    task.timeframe = collapse(phrase)
-    task.timeframe_evidence = evidence
-    task.start_year, task.end_year = tf.start_year, tf.end_year
-    task.quarter, task.month, task.deadline, task.recurring = tf.quarter, tf.month, tf.deadline, tf.recurring
-    return True
 
 
 # ---------------------------------------------------------------------------------------------- body

@@ -17,6 +17,9 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
+from graph.build.model import Evidence, Task
+from graph.text import collapse
+
 _ROMAN = {"i": 1, "ii": 2, "iii": 3, "iv": 4}
 _Q = r"(?:i{1,3}|iv|[1-4])"
 _YEAR = r"((?:19|20)\d{2})"
@@ -141,3 +144,15 @@ def find_time_clause(text: str) -> tuple[int, int] | None:
             start = m.start("phrase")
             last = (start, start + len(phrase))
     return last
+
+
+def apply_timeframe(task: Task, phrase: str, evidence: Evidence | None) -> bool:
+    """Set the task's timeframe from a printed phrase; False (nothing set) when it is not a timeframe."""
+    tf = parse_timeframe(phrase)
+    if tf is None:
+        return False
+    task.timeframe = collapse(phrase)
+    task.timeframe_evidence = evidence
+    task.start_year, task.end_year = tf.start_year, tf.end_year
+    task.quarter, task.month, task.deadline, task.recurring = tf.quarter, tf.month, tf.deadline, tf.recurring
+    return True
