@@ -60,8 +60,9 @@ def names(refs: list) -> list[str]:
     ("Từ năm 2026 đến năm 2030", 2026, 2030, None, None, None, False),
     ("Thường xuyên", None, None, None, None, None, True),
     ("Hằng năm", None, None, None, None, None, True),
-    ("trước ngày 15/12/2026", 2026, 2026, None, 12, date(2026, 12, 15), False),
-    ("Trước ngày 20 tháng 11 năm 2026", 2026, 2026, None, 11, date(2026, 11, 20), False),
+    ("trước ngày 15/12/2026", None, 2026, None, 12, date(2026, 12, 15), False),
+    ("trước ngày 15 của tháng cuối quý", None, None, None, None, None, True),
+    ("Trước ngày 20 tháng 11 năm 2026", None, 2026, None, 11, date(2026, 11, 20), False),
     ("tháng 6/2026", 2026, 2026, None, 6, None, False),
     ("trong tháng 9/2026", 2026, 2026, None, 9, None, False),
     ("6 tháng đầu năm 2026", 2026, 2026, None, 6, None, False),
@@ -245,7 +246,7 @@ def test_party_numbering(ctx: ExtractionContext) -> None:
     assert names(tasks[2].lead) == ["Ban Tuyên giáo và Dân vận Tỉnh ủy"]
     assert [r.name for r in tasks[2].cooperating if r.group] == ["các cơ quan liên quan"]
     assert names(tasks[3].lead) == ["Đảng ủy UBND tỉnh"]
-    assert (tasks[3].timeframe, tasks[3].quarter, tasks[3].end_year) == ("trong Quý IV/2026", 4, 2026)
+    assert (tasks[3].timeframe, tasks[3].quarter, tasks[3].end_year) == ("Quý IV/2026", 4, 2026)
 
 
 # ---------------------------------------------------------------------------------------------- notices
@@ -275,7 +276,7 @@ def test_notice_of_conclusions(ctx: ExtractionContext) -> None:
     t2, t3 = tasks
     assert t2.text.startswith("Về dự án đường bộ ven biển: Giao Bộ Xây dựng chủ trì")
     assert names(t2.lead) == ["Bộ Xây dựng"] and names(t2.cooperating) == ["Bộ Tài chính"]
-    assert (t2.timeframe, t2.month, t2.end_year) == ("trong tháng 9/2026", 9, 2026)
+    assert (t2.timeframe, t2.month, t2.end_year) == ("tháng 9/2026", 9, 2026)
     assert [r.name for r in t3.lead if r.group] == ["Ủy ban nhân dân các tỉnh có dự án"]
 
 

@@ -52,7 +52,9 @@ _CLOSING = re.compile(
 _END = re.compile(r"^(?:Nơi nhận\b|T/M\b|TM\.|KT\.|TL\.|TUQ\.|Q\.\s|TM\s+(?:BAN|ỦY|UỶ|HỘI|TỈNH))")
 _APPENDIX = re.compile(r"^(?:Phụ lục|PHỤ LỤC)\b")
 _FRONT = re.compile(r"^(?:Căn cứ\b|Xét\b|Theo đề nghị\b|Số\s*:|V/v\b|Về việc\b)")
-_RECIPIENTS = re.compile(r"^Kính gửi\b")
+_RECIPIENTS = re.compile(r"\bKính gửi\s*:")
+# the closing request of a letter ('Yêu cầu các cơ quan, đơn vị nghiêm túc triển khai thực hiện./.')
+_FORMULA = re.compile(r"^.{0,160}(?:thực hiện|triển khai|chỉ đạo thực hiện)\s*\./\.\s*$", re.S)
 _LEAD_IN = re.compile(r"((?:thực hiện|triển khai|tập trung)[^:.;]*(?:nhiệm vụ|giải pháp)[^:.;]*:)\s*$")
 _TIMEFRAME_OPENING = re.compile(
     r"^((?:Hằng|Hàng) (?:năm|quý|tháng)|Thường xuyên|Định kỳ(?: \w+){0,2}|(?:Trong )?[Nn]ăm \d{4}"
@@ -78,6 +80,7 @@ class TaskCues:
     article_not: re.Pattern[str]
     task_sections: tuple[str, ...]
     implementation_sections: tuple[str, ...]
+    name_word: re.Pattern[str]
 
 
 def _words(items: list[str]) -> str:
@@ -101,6 +104,7 @@ def load_task_cues(path: Path) -> TaskCues:
                                re.I),
         task_sections=tuple(fold(w) for w in data["task_sections"]),
         implementation_sections=tuple(fold(w) for w in data["implementation_sections"]),
+        name_word=re.compile(rf"^(?:{_words(data.get('name_words') or ['xây dựng'])})(?![\w])", re.I),
     )
 
 
@@ -223,7 +227,7 @@ def body_tasks(parsed: Parsed, lexicon: AgencyLexicon, cues: TaskCues,
         if _END.match(chunk):
             ended, current, mode = True, None, None
             continue
-        if _RECIPIENTS.match(chunk):
+        if _RECIPIENTS.search(chunk):
             in_recipients, current = True, None
             continue
         if in_recipients:
@@ -305,7 +309,8 @@ def body_tasks(parsed: Parsed, lexicon: AgencyLexicon, cues: TaskCues,
                              holder.child_mode, collapse(raw[holder.start : holder.end]), True, holder.child_mode)
                 add(item)
                 continue
-            opens = mode != "none" and _opens_assignment(parsed, lexicon, cues, b.body.start, b.span.end)
+            opens = mode != "none" and not _FORMULA.search(chunk) and \
+                _opens_assignment(parsed, lexicon, cues, b.body.start, b.span.end)
             if opens and (current is None or not current.is_task):
                 item = _Item(b, "", None, b.body.start, b.span.end, "implementation" if mode == "implementation"
                              else "task", heading, True, "task")
@@ -467,8 +472,9 @@ def _unknown_body(parsed: Parsed, cues: TaskCues, pos: int, end: int) -> int | N
     stop = pos
     for w in re.finditer(r"\S+", raw[pos:min(end, pos + 160)]):
         at = pos + w.start()
-        if at > pos and raw[at].islower() and (cues.subject_verb.match(raw[at:]) or cues.partner_before.match(
-                raw[at:]) or cues.not_after_subject.match(raw[at:])):
+        if at > pos and raw[at].islower() and not cues.name_word.match(raw[at:]) and (
+                cues.subject_verb.match(raw[at:]) or cues.partner_before.match(raw[at:])
+                or cues.not_after_subject.match(raw[at:])):
             break  # a verb ends the name ('Ban Quản lý …' is still the name: its words are capitalised)
         if w.group(0) == "và" and AGENCY_HEAD.match(raw[pos + w.end():].lstrip()):
             break  # 'Sở Du lịch và Sở Công Thương': two bodies
@@ -492,7 +498,21 @@ def _actor_list(parsed: Parsed, lexicon: AgencyLexicon, cues: TaskCues, pos: int
     found = {m.start: m for m in lexicon.find(raw, pos, min(end, pos + 400))}
     while pos < end:
         m = found.get(pos)
-        if m is not None:
+        if m is not None and groups and re.match(r"\s+các\s", raw[m.end:end]):
+            m = None  # 'Sở Công Thương các tỉnh, thành phố': a collective of such bodies
+            stop = pos
+            for w in re.finditer(r"\S+", raw[pos:end]):
+                at = pos + w.start()
+                if at > pos and raw[at].islower() and (cues.subject_verb.match(raw[at:])
+                                                       or cues.not_after_subject.match(raw[at:])):
+                    break
+                stop = pos + w.end()
+                if raw[pos:stop].endswith(":"):
+                    break
+            phrase = raw[pos:stop].rstrip(" ,;.:")
+            refs.append(AgencyRef(phrase, phrase, parsed.evidence(pos, pos + len(phrase)), group=True))
+            pos += len(phrase)
+        elif m is not None:
             refs.append(AgencyRef(m.name, m.printed, parsed.evidence(m.start, m.end)))
             pos = m.end
             if raw[pos:pos + 2] == " (" and pos + 2 in found:  # 'Sở Nội vụ (Ban Thi đua - Khen thưởng)'

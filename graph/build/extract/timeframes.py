@@ -28,6 +28,7 @@ _SEP = r"\s*(?:-|–|đến|tới)\s*"
 _RECURRING = re.compile(
     r"^(?:thường xuyên|(?:hằng|hàng) (?:năm|quý|tháng|tuần)|định kỳ\b|theo (?:kế hoạch|tiến độ|yêu cầu|quy định)"
     r"|khi có yêu cầu|liên tục)", re.I)
+_RECURRING_INSIDE = re.compile(r"\b(?:hằng|hàng) (?:năm|quý|tháng)\b|\b(?:cuối|đầu) quý\b")
 _DEADLINE_DAY = re.compile(rf"(?:trước|chậm nhất|muộn nhất|hạn)\s+(?:(?:là|vào)\s+)?(?:ngày\s+)?(\d{{1,2}})\s*[/.-]\s*"
                            rf"(\d{{1,2}})\s*[/.-]\s*{_YEAR}", re.I)
 _DEADLINE_WORDS = re.compile(rf"trước\s+ngày\s+(\d{{1,2}})\s+tháng\s+(\d{{1,2}})\s+năm\s+{_YEAR}", re.I)
@@ -82,11 +83,11 @@ def parse_timeframe(phrase: str) -> Timeframe | None:
     if not text:
         return None
     folded = text.lower()
-    recurring = bool(_RECURRING.match(folded))
+    recurring = bool(_RECURRING.match(folded) or _RECURRING_INSIDE.search(folded))
     if m := (_DEADLINE_DAY.search(text) or _DEADLINE_WORDS.search(text)):
         d = _date(m.group(1), m.group(2), m.group(3))
         if d is not None:
-            return Timeframe(d.year, d.year, None, d.month, d, recurring)
+            return Timeframe(None, d.year, None, d.month, d, recurring)
     if m := _DAY.match(text):
         d = _date(m.group(1), m.group(2), m.group(3))
         if d is not None:
@@ -97,7 +98,7 @@ def parse_timeframe(phrase: str) -> Timeframe | None:
             # 'trước tháng 10/2026': due before the month starts, i.e. by the end of the month before
             last = date(y, mo, 1).toordinal() - 1
             d = date.fromordinal(last)
-            return Timeframe(d.year, d.year, None, d.month, d, recurring)
+            return Timeframe(None, d.year, None, d.month, d, recurring)
     if m := _QUARTER.search(text):
         q = _quarter(m.group(2) or m.group(1))
         y = int(m.group(3))
@@ -125,25 +126,32 @@ def parse_timeframe(phrase: str) -> Timeframe | None:
     return None
 
 
-# A time clause inside a task's text: what a sentence prints after these words is its timeframe.
-_CLAUSE = re.compile(
-    r"(?:\bThời gian(?: thực hiện| hoàn thành)?\s*:\s*|[,;(]\s*(?:hoàn thành|thời hạn hoàn thành|thời hạn)\s+|"
-    r"[,;(]\s*(?=trước ngày \d))"
-    r"(?P<phrase>(?:trong |trước |chậm nhất |trước ngày |vào )?[^.;,()\n]{2,40})", re.I)
+# Time phrases inside a task's text, most telling first: a deadline, a quarter, a month, 'trong năm 2026', a
+# recurrence at the end of a clause ('báo cáo định kỳ hằng quý.', 'thực hiện thường xuyên.').
+_IN_TEXT = (
+    re.compile(r"\bthời gian(?: thực hiện| hoàn thành)?\s*:\s*(?P<t>[^.;,\n]{2,40}?)\s*(?=[.;,\n]|$)", re.I),
+    re.compile(rf"(?:trước|chậm nhất)\s+ngày\s+\d{{1,2}}(?:\s*/\s*\d{{1,2}}(?:\s*/\s*{_YEAR})?(?:\s+(?:hằng|hàng) năm)?"
+               rf"|\s+tháng\s+\d{{1,2}}\s+năm\s+{_YEAR}|\s+của tháng cuối quý|\s+(?:hằng|hàng) tháng)", re.I),
+    re.compile(rf"\bquý\s+{_Q}(?:\s*(?:-|–|,|và|đến)\s*{_Q})?\s*(?:/|\s+năm\s+)\s*{_YEAR}", re.I),
+    re.compile(rf"\btháng\s+\d{{1,2}}(?:\s*(?:-|–|và|đến)\s*(?:tháng\s+)?\d{{1,2}})?\s*(?:/|\s+năm\s+)\s*{_YEAR}"
+               rf"|\b6\s+tháng\s+(?:đầu|cuối)\s+năm\s+{_YEAR}", re.I),
+    re.compile(rf"\btrong năm {_YEAR}\b", re.I),
+    re.compile(r"(?:(?<=định kỳ )|(?<=báo cáo )|(?<=kết quả ))(?:hằng|hàng) (?:năm|quý|tháng)\b"
+               r"|\b(?:hằng|hàng) (?:năm|quý|tháng)(?=\s*(?:[.;,)]|$))|\bthường xuyên(?=\s*(?:[.;]|$))", re.I),
+)
 
 
 def find_time_clause(text: str) -> tuple[int, int] | None:
-    """The span of a timeframe clause in a task's text ('…, hoàn thành trước ngày 15/12/2026.',
-    'Thời gian thực hiện: Quý IV/2026'), or None. Only the last clause of the text counts, and only when it
-    parses as a timeframe with a year or a deadline."""
-    last = None
-    for m in _CLAUSE.finditer(text):
-        phrase = m.group("phrase").strip()
-        tf = parse_timeframe(phrase)
-        if tf is not None and not tf.empty:
-            start = m.start("phrase")
-            last = (start, start + len(phrase))
-    return last
+    """The span of the timeframe a task's text prints ('…, hoàn thành trước ngày 15/12/2026.', '… trong Quý
+    IV/2026', '… báo cáo định kỳ hằng quý.'), or None: the first phrase of the most telling kind."""
+    for pattern in _IN_TEXT:
+        for m in pattern.finditer(text):
+            group = "t" if "t" in pattern.groupindex else 0
+            phrase = m.group(group)
+            if parse_timeframe(phrase) is None and not re.search(r"hằng|hàng|cuối quý", phrase, re.I):
+                continue
+            return m.span(group)
+    return None
 
 
 def apply_timeframe(task: Task, phrase: str, evidence: Evidence | None) -> bool:
