@@ -22,7 +22,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from graph.build.agencies import AgencyLexicon, split_agencies
+from graph.build.agencies import AGENCY_HEAD, AgencyLexicon, split_agencies
 from graph.build.extract import fta_table
 from graph.build.extract.timeframes import apply_timeframe, parse_timeframe
 from graph.build.model import RULE, AgencyRef, Evidence, Parsed, Task
@@ -71,6 +71,8 @@ _HEADER_START = re.compile(r"^S?TT\b")
 _ROW_NUMBER = re.compile(r"^(\d{1,3}(?:\.\d{1,2})?)[.)]?(?:\s+(.*))?$")
 _GROUP = re.compile(r"^([IVX]{1,5}|[A-Đ])[.)]?(?:\s+(.*))?$")
 _TABLE_END = re.compile(r"^(?:Nơi nhận\b|TM\.|KT\.|T/M\b|TL\.|Phụ lục\b|PHỤ LỤC\b|Ghi chú\s*:)")
+_TIME_START = re.compile(r"^(?:\d|(?:quý|tháng|năm|trước|trong|từ|hằng|hàng|thường|định kỳ|giai đoạn|theo|chậm nhất|"
+                         r"hết|cuối|đầu|sau)\b)", re.I)
 _PAGE = re.compile(r"^-?\s*\d{1,3}\s*-?$")
 
 
@@ -288,7 +290,8 @@ def _flat_rows(parsed: Parsed, lexicon: AgencyLexicon, lines: list[str], first: 
             if _PAGE.match(lines[j]) and lines[j + 1 : j + 1 + len(header)] == header:
                 j += 1
                 continue
-            segments[-1].append(j)
+            if not re.fullmatch(r"\d{1,3}", lines[j]):  # a page number printed inside the row
+                segments[-1].append(j)
             j += 1
         if first_piece is not None:
             segments[0].insert(0, -1)  # the text printed after the number on the TT line
@@ -367,6 +370,13 @@ def _segment_of(part: tuple[str, Span], segments: list[list[int]], parsed: Parse
     return -1
 
 
+def is_time_cell(text: str) -> bool:
+    """A whole time cell: a timeframe and nothing else of note ('Quý IV/2026', 'Hằng năm', 'Trước 30/6/2026')."""
+    if parse_timeframe(text) is None or len(text.split()) > 9 or not _TIME_START.match(text):
+        return False
+    return not any(AGENCY_HEAD.match(w.group(0)) for w in re.finditer(r"\S+(?:\s+\S+)?", text))
+
+
 def _cell_score(role: str, text: str, lexicon: AgencyLexicon, final: bool, continued: bool, n: int,
                 pieces: list[str], first_segment: bool) -> float:
     if role == "content":
@@ -376,13 +386,14 @@ def _cell_score(role: str, text: str, lexicon: AgencyLexicon, final: bool, conti
         return -2.0 * sum(1 for p in pieces[:-1] if len(p) <= 16)
     if not n:
         return {"time": -0.5, "lead": -1.0}.get(role, 0.0)
+    if role in ("lead", "partners") and not continued and pieces[0][:1].islower():
+        return -6.0  # a body's name, or a list of them, starts with a capital
     if role == "lead":
         return fta_table.score_lead(text, final) if not continued else fta_table.score_lead(text, final) + 0.5
     if role == "partners":
         return fta_table.score_partners(text, final)
     if role == "time":
-        tf = parse_timeframe(text)
-        if tf is not None:
+        if is_time_cell(text):
             return 3.5
         return 1.0 if not final and fta_table.time_prefix(text) else -6.0
     if role in ("product", "note"):
