@@ -51,16 +51,39 @@ def _level(block: Block) -> int:
     return 9
 
 
+# Markers the normaliser does not start a paragraph at (it joins a line that follows one ending without a full
+# stop): Party numbering and articles. A source line that starts with one starts a block.
+_LINE_MARKER = re.compile(r"^(?:[a-zđ]\s*-\s+\S|\d{1,2}\s*-\s+[^\W\d]|[IVXL]+\s*-\s+\S|Điều\s+\d{1,3}\s*[.:]\s)")
+
+
+def _pieces(text: NormalisedText) -> list[Span]:
+    """The paragraphs, each cut again where one of its source lines starts with a :data:`_LINE_MARKER`."""
+    out: list[Span] = []
+    lines = iter(text.lines)
+    line = next(lines, None)
+    for para in text.paragraphs:
+        start = para.start
+        while line is not None and line.start < para.end:
+            if line.start > start and line.start >= para.start and \
+                    _LINE_MARKER.match(text.text[line.start : line.end]):
+                out.append(Span(start, line.start - 1 if text.text[line.start - 1] == " " else line.start))
+                start = line.start
+            line = next(lines, None)
+        out.append(Span(start, para.end))
+    return out
+
+
 def segment(text: NormalisedText) -> list[Block]:
     """Classify every paragraph of ``text`` and record the outline above it."""
     blocks: list[Block] = []
     stack: list[Block] = []
     raw = text.text
-    for i, para in enumerate(text.paragraphs):
+    for i, para in enumerate(_pieces(text)):
         chunk = raw[para.start : para.end]
         kind, number, body_at = "text", None, 0
         caps = _is_caps(chunk)
-        if re.fullmatch(r"[-–_*=.\s]+", chunk):
+        if re.fullmatch(r"[-–_*=.\s]+|-\s*\d{1,3}\s*-", chunk):  # rules, and page numbers '- 2 -'
+
             kind = "separator"
         elif m := _ROMAN.match(chunk):
             kind, number, body_at = "heading", m.group(1), m.start(2)

@@ -81,6 +81,7 @@ class TaskCues:
     task_sections: tuple[str, ...]
     implementation_sections: tuple[str, ...]
     name_word: re.Pattern[str]
+    office_holder: re.Pattern[str]
 
 
 def _words(items: list[str]) -> str:
@@ -104,6 +105,7 @@ def load_task_cues(path: Path) -> TaskCues:
                                re.I),
         task_sections=tuple(fold(w) for w in data["task_sections"]),
         implementation_sections=tuple(fold(w) for w in data["implementation_sections"]),
+        office_holder=re.compile(rf"(?:{_words(data.get('office_holders') or ['Giám đốc'])})\s[^:;.]{{0,60}}:\s*\S"),
         name_word=re.compile(rf"^(?:{_words(data.get('name_words') or ['xây dựng'])})(?![\w])", re.I),
     )
 
@@ -235,7 +237,7 @@ def body_tasks(parsed: Parsed, lexicon: AgencyLexicon, cues: TaskCues,
                                       and lexicon.find(chunk)):
                 continue
             in_recipients = False
-        if _FRONT.match(chunk) or (b.kind == "text" and _CLOSING.match(chunk)):
+        if _FRONT.match(chunk) or (b.kind == "text" and (_CLOSING.match(chunk) or _FORMULA.match(chunk))):
             current = None
             if _CLOSING.match(chunk):
                 mode = None
@@ -309,7 +311,7 @@ def body_tasks(parsed: Parsed, lexicon: AgencyLexicon, cues: TaskCues,
                              holder.child_mode, collapse(raw[holder.start : holder.end]), True, holder.child_mode)
                 add(item)
                 continue
-            opens = mode != "none" and not _FORMULA.search(chunk) and \
+            opens = mode != "none" and not _FORMULA.search(chunk) and not cues.article_not.search(chunk) and \
                 _opens_assignment(parsed, lexicon, cues, b.body.start, b.span.end)
             if opens and (current is None or not current.is_task):
                 item = _Item(b, "", None, b.body.start, b.span.end, "implementation" if mode == "implementation"
@@ -418,6 +420,8 @@ def _opens_assignment(parsed: Parsed, lexicon: AgencyLexicon, cues: TaskCues, st
         refs, stop = _subject(parsed, lexicon, cues, s, end)
         if refs:
             return True
+        if s == start and cues.office_holder.match(raw, s, end):
+            return True  # 'Trưởng các thôn: kịp thời …', 'Giám đốc các sở: …' (people, no body)
     return False
 
 
@@ -465,29 +469,58 @@ _GROUP_START = re.compile(r"(?:[Cc]ác|[Cc]ấp ủy|(?:UBND|Ủy ban nhân dân
 
 def _unknown_body(parsed: Parsed, cues: TaskCues, pos: int, end: int) -> int | None:
     """The end of a body's name the lexicon does not know, printed at ``pos`` ('Sở Du lịch chủ trì …'): it starts
-    with a head word (``data/agency_heads.yaml``) and runs to the next verb cue or punctuation (≤ 12 words)."""
+    with a head word (``data/agency_heads.yaml``) and runs to the next verb cue, colon or punctuation (≤ 12 words).
+
+    Words that are verbs but also make names ('xây dựng' in 'Ban Quản lý dự án đầu tư xây dựng tỉnh') go on
+    with the name when a verb or a colon ends it; when only punctuation or a preposition does, the name ends
+    before the first of them ('Cục Xuất nhập khẩu | xây dựng phương án … trong …'). A comma goes on inside a
+    name of the form 'A, B và C' ('Phòng Kinh tế, Hạ tầng và Đô thị')."""
     raw = parsed.text.text
     if not AGENCY_HEAD.match(raw[pos:min(end, pos + 40)]):
         return None
-    stop = pos
-    for w in re.finditer(r"\S+", raw[pos:min(end, pos + 160)]):
+    stop, weak, ended_by = pos, None, "end"
+    limit = min(end, pos + 200)
+    for w in re.finditer(r"\S+", raw[pos:limit]):
         at = pos + w.start()
-        if at > pos and raw[at].islower() and not cues.name_word.match(raw[at:]) and (
-                cues.subject_verb.match(raw[at:]) or cues.partner_before.match(raw[at:])
-                or cues.not_after_subject.match(raw[at:])):
-            break  # a verb ends the name ('Ban Quản lý …' is still the name: its words are capitalised)
+        if at > pos and raw[at].islower():
+            if cues.name_word.match(raw[at:]):
+                weak = stop if weak is None else weak
+            elif (cues.subject_verb.match(raw[at:]) or cues.partner_before.match(raw[at:])
+                  or cues.not_after_subject.match(raw[at:])):
+                ended_by = "verb"
+                break
         if w.group(0) == "và" and AGENCY_HEAD.match(raw[pos + w.end():].lstrip()):
+            ended_by = "verb"
             break  # 'Sở Du lịch và Sở Công Thương': two bodies
         word_end = pos + w.end()
         m = _UNKNOWN_STOP.search(raw, at, word_end + 1)
+        if m and raw[m.start()] == "," and _name_goes_on(raw, m.end(), limit):
+            stop = word_end
+            continue
         if m:
             stop = m.start() if m.start() > pos else word_end
+            ended_by = "colon" if raw[m.start()] == ":" else "stop"
             break
         stop = word_end
-        if len(raw[pos:stop].split()) >= 12:
-            return None
+        if len(raw[pos:stop].split()) >= 16:
+            if weak is None:
+                return None
+            break
+    if ended_by not in ("verb", "colon") and weak is not None:
+        stop = weak
     name = raw[pos:stop].rstrip(" ,;.")
     return pos + len(name) if len(name.split()) >= 2 else None
+
+
+def _name_goes_on(raw: str, at: int, limit: int) -> bool:
+    """After a comma inside a name: 'Kinh tế, Hạ tầng và Đô thị' (capitalised words joined by 'và' before the
+    next comma), never the next body of a list."""
+    rest = raw[at:limit].lstrip()
+    if not rest[:1].isupper() or AGENCY_HEAD.match(rest) or rest.startswith("Các "):
+        return False
+    chunk = re.split(r"[,;:.()]", rest, maxsplit=1)[0]
+    m = re.match(r"[A-ZĐÀ-Ỹ]\S*(?:\s+\S+){0,3}\s+và\s+[A-ZĐÀ-Ỹ]", chunk)
+    return m is not None
 
 
 def _actor_list(parsed: Parsed, lexicon: AgencyLexicon, cues: TaskCues, pos: int, end: int, groups: bool = True
@@ -536,6 +569,8 @@ def _actor_list(parsed: Parsed, lexicon: AgencyLexicon, cues: TaskCues, pos: int
             name = collapse(raw[pos:stop])
             refs.append(AgencyRef(name, name, parsed.evidence(pos, stop)))
             pos = stop
+            if (inner := re.match(r"\s*\([^()]{2,60}\)", raw[pos:end])) is not None:
+                pos += inner.end()  # 'Phòng Quản lý hạ tầng (Sở Xây dựng)': the body it belongs to
         else:
             break
         sep = re.match(r"\s*(?:,|và|;)\s*|\s+(?=[Cc]ác\s)", raw[pos:end])
