@@ -464,6 +464,11 @@ def assignments(parsed: Parsed, lexicon: AgencyLexicon, cues: TaskCues, start: i
 
 
 _UNKNOWN_STOP = re.compile(r"[,;:.()\n]|\s(?:cùng|với|trong|để|theo|tại|về|của|cho|trên)\s")
+_EACH_UNIT = re.compile(
+    r"(?P<head>UBND|Ủy ban nhân dân|Uỷ ban nhân dân|Công an|Đảng ủy|Đảng uỷ) các "
+    r"(?P<unit>xã|phường|đặc khu|tỉnh|thành phố)\s+"
+    r"(?P<names>[A-ZĐÀ-Ỹ][\w-]*(?:\s+[A-ZĐÀ-Ỹ0-9][\w-]*)*(?:\s*,\s*[A-ZĐÀ-Ỹ][\w-]*(?:\s+[A-ZĐÀ-Ỹ0-9][\w-]*)*)*"
+    r"(?:\s+và\s+[A-ZĐÀ-Ỹ][\w-]*(?:\s+[A-ZĐÀ-Ỹ0-9][\w-]*)*)?)")
 _GROUP_START = re.compile(r"(?:[Cc]ác|[Cc]ấp ủy|(?:UBND|Ủy ban nhân dân|Uỷ ban nhân dân|HĐND) (?:các|cấp))\s")
 
 
@@ -552,6 +557,14 @@ def _actor_list(parsed: Parsed, lexicon: AgencyLexicon, cues: TaskCues, pos: int
                 inner = found[pos + 2]
                 refs.append(AgencyRef(inner.name, inner.printed, parsed.evidence(inner.start, inner.end)))
                 pos = inner.end + (1 if raw[inner.end:inner.end + 1] == ")" else 0)
+        elif (each := _EACH_UNIT.match(raw, pos, end)) is not None:
+            # 'UBND các phường Long Hưng, Phước Tân': one body per named unit
+            for name in re.finditer(r"[A-ZĐÀ-Ỹ][\w-]*(?:\s+[A-ZĐÀ-Ỹ0-9][\w-]*)*", each.group("names")):
+                at, to = each.start("names") + name.start(), each.start("names") + name.end()
+                head = "UBND" if each.group("head").startswith(("Ủy", "Uỷ")) else each.group("head")
+                body = f"{head} {each.group('unit')} {name.group(0)}"
+                refs.append(AgencyRef(body, raw[at:to], parsed.evidence(at, to)))
+            pos = each.end()
         elif groups and _GROUP_START.match(raw, pos, end):
             stop = pos
             for w in re.finditer(r"\S+", raw[pos:end]):
