@@ -317,3 +317,155 @@ def test_plan_sections_and_unknown_bodies(ctx: ExtractionContext) -> None:
     assert names(i1.lead) == ["Sở Du lịch"] and names(i1.cooperating) == ["Sở Văn hóa và Thể thao"]
     assert names(i2.lead) == ["Ban Quản lý các khu du lịch ven biển"]
     assert [r.name for r in i3.lead if r.group] == ["Các sở, ban, ngành, UBND các xã ven biển"]
+
+
+# ---------------------------------------------------------------------------------------------- more bodies
+
+
+def test_bodies_named_in_collectives_and_lists(ctx: ExtractionContext) -> None:
+    text = ("III. TỔ CHỨC THỰC HIỆN\n"
+            "1. UBND các phường Bắc Hà, Nam Hồng và Thạch Linh hoàn thành giải phóng mặt bằng khu tái định cư.\n"
+            "2. Sở Công Thương các tỉnh, thành phố: tổng hợp kiến nghị của doanh nghiệp.\n"
+            "3. Phòng Kinh tế, Hạ tầng và Đô thị chủ trì, phối hợp với Công an phường kiểm tra các điểm kinh doanh.\n"
+            "4. Trưởng các tổ dân phố: kịp thời báo cáo các trường hợp vi phạm.\n"
+            "5. Ban Quản lý dự án đầu tư xây dựng công trình dân dụng tỉnh chủ trì lập hồ sơ mời thầu.\n"
+            "6. Sở Tài chính phối hợp với Cục Hải quan xây dựng quy trình kiểm tra chuyên ngành trong năm 2026.\n")
+    t1, t2, t3, t4, t5, t6 = tasks_of(text, ctx)
+    assert names(t1.lead) == ["UBND phường Bắc Hà", "UBND phường Nam Hồng", "UBND phường Thạch Linh"]
+    assert [(r.name, r.group) for r in t2.lead] == [("Sở Công Thương các tỉnh, thành phố", True)]
+    assert names(t3.lead) == ["Phòng Kinh tế, Hạ tầng và Đô thị"] and names(t3.cooperating) == ["Công an phường"]
+    assert t4.lead == [] and t4.text.startswith("Trưởng các tổ dân phố")  # an assignment to people: no body
+    assert names(t5.lead) == ["Ban Quản lý dự án đầu tư xây dựng công trình dân dụng tỉnh"]
+    assert names(t6.cooperating) == ["Cục Hải quan"] and (t6.timeframe, t6.end_year) == ("trong năm 2026", 2026)
+
+
+def test_party_letters_on_their_own_lines(ctx: ExtractionContext) -> None:
+    # the normaliser joins 'a- …' to a title line without a full stop: the source line still starts a block
+    text = ("II- NHIỆM VỤ, GIẢI PHÁP\n1- Phát triển kết cấu hạ tầng\na- Đầu tư nâng cấp bến cảng tổng hợp;\n"
+            "b- Hoàn thành tuyến đường ven biển đoạn phía Nam.\n- 2 -\n2- Phát triển dịch vụ logistics.\n")
+    tasks = tasks_of(text, ctx)
+    assert [(t.kind, t.section) for t in tasks] == [("heading", "1"), ("task", "a"), ("task", "b"), ("task", "2")]
+    assert tasks[1].text == "Đầu tư nâng cấp bến cảng tổng hợp;" and tasks[1].parent == "1"
+
+
+def test_closing_formulae_are_not_tasks(ctx: ExtractionContext) -> None:
+    text = ("Kính gửi: Các phòng, ban thuộc Sở.\n1. Văn phòng Sở: chủ trì tổng hợp báo cáo quý.\n\n"
+            "Yêu cầu các đơn vị nghiêm túc triển khai thực hiện./.\n"
+            "Giám đốc Sở, Chánh Văn phòng và các đơn vị liên quan chịu trách nhiệm thi hành Quyết định này.\n")
+    tasks = tasks_of(text, ctx)
+    assert [t.text for t in tasks] == ["Văn phòng Sở: chủ trì tổng hợp báo cáo quý."]
+
+
+# ---------------------------------------------------------------------------------------------- tables
+
+FLAT_TABLE = """Trên đây là Kế hoạch của UBND tỉnh.
+TM. ỦY BAN NHÂN DÂN
+CHỦ TỊCH
+Phụ lục
+DANH MỤC NHIỆM VỤ PHÁT TRIỂN HẠ TẦNG NĂM 2026
+(Kèm theo Kế hoạch số 15/KH-UBND ngày 10/01/2026 của UBND tỉnh)
+TT
+Nội dung nhiệm vụ
+Cơ quan chủ
+trì
+Cơ quan phối
+hợp
+Thời gian
+hoàn thành
+Sản phẩm
+I
+HẠ TẦNG GIAO THÔNG
+1
+Lập báo cáo nghiên cứu khả thi tuyến
+đường nối cảng với quốc lộ
+Sở Xây dựng
+Sở Tài chính,
+Sở Nông
+nghiệp và Môi
+trường
+Quý III/2026
+Báo cáo được
+phê duyệt
+2
+Nạo vét luồng vào bến cảng tổng hợp
+Ban Quản lý
+Khu kinh tế
+tỉnh
+Năm 2026
+Luồng đạt độ
+sâu thiết kế
+                                   2
+TT
+Nội dung nhiệm vụ
+Cơ quan chủ
+trì
+Cơ quan phối
+hợp
+Thời gian
+hoàn thành
+Sản phẩm
+II
+HẠ TẦNG SỐ
+3
+Xây dựng cơ sở dữ liệu về vận tải hàng
+hóa qua cảng và kết nối với hệ thống
+của các bộ, ngành
+Sở Khoa học
+và Công nghệ
+Các sở, ngành
+liên quan
+trước ngày
+30/11/2026
+Cơ sở dữ liệu
+vận hành
+"""
+
+
+def test_flattened_table_with_product_and_groups(ctx: ExtractionContext) -> None:
+    tasks = tasks_of(FLAT_TABLE, ctx)
+    assert [(t.kind, t.section) for t in tasks] == [("heading", "I"), ("appendix_row", "1"), ("appendix_row", "2"),
+                                                    ("heading", "II"), ("appendix_row", "3")]
+    _, r1, r2, h2, r3 = tasks
+    assert r1.text == "Lập báo cáo nghiên cứu khả thi tuyến đường nối cảng với quốc lộ"
+    assert names(r1.lead) == ["Sở Xây dựng"]
+    assert names(r1.cooperating) == ["Sở Tài chính", "Sở Nông nghiệp và Môi trường"]
+    assert (r1.timeframe, r1.quarter, r1.end_year, r1.product) == ("Quý III/2026", 3, 2026, "Báo cáo được phê duyệt")
+    assert names(r2.lead) == ["Ban Quản lý Khu kinh tế tỉnh"] and r2.cooperating == []  # the empty cell vanished
+    assert (r2.timeframe, r2.product) == ("Năm 2026", "Luồng đạt độ sâu thiết kế")
+    assert h2.text == "HẠ TẦNG SỐ" and r3.heading == "HẠ TẦNG SỐ" and r3.parent == "II"
+    assert [(r.name, r.group) for r in r3.cooperating] == [("Các sở, ngành liên quan", True)]
+    assert (r3.timeframe, r3.deadline) == ("trước ngày 30/11/2026", date(2026, 11, 30))
+    assert r3.product == "Cơ sở dữ liệu vận hành"
+
+
+PIPE_TABLE = """PHỤ LỤC
+NHIỆM VỤ CHUYỂN ĐỔI SỐ NĂM 2026
+
+| STT | Nhiệm vụ | Đơn vị chủ trì | Đơn vị phối hợp | Thời gian hoàn thành | Sản phẩm |
+| I | Hạ tầng số |  |  |  |  |
+| 1 | Phủ sóng di động các thôn vùng cao | Sở Khoa học và Công nghệ | UBND các xã | Quý IV/2026 | Báo cáo |
+| 2 | Số hóa hồ sơ đất đai | Sở Nông nghiệp và Môi trường |  | Hằng năm | Cơ sở dữ liệu đất đai |
+
+"""
+
+
+def test_rows_and_cells_table(ctx: ExtractionContext) -> None:
+    tasks = tasks_of(PIPE_TABLE, ctx)
+    assert [(t.kind, t.section) for t in tasks] == [("heading", "I"), ("appendix_row", "1"), ("appendix_row", "2")]
+    _, r1, r2 = tasks
+    assert r1.text == "Phủ sóng di động các thôn vùng cao" and r1.heading == "Hạ tầng số"
+    assert names(r1.lead) == ["Sở Khoa học và Công nghệ"] and [r.name for r in r1.cooperating] == ["UBND các xã"]
+    assert (r1.timeframe, r1.quarter, r1.product) == ("Quý IV/2026", 4, "Báo cáo")
+    assert names(r2.lead) == ["Sở Nông nghiệp và Môi trường"] and r2.cooperating == []
+    assert (r2.timeframe, r2.recurring, r2.start_year) == ("Hằng năm", True, None)
+    assert r2.product_evidence is not None and r2.product_evidence.quote == "Cơ sở dữ liệu đất đai"
+
+
+def test_roles_of_header() -> None:
+    from graph.build.extract.task_table import roles_of
+
+    assert roles_of("TT Nội dung/Nhiệm vụ Cơ quan chủ trì Cơ quan phối hợp Thời gian hoàn thành Sản phẩm") == [
+        "number", "content", "lead", "partners", "time", "product"]
+    assert roles_of("STT Nhiệm vụ Chủ trì Phối hợp Tiến độ Ghi chú") == [
+        "number", "content", "lead", "partners", "time", "note"]
+    assert roles_of("STT Chỉ tiêu Đơn vị tính Năm 2025") == []  # not a task table

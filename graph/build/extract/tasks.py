@@ -82,6 +82,7 @@ class TaskCues:
     implementation_sections: tuple[str, ...]
     name_word: re.Pattern[str]
     office_holder: re.Pattern[str]
+    name_word_object: re.Pattern[str]
 
 
 def _words(items: list[str]) -> str:
@@ -106,6 +107,8 @@ def load_task_cues(path: Path) -> TaskCues:
         task_sections=tuple(fold(w) for w in data["task_sections"]),
         implementation_sections=tuple(fold(w) for w in data["implementation_sections"]),
         office_holder=re.compile(rf"(?:{_words(data.get('office_holders') or ['Giám đốc'])})\s[^:;.]{{0,60}}:\s*\S"),
+        name_word_object=re.compile(rf"^(?:{_words(data.get('name_words') or ['xây dựng'])})\s+"
+                                    rf"(?:{_words(data.get('object_nouns') or ['kế hoạch'])})(?![\w])", re.I),
         name_word=re.compile(rf"^(?:{_words(data.get('name_words') or ['xây dựng'])})(?![\w])", re.I),
     )
 
@@ -489,6 +492,9 @@ def _unknown_body(parsed: Parsed, cues: TaskCues, pos: int, end: int) -> int | N
         at = pos + w.start()
         if at > pos and raw[at].islower():
             if cues.name_word.match(raw[at:]):
+                if cues.name_word_object.match(raw[at:]):
+                    ended_by = "verb"  # 'Cục Hải quan | xây dựng quy trình …': the verb and its object
+                    break
                 weak = stop if weak is None else weak
             elif (cues.subject_verb.match(raw[at:]) or cues.partner_before.match(raw[at:])
                   or cues.not_after_subject.match(raw[at:])):
@@ -559,10 +565,11 @@ def _actor_list(parsed: Parsed, lexicon: AgencyLexicon, cues: TaskCues, pos: int
                 pos = inner.end + (1 if raw[inner.end:inner.end + 1] == ")" else 0)
         elif (each := _EACH_UNIT.match(raw, pos, end)) is not None:
             # 'UBND các phường Long Hưng, Phước Tân': one body per named unit
-            for name in re.finditer(r"[A-ZĐÀ-Ỹ][\w-]*(?:\s+[A-ZĐÀ-Ỹ0-9][\w-]*)*", each.group("names")):
-                at, to = each.start("names") + name.start(), each.start("names") + name.end()
+            base = each.start("names")
+            for name in re.finditer(r"(?:^|,\s*|\s+và\s+)(?P<n>.+?)(?=\s*,|\s+và\s|$)", each.group("names")):
+                at, to = base + name.start("n"), base + name.end("n")
                 head = "UBND" if each.group("head").startswith(("Ủy", "Uỷ")) else each.group("head")
-                body = f"{head} {each.group('unit')} {name.group(0)}"
+                body = f"{head} {each.group('unit')} {raw[at:to]}"
                 refs.append(AgencyRef(body, raw[at:to], parsed.evidence(at, to)))
             pos = each.end()
         elif groups and _GROUP_START.match(raw, pos, end):
