@@ -469,3 +469,13 @@ def test_roles_of_header() -> None:
     assert roles_of("STT Nhiệm vụ Chủ trì Phối hợp Tiến độ Ghi chú") == [
         "number", "content", "lead", "partners", "time", "note"]
     assert roles_of("STT Chỉ tiêu Đơn vị tính Năm 2025") == []  # not a task table
+
+
+def test_assignment_in_a_later_sentence(ctx: ExtractionContext) -> None:
+    text = ("Sau khi nghe báo cáo, Chủ tịch UBND tỉnh kết luận:\n"
+            "1. Dự án đã hoàn thành 70% khối lượng.\n"
+            "2. Đồng ý chủ trương điều chỉnh quy mô dự án. Giao Sở Tài chính chủ trì thẩm định nguồn vốn, báo cáo "
+            "UBND tỉnh trước ngày 20/8/2026.\n")
+    tasks = tasks_of(text, ctx)
+    assert [(t.section, names(t.lead)) for t in tasks] == [("2", ["Sở Tài chính"])]
+    assert tasks[0].deadline == date(2026, 8, 20)

@@ -425,6 +425,12 @@ def _opens_assignment(parsed: Parsed, lexicon: AgencyLexicon, cues: TaskCues, st
             return True
         if s == start and cues.office_holder.match(raw, s, end):
             return True  # 'Trưởng các thôn: kịp thời …', 'Giám đốc các sở: …' (people, no body)
+    # a later sentence that gives the work: 'Đồng ý chủ trương … . Giao Sở Tài chính chủ trì …'
+    for m in re.finditer(r"\.\s+(?=[A-ZĐ])", raw[start:end]):
+        s = start + m.end()
+        g = cues.lead_before.match(raw, s, end)
+        if g and _actor_list(parsed, lexicon, cues, g.end(), end)[0]:
+            return True
     return False
 
 
