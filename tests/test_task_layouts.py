@@ -479,3 +479,15 @@ def test_assignment_in_a_later_sentence(ctx: ExtractionContext) -> None:
     tasks = tasks_of(text, ctx)
     assert [(t.section, names(t.lead)) for t in tasks] == [("2", ["Sở Tài chính"])]
     assert tasks[0].deadline == date(2026, 8, 20)
+
+
+def test_two_assignments_in_one_item(ctx: ExtractionContext) -> None:
+    text = ("IV- TỔ CHỨC THỰC HIỆN\n"
+            "1- Ban cán sự đảng UBND tỉnh lãnh đạo xây dựng kế hoạch thực hiện Nghị quyết, hoàn thành trong quý "
+            "IV/2026; chỉ đạo Sở Công Thương chủ trì, phối hợp với Sở Tài chính xây dựng đề án phát triển logistics.\n")
+    first, second = tasks_of(text, ctx)
+    assert (first.section, second.section) == ("1", "1")
+    assert first.text.endswith("hoàn thành trong quý IV/2026") and names(first.lead) == ["Ban cán sự đảng UBND tỉnh"]
+    assert first.cooperating == [] and first.quarter == 4
+    assert second.text.startswith("chỉ đạo Sở Công Thương chủ trì")
+    assert names(second.lead) == ["Sở Công Thương"] and names(second.cooperating) == ["Sở Tài chính"]

@@ -340,6 +340,13 @@ def body_tasks(parsed: Parsed, lexicon: AgencyLexicon, cues: TaskCues,
             return
         parent_section = item.parent.section if item.parent is not None and item.parent.is_task else None
         op_kind = "heading" if task_children else item.kind
+        if op_kind != "heading" and (cut := _second_assignment(parsed, lexicon, cues, item.start, item.end)):
+            # 'X lãnh đạo …; chỉ đạo Y chủ trì …': two assignments, two tasks
+            first_end, second_start = cut
+            end = item.end
+            item.end = first_end
+            tasks.append(_make(parsed, lexicon, cues, item, op_kind, parent_section, inherited))
+            item.start, item.end = second_start, end
         task = _make(parsed, lexicon, cues, item, op_kind, parent_section, inherited)
         tasks.append(task)
         passed = _inheritable(parsed, lexicon, cues, item) or inherited
@@ -397,6 +404,25 @@ def _make(parsed: Parsed, lexicon: AgencyLexicon, cues: TaskCues, item: _Item, k
 
 
 # ---------------------------------------------------------------------------------------------- assignments
+
+
+_SECOND = re.compile(r";\s+(?P<clause>(?:lãnh đạo,\s+)?chỉ đạo|giao)\s+", re.I)
+
+
+def _second_assignment(parsed: Parsed, lexicon: AgencyLexicon, cues: TaskCues, start: int, end: int
+                       ) -> tuple[int, int] | None:
+    """Where one item gives a second body its own work after a semicolon ('Ban cán sự đảng UBND tỉnh lãnh đạo
+    …; chỉ đạo Sở Xây dựng chủ trì, phối hợp với …'): (end of the first task, start of the second). Only when
+    the second clause names a body that 'chủ trì' and that is not the first clause's lead."""
+    raw = parsed.text.text
+    for m in _SECOND.finditer(raw, start, end):
+        refs, stop = _actor_list(parsed, lexicon, cues, m.end(), end, groups=False)
+        if not refs or not re.match(r"\s*chủ trì\b", raw[stop:end]):
+            continue
+        first, _ = assignments(parsed, lexicon, cues, start, m.start())
+        if first and not {r.name for r in refs} & {r.name for r in first}:
+            return m.start(), m.start("clause")
+    return None
 
 
 def _clause_starts(raw: str, start: int, end: int) -> list[int]:
@@ -466,6 +492,10 @@ def assignments(parsed: Parsed, lexicon: AgencyLexicon, cues: TaskCues, start: i
             continue  # 'đã giao', 'được giao': a result or a reference, not this task's assignment
         refs, _ = _actor_list(parsed, lexicon, cues, m.end(), end, groups=False)
         lead.extend(refs)
+    for m in re.finditer(r"\bchỉ đạo\s+", raw[start:end]):
+        refs, stop = _actor_list(parsed, lexicon, cues, start + m.end(), end, groups=False)
+        if refs and re.match(r"\s*chủ trì\b", raw[stop:end]):
+            lead.extend(refs)  # 'chỉ đạo Sở Xây dựng chủ trì …': the body told to lead it
     for m in cues.partner_before.finditer(raw, start, end):
         refs, _ = _actor_list(parsed, lexicon, cues, m.end(), end)
         coop.extend(refs)
