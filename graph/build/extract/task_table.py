@@ -312,62 +312,106 @@ def _piece(parsed: Parsed, lines: list[str], row_line: int, j: int) -> tuple[str
     return lines[j], spans[j]
 
 
+_LONG = 40  # a line this long is content, or several cells printed on one line (cut inside it)
+
+
 def _cut_row(parsed: Parsed, lexicon: AgencyLexicon, lines: list[str], row_line: int, segments: list[list[int]],
              roles: list[str]) -> dict[str, ReadCell]:
-    """Cut each segment's lines into the columns ``roles`` (in order, each column a run of lines, any column
-    empty), choosing the cut that makes the best cells; a column cut by a page break is judged joined."""
+    """Cut each segment of a row into the columns ``roles`` (in order, any column empty), choosing the cut that
+    makes the best cells; a column cut by a page break is judged joined.
+
+    Cuts fall between lines, or inside the last long line of the segment and the short lines after it (a PDF
+    may print several cells on one line: '… phê duyệt. Sở Xây dựng Sở Tài chính Quý IV/2026'), each cut
+    inside a line costing a little; earlier long lines are content."""
     joined: dict[str, list[tuple[str, Span]]] = {r: [] for r in roles}
     for s, seg in enumerate(segments):
         pieces = [_piece(parsed, lines, row_line, j) for j in seg]
-        n = len(pieces)
-        final = s == len(segments) - 1
-        if not n:
+        if not pieces:
             continue
-        # best[c][i]: best score putting pieces[:i] into columns roles[:c + 1]
+        final = s == len(segments) - 1
+        long_at = max((p for p, (t, _) in enumerate(pieces) if len(t) > _LONG), default=-1)
+        # tokens (word, piece, start, end) and the cut positions allowed before token i, with their cost
+        toks: list[tuple[str, int, int, int]] = []
+        cost: dict[int, float] = {}
+        for p, (t, _) in enumerate(pieces):
+            words = list(re.finditer(r"\S+", t))
+            for w, word in enumerate(words):
+                if w == 0 and p >= long_at:
+                    cost[len(toks)] = 0.0
+                elif w > 0 and p >= long_at and (p > long_at or w >= len(words) - 20):
+                    cost[len(toks)] = 1.0
+                toks.append((word.group(0), p, word.start(), word.end()))
+        cost[0] = 0.0
+        cost[len(toks)] = 0.0
+        positions = sorted(cost)
+        n = len(positions)
+        memo: dict[tuple[int, int, int], float] = {}
+
+        def cell(c: int, a: int, b: int, *, s: int = s, final: bool = final, pieces: list = pieces,
+                 toks: list = toks, positions: list = positions, cost: dict = cost, n: int = n,
+                 memo: dict = memo) -> float:
+            key = (c, a, b)
+            if key not in memo:
+                role = roles[c]
+                parts = _parts(pieces, toks, positions[a], positions[b])
+                before = " ".join(t for t, _ in joined[role])
+                text = fta_table.join_lines([before] + [t for t, _ in parts])
+                score = _cell_score(role, text, lexicon, final, bool(before), len(parts), [t for t, _ in parts],
+                                    s == 0)
+                if before and parts and fta_table.complete(before):
+                    score -= 2.0  # a cell goes on after a page break only if it was cut there
+                if 0 < a < n - 1 and b > a:
+                    score -= cost[positions[a]]  # a cut inside a printed line
+                memo[key] = score
+            return memo[key]
+
         neg = float("-inf")
-        best = [[neg] * (n + 1) for _ in roles]
-        back = [[0] * (n + 1) for _ in roles]
-        for c, role in enumerate(roles):
-            for i in range(n + 1):
+        best = [[neg] * n for _ in roles]
+        back = [[0] * n for _ in roles]
+        for c in range(len(roles)):
+            for i in range(n):
                 for a in range(i + 1):
-                    prev = 0.0 if c == 0 and a == 0 else (best[c - 1][a] if c > 0 else neg)
+                    prev = (0.0 if a == 0 else neg) if c == 0 else best[c - 1][a]
                     if prev == neg:
                         continue
-                    before = " ".join(t for t, _ in joined[role])
-                    text = fta_table.join_lines([before] + [t for t, _ in pieces[a:i]]) if before else \
-                        fta_table.join_lines([t for t, _ in pieces[a:i]])
-                    score = prev + _cell_score(role, text, lexicon, final, bool(before), i - a,
-                                               [t for t, _ in pieces[a:i]], s == 0)
-                    if before and i > a and fta_table.complete(before):
-                        score -= 2.0  # a cell goes on after a page break only if it was cut there
+                    score = prev + cell(c, a, i)
                     if score > best[c][i]:
                         best[c][i], back[c][i] = score, a
-        i = n
+        i = n - 1
         cuts: dict[str, tuple[int, int]] = {}
         for c in range(len(roles) - 1, -1, -1):
             a = back[c][i]
-            cuts[roles[c]] = (a, i)
+            cuts[roles[c]] = (positions[a], positions[i])
             i = a
         for role, (a, b) in cuts.items():
-            joined[role].extend(pieces[a:b])
+            joined[role].extend(_parts(pieces, toks, a, b))
     out: dict[str, ReadCell] = {}
+    raw = parsed.text.text
     for role, parts in joined.items():
         if not parts:
             continue
         text = fta_table.join_lines([t for t, _ in parts])
-        contiguous = len({_segment_of(p, segments, parsed, lines, row_line) for p in parts}) == 1
-        span = Span(parts[0][1].start, parts[-1][1].end) if contiguous else None
-        out[role] = ReadCell(text, span)
+        # one span when the parts follow each other (nothing but the line breaks between them)
+        contiguous = all(not raw[x[1].end:y[1].start].strip() for x, y in zip(parts, parts[1:], strict=False))
+        out[role] = ReadCell(text, Span(parts[0][1].start, parts[-1][1].end) if contiguous else None)
     return out
 
 
-def _segment_of(part: tuple[str, Span], segments: list[list[int]], parsed: Parsed, lines: list[str],
-                row_line: int) -> int:
-    for s, seg in enumerate(segments):
-        for j in seg:
-            if _piece(parsed, lines, row_line, j)[1] == part[1]:
-                return s
-    return -1
+def _parts(pieces: list[tuple[str, Span]], toks: list[tuple[str, int, int, int]], a: int, b: int
+           ) -> list[tuple[str, Span]]:
+    """The text and span of tokens a..b-1, one part per line they lie on."""
+    out: list[tuple[str, Span]] = []
+    i = a
+    while i < b:
+        p = toks[i][1]
+        j = i
+        while j < b and toks[j][1] == p:
+            j += 1
+        text, span = pieces[p]
+        start, end = toks[i][2], toks[j - 1][3]
+        out.append((text[start:end], Span(span.start + start, span.start + end)))
+        i = j
+    return out
 
 
 def is_time_cell(text: str) -> bool:
