@@ -268,15 +268,7 @@ def body_tasks(parsed: Parsed, lexicon: AgencyLexicon, cues: TaskCues,
                              marker=True)
                 add(item)
                 continue
-            if ctx_mode in ("task", "implementation"):
-                is_task, kind = True, ctx_mode
-            elif ctx_mode == "none":
-                is_task, kind = False, "task"
-            elif b.kind == "article":
-                is_task = bool(cues.article_cue.search(title)) and not cues.article_not.search(title)
-                kind = "implementation" if re.search(r"tổ chức thực hiện|thi hành", title, re.I) else "task"
-            else:
-                is_task, kind = _opens_assignment(parsed, lexicon, cues, b.body.start, b.span.end), "task"
+            is_task, kind = _judge(parsed, lexicon, cues, b, ctx_mode)
             head = collapse(raw[parent.start : parent.end]) if parent is not None else heading
             item = _Item(b, _number(b), parent, b.body.start, b.span.end, kind, head, is_task,
                          kind if is_task else ctx_mode)
@@ -286,14 +278,8 @@ def body_tasks(parsed: Parsed, lexicon: AgencyLexicon, cues: TaskCues,
             if raw[b.body.start : b.body.start + 1].islower() and current is not None:
                 current.end = b.span.end  # a wrapped '- xã hội …' line, not a bullet
                 continue
-            holder = parent if parent is not None else None
-            ctx_mode = holder.child_mode if holder is not None else mode
-            if ctx_mode in ("task", "implementation"):
-                is_task, kind = True, ctx_mode
-            elif ctx_mode == "none":
-                is_task, kind = False, "task"
-            else:
-                is_task, kind = _opens_assignment(parsed, lexicon, cues, b.body.start, b.span.end), "task"
+            holder = parent
+            is_task, kind = _judge(parsed, lexicon, cues, b, holder.child_mode if holder is not None else mode)
             if holder is not None:
                 holder.bullets += 1
                 section = f"{holder.section}-{holder.bullets}" if holder.section else str(holder.bullets)
@@ -356,6 +342,22 @@ def body_tasks(parsed: Parsed, lexicon: AgencyLexicon, cues: TaskCues,
     for root in roots:
         emit(root, [])
     return tasks
+
+
+def _judge(parsed: Parsed, lexicon: AgencyLexicon, cues: TaskCues, b: Block, ctx_mode: str | None
+           ) -> tuple[bool, str]:
+    """(is it a task, its kind) for an item in a section of ``ctx_mode``: every item of a task or implementation
+    section; none in a part of aims or results; elsewhere an article that assigns work or an item that opens
+    with an assignment."""
+    if ctx_mode in ("task", "implementation"):
+        return True, ctx_mode
+    if ctx_mode == "none":
+        return False, "task"
+    text = parsed.text.text[b.body.start : b.span.end]
+    if b.kind == "article":
+        kind = "implementation" if re.search(r"tổ chức thực hiện|thi hành", text, re.I) else "task"
+        return bool(cues.article_cue.search(text)) and not cues.article_not.search(text), kind
+    return _opens_assignment(parsed, lexicon, cues, b.body.start, b.span.end), "task"
 
 
 def _has_task(item: _Item) -> bool:
@@ -423,15 +425,6 @@ def _second_assignment(parsed: Parsed, lexicon: AgencyLexicon, cues: TaskCues, s
         if first and not {r.name for r in refs} & {r.name for r in first}:
             return m.start(), m.start("clause")
     return None
-
-
-def _clause_starts(raw: str, start: int, end: int) -> list[int]:
-    """Where an assignment may open: the text start, after a sentence end or a new paragraph, and after the
-    colon of a lead-in ('Về dự án X: Giao …')."""
-    starts = [start]
-    for m in re.finditer(r"(?:[.:]\s+|\n)(?=[A-ZĐÀ-Ỹ])", raw[start:end]):
-        starts.append(start + m.end())
-    return starts
 
 
 def _opens_assignment(parsed: Parsed, lexicon: AgencyLexicon, cues: TaskCues, start: int, end: int) -> bool:
