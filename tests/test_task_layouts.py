@@ -67,6 +67,9 @@ def names(refs: list) -> list[str]:
     ("trong tháng 9/2026", 2026, 2026, None, 9, None, False),
     ("6 tháng đầu năm 2026", 2026, 2026, None, 6, None, False),
     ("10/2026", 2026, 2026, None, 10, None, False),
+    ("đến hết năm 2026", None, 2026, None, None, None, False),
+    ("vào năm 2028", 2028, 2028, None, None, None, False),
+    ("định kỳ 6 tháng, hằng năm", None, None, None, None, None, True),
 ])
 def test_timeframe_forms(printed: str, start, end, quarter, month, deadline, recurring) -> None:  # noqa: ANN001
     tf = parse_timeframe(printed)
@@ -246,7 +249,7 @@ def test_party_numbering(ctx: ExtractionContext) -> None:
     assert names(tasks[2].lead) == ["Ban Tuyên giáo và Dân vận Tỉnh ủy"]
     assert [r.name for r in tasks[2].cooperating if r.group] == ["các cơ quan liên quan"]
     assert names(tasks[3].lead) == ["Đảng ủy UBND tỉnh"]
-    assert (tasks[3].timeframe, tasks[3].quarter, tasks[3].end_year) == ("Quý IV/2026", 4, 2026)
+    assert (tasks[3].timeframe, tasks[3].quarter, tasks[3].end_year) == ("trong Quý IV/2026", 4, 2026)
 
 
 # ---------------------------------------------------------------------------------------------- notices
@@ -276,7 +279,7 @@ def test_notice_of_conclusions(ctx: ExtractionContext) -> None:
     t2, t3 = tasks
     assert t2.text.startswith("Về dự án đường bộ ven biển: Giao Bộ Xây dựng chủ trì")
     assert names(t2.lead) == ["Bộ Xây dựng"] and names(t2.cooperating) == ["Bộ Tài chính"]
-    assert (t2.timeframe, t2.month, t2.end_year) == ("tháng 9/2026", 9, 2026)
+    assert (t2.timeframe, t2.month, t2.end_year) == ("trong tháng 9/2026", 9, 2026)
     assert [r.name for r in t3.lead if r.group] == ["Ủy ban nhân dân các tỉnh có dự án"]
 
 

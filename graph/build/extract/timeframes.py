@@ -42,7 +42,7 @@ _MONTH_NUM = re.compile(rf"^(\d{{1,2}})\s*/\s*{_YEAR}(?:{_SEP}(\d{{1,2}})\s*/\s*
 _YEARS = re.compile(rf"\b{_YEAR}\b")
 # what may surround the years of a period or a year: nothing else makes the phrase a timeframe
 _YEAR_FORM = re.compile(
-    rf"^(?:(?:trong|cả|từ|đến|tới|hết|cuối|đầu|giữa|trước|sau|giai đoạn|thời kỳ|năm|hoàn thành|thực hiện|và|"
+    rf"^(?:(?:trong|vào|cả|từ|đến|tới|hết|cuối|đầu|giữa|trước|sau|giai đoạn|thời kỳ|năm|hoàn thành|thực hiện|và|"
     rf"những năm tiếp theo|các năm tiếp theo|tiếp theo|các năm|những năm|{_YEAR}|[-–,;:()])\s*)+$", re.I)
 
 
@@ -120,6 +120,8 @@ def parse_timeframe(phrase: str) -> Timeframe | None:
             return Timeframe(min(years), max(years), None, mo, None, recurring)
     years = [int(y) for y in _YEARS.findall(text)]
     if years and _YEAR_FORM.match(text):
+        if len(set(years)) == 1 and re.match(r"(?:đến|tới|hết|trước)\b", folded):
+            return Timeframe(None, years[0], None, None, None, recurring)  # 'đến hết năm 2026': by then
         return Timeframe(min(years), max(years), None, None, None, recurring)
     if recurring:
         return Timeframe(recurring=True)
@@ -132,11 +134,12 @@ _IN_TEXT = (
     re.compile(r"\bthời gian(?: thực hiện| hoàn thành)?\s*:\s*(?P<t>[^.;,\n]{2,40}?)\s*(?=[.;,\n]|$)", re.I),
     re.compile(rf"(?:trước|chậm nhất)\s+ngày\s+\d{{1,2}}(?:\s*/\s*\d{{1,2}}(?:\s*/\s*{_YEAR})?(?:\s+(?:hằng|hàng) năm)?"
                rf"|\s+tháng\s+\d{{1,2}}\s+năm\s+{_YEAR}|\s+của tháng cuối quý|\s+(?:hằng|hàng) tháng)", re.I),
-    re.compile(rf"\bquý\s+{_Q}(?:\s*(?:-|–|,|và|đến)\s*{_Q})?\s*(?:/|\s+năm\s+)\s*{_YEAR}", re.I),
-    re.compile(rf"\btháng\s+\d{{1,2}}(?:\s*(?:-|–|và|đến)\s*(?:tháng\s+)?\d{{1,2}})?\s*(?:/|\s+năm\s+)\s*{_YEAR}"
+    re.compile(rf"(?:\btrong\s+)?\bquý\s+{_Q}(?:\s*(?:-|–|,|và|đến)\s*{_Q})?\s*(?:/|\s+năm\s+)\s*{_YEAR}", re.I),
+    re.compile(rf"(?:\btrong\s+)?\btháng\s+\d{{1,2}}(?:\s*(?:-|–|và|đến)\s*(?:tháng\s+)?\d{{1,2}})?\s*(?:/|\s+năm\s+)\s*{_YEAR}"
                rf"|\b6\s+tháng\s+(?:đầu|cuối)\s+năm\s+{_YEAR}", re.I),
-    re.compile(rf"\btrong năm {_YEAR}\b", re.I),
-    re.compile(r"(?:(?<=định kỳ )|(?<=báo cáo )|(?<=kết quả ))(?:hằng|hàng) (?:năm|quý|tháng)\b"
+    re.compile(rf"\b(?:trong|vào|đến hết|hết|cuối) năm {_YEAR}\b", re.I),
+    re.compile(r"định kỳ 6 tháng(?:,\s*(?:hằng|hàng) năm)?"
+               r"|(?:(?<=định kỳ )|(?<=báo cáo )|(?<=kết quả )|(?<=; )|(?<=, ))(?:hằng|hàng) (?:năm|quý|tháng)\b"
                r"|\b(?:hằng|hàng) (?:năm|quý|tháng)(?=\s*(?:[.;,)]|$))|\bthường xuyên(?=\s*(?:[.;]|$))", re.I),
 )
 
