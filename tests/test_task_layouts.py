@@ -205,7 +205,7 @@ def test_resolution_article_paragraphs(ctx: ExtractionContext) -> None:
     assert tasks[0].text == "Giao Ủy ban nhân dân tỉnh tổ chức thực hiện Nghị quyết này."
     assert names(tasks[0].lead) == ["UBND tỉnh"]
     assert tasks[1].text.startswith("Thường trực Hội đồng nhân dân tỉnh, các Ban")
-    assert names(tasks[1].lead)[:1] == ["Thường trực Hội đồng nhân dân tỉnh"]
+    assert names(tasks[1].lead)[:1] == ["Thường trực HĐND tỉnh"]  # an uncurated body, in the canonical forms
     assert {t.kind for t in tasks} == {"implementation"}
 
 
@@ -494,3 +494,21 @@ def test_two_assignments_in_one_item(ctx: ExtractionContext) -> None:
     assert first.cooperating == [] and first.quarter == 4
     assert second.text.startswith("chỉ đạo Sở Công Thương chủ trì")
     assert names(second.lead) == ["Sở Công Thương"] and names(second.cooperating) == ["Sở Tài chính"]
+
+
+def test_labelled_fields_and_commune_bodies(ctx: ExtractionContext) -> None:
+    text = ("III. NHIỆM VỤ, GIẢI PHÁP\n"
+            "a) Nâng cấp đường ra cảng cá. Cơ quan chủ trì: Sở Xây dựng; phối hợp: Sở Tài chính; thời gian: "
+            "Quý IV/2026.\n"
+            "b) Mở rộng khu neo đậu tàu thuyền. Cơ quan chủ trì: Ban Quản lý cảng cá và khu neo đậu tỉnh; "
+            "thời gian: 2026 - 2027.\n"
+            "IV. TỔ CHỨC THỰC HIỆN\n"
+            "1- UBND phường Bến Thủy xây dựng kế hoạch thực hiện, hoàn thành trước ngày 15/12/2026.\n"
+            "2- Đề nghị Ủy ban Mặt trận Tổ quốc Việt Nam phường Bến Thủy tham gia giám sát việc thực hiện.\n")
+    ta, tb, t1, t2 = tasks_of(text, ctx)
+    assert names(ta.lead) == ["Sở Xây dựng"] and names(ta.cooperating) == ["Sở Tài chính"]
+    assert (ta.timeframe, ta.quarter) == ("Quý IV/2026", 4)
+    assert names(tb.lead) == ["Ban Quản lý cảng cá và khu neo đậu tỉnh"]
+    assert (tb.start_year, tb.end_year) == (2026, 2027)
+    assert names(t1.lead) == ["UBND phường Bến Thủy"] and t1.deadline == date(2026, 12, 15)
+    assert names(t2.lead) == ["Ủy ban Mặt trận Tổ quốc Việt Nam phường Bến Thủy"]

@@ -185,8 +185,34 @@ def load_agency_heads(path: Path) -> re.Pattern[str]:
     return re.compile(r"^" + guard + r"(?:" + "|".join(re.escape(h) for h in heads) + r")(?![\w-])")
 
 
+_HEADS_FILE = Path(__file__).resolve().parents[2] / "data" / "agency_heads.yaml"
 # Head words of a body's name: an unknown name that starts with one of these is taken as a body.
-AGENCY_HEAD = load_agency_heads(Path(__file__).resolve().parents[2] / "data" / "agency_heads.yaml")
+AGENCY_HEAD = load_agency_heads(_HEADS_FILE)
+
+
+@lru_cache(maxsize=1)
+def _heads_data() -> dict:
+    return yaml.safe_load(_HEADS_FILE.read_text(encoding="utf-8")) or {}
+
+
+def uncurated_name(printed: str) -> str:
+    """The name of a body the lexicon does not know: as printed, whitespace collapsed, written in the canonical
+    forms of ``data/agency_heads.yaml`` ('Thường trực Hội đồng nhân dân tỉnh' -> 'Thường trực HĐND tỉnh')."""
+    name = re.sub(r"\s+", " ", printed).strip()
+    for long, short in (_heads_data().get("canonical_forms") or {}).items():
+        name = re.sub(rf"(?<!\w){re.escape(long)}(?!\w)", short, name)
+    return name
+
+
+@lru_cache(maxsize=1)
+def local_unit() -> re.Pattern[str]:
+    """A commune-level unit and its name right after a body's name: ' phường Hải Châu', ' xã Hải Lăng'."""
+    units = "|".join(re.escape(u) for u in _heads_data().get("local_units") or ("xã", "phường"))
+    word = rf"[{UPPER}][^\W\d_]*"
+    return re.compile(rf"(?:\s+Việt Nam)?\s+(?:{units})\s+{word}(?:\s+(?:{word}|\d+))*")
+
+
+UPPER = "A-ZĐÀÁẢÃẠĂẰẮẲẴẶÂẦẤẨẪẬÈÉẺẼẸÊỀẾỂỄỆÌÍỈĨỊÒÓỎÕỌÔỒỐỔỖỘƠỜỚỞỠỢÙÚỦŨỤƯỪỨỬỮỰỲÝỶỸỴ"  # Vietnamese capitals
 # A part of a list that is a collective (continues a group phrase): lower-case nouns for kinds of bodies.
 _GROUP_CONT = re.compile(
     r"^(?:các\b|cán\b|ban\b|ngành\b|sở\b|đơn vị\b|địa phương\b|đoàn thể\b|cơ quan\b|tổ chức\b|cấp\b|thành\b|"
@@ -279,7 +305,7 @@ def split_agencies(printed: str, evidence, lexicon: AgencyLexicon) -> list:  # n
         elif found and found[0].start == p0 and _only_joiners(text, found, p1):
             refs.extend(AgencyRef(f.name, f.printed, evidence) for f in found)  # 'X và Y'
         elif AGENCY_HEAD.match(bare) and len(bare.split()) <= 12:
-            refs.append(AgencyRef(bare, bare, evidence))
+            refs.append(AgencyRef(uncurated_name(bare), bare, evidence))
     close_run()
     # one ref per body
     seen: set[tuple[str, bool]] = set()

@@ -36,7 +36,7 @@ from pathlib import Path
 
 import yaml
 
-from graph.build.agencies import AGENCY_HEAD, AgencyLexicon
+from graph.build.agencies import AGENCY_HEAD, AgencyLexicon, local_unit, uncurated_name
 from graph.build.extract import task_table
 from graph.build.extract.timeframes import apply_timeframe, find_time_clause
 from graph.build.iris import slug
@@ -83,6 +83,9 @@ class TaskCues:
     name_word: re.Pattern[str]
     office_holder: re.Pattern[str]
     name_word_object: re.Pattern[str]
+    lead_in_task: re.Pattern[str]
+    lead_label: re.Pattern[str]
+    partner_label: re.Pattern[str]
 
 
 def _words(items: list[str]) -> str:
@@ -107,6 +110,11 @@ def load_task_cues(path: Path) -> TaskCues:
         task_sections=tuple(fold(w) for w in data["task_sections"]),
         implementation_sections=tuple(fold(w) for w in data["implementation_sections"]),
         office_holder=re.compile(rf"(?:{_words(data.get('office_holders') or ['Giám đốc'])})\s[^:;.]{{0,60}}:\s*\S"),
+        lead_in_task=re.compile(rf"(?<![\w-])(?:{_words(data.get('lead_before_in_tasks') or ['đề nghị'])})\s+",
+                                re.I),
+        lead_label=re.compile(rf"(?<![\w-])(?:{_words(data.get('lead_labels') or ['chủ trì'])})\s*:\s*", re.I),
+        partner_label=re.compile(rf"(?<![\w-])(?:{_words(data.get('partner_labels') or ['phối hợp'])})\s*:\s*",
+                                 re.I),
         name_word_object=re.compile(rf"^(?:{_words(data.get('name_words') or ['xây dựng'])})\s+"
                                     rf"(?:{_words(data.get('object_nouns') or ['kế hoạch'])})(?![\w])", re.I),
         name_word=re.compile(rf"^(?:{_words(data.get('name_words') or ['xây dựng'])})(?![\w])", re.I),
@@ -485,6 +493,13 @@ def assignments(parsed: Parsed, lexicon: AgencyLexicon, cues: TaskCues, start: i
             continue  # 'đã giao', 'được giao': a result or a reference, not this task's assignment
         refs, _ = _actor_list(parsed, lexicon, cues, m.end(), end, groups=False)
         lead.extend(refs)
+    for m in cues.lead_in_task.finditer(raw, start, end):
+        if not re.search(r"\b(?:đã|được)\s+$", raw[max(start, m.start() - 8):m.start()]):
+            lead.extend(_actor_list(parsed, lexicon, cues, m.end(), end, groups=False)[0])
+    for m in cues.lead_label.finditer(raw, start, end):  # '… Cơ quan chủ trì: Sở Xây dựng; …'
+        lead.extend(_actor_list(parsed, lexicon, cues, m.end(), end)[0])
+    for m in cues.partner_label.finditer(raw, start, end):
+        coop.extend(_actor_list(parsed, lexicon, cues, m.end(), end)[0])
     for m in re.finditer(r"\bchỉ đạo\s+", raw[start:end]):
         refs, stop = _actor_list(parsed, lexicon, cues, start + m.end(), end, groups=False)
         if refs and re.match(r"\s*chủ trì\b", raw[stop:end]):
@@ -585,6 +600,11 @@ def _actor_list(parsed: Parsed, lexicon: AgencyLexicon, cues: TaskCues, pos: int
             phrase = raw[pos:stop].rstrip(" ,;.:")
             refs.append(AgencyRef(phrase, phrase, parsed.evidence(pos, pos + len(phrase)), group=True))
             pos += len(phrase)
+        elif m is not None and (unit := local_unit().match(raw, m.end, end)) is not None:
+            # 'UBND phường Hải Châu': the body of that commune-level unit, not the province's
+            refs.append(AgencyRef(uncurated_name(raw[m.start:unit.end()]), collapse(raw[m.start:unit.end()]),
+                                  parsed.evidence(m.start, unit.end())))
+            pos = unit.end()
         elif m is not None:
             refs.append(AgencyRef(m.name, m.printed, parsed.evidence(m.start, m.end)))
             pos = m.end
@@ -615,8 +635,8 @@ def _actor_list(parsed: Parsed, lexicon: AgencyLexicon, cues: TaskCues, pos: int
             refs.append(AgencyRef(phrase, phrase, parsed.evidence(pos, pos + len(phrase)), group=True))
             pos = pos + len(phrase)
         elif (stop := _unknown_body(parsed, cues, pos, end)) is not None:
-            name = collapse(raw[pos:stop])
-            refs.append(AgencyRef(name, name, parsed.evidence(pos, stop)))
+            printed = collapse(raw[pos:stop])
+            refs.append(AgencyRef(uncurated_name(printed), printed, parsed.evidence(pos, stop)))
             pos = stop
             if (inner := re.match(r"\s*\([^()]{2,60}\)", raw[pos:end])) is not None:
                 pos += inner.end()  # 'Phòng Quản lý hạ tầng (Sở Xây dựng)': the body it belongs to
