@@ -512,3 +512,14 @@ def test_labelled_fields_and_commune_bodies(ctx: ExtractionContext) -> None:
     assert (tb.start_year, tb.end_year) == (2026, 2027)
     assert names(t1.lead) == ["UBND phường Bến Thủy"] and t1.deadline == date(2026, 12, 15)
     assert names(t2.lead) == ["Ủy ban Mặt trận Tổ quốc Việt Nam phường Bến Thủy"]
+
+
+def test_a_new_sentence_with_a_new_lead(ctx: ExtractionContext) -> None:
+    text = ("IV- TỔ CHỨC THỰC HIỆN\n"
+            "1- Đảng ủy UBND tỉnh lãnh đạo xây dựng chương trình hành động, hoàn thành trong quý II/2026. Sở Xây "
+            "dựng chủ trì, phối hợp với Sở Tài chính rà soát quy hoạch cảng biển.\n")
+    first, second = tasks_of(text, ctx)
+    assert names(first.lead) == ["Đảng ủy UBND tỉnh"] and first.cooperating == []
+    assert first.timeframe == "trong quý II/2026"
+    assert second.text.startswith("Sở Xây dựng chủ trì") and names(second.lead) == ["Sở Xây dựng"]
+    assert names(second.cooperating) == ["Sở Tài chính"] and second.timeframe is None

@@ -432,6 +432,16 @@ def _second_assignment(parsed: Parsed, lexicon: AgencyLexicon, cues: TaskCues, s
         first, _ = assignments(parsed, lexicon, cues, start, m.start())
         if first and not {r.name for r in refs} & {r.name for r in first}:
             return m.start(), m.start("clause")
+    # '… hoàn thành trong quý II/2026. Bộ Xây dựng chủ trì, phối hợp với …': a new sentence, a new lead
+    for m in re.finditer(r"\.\s+(?=[A-ZĐ])", raw[start:end]):
+        at = start + m.end()
+        g = cues.lead_before.match(raw, at, end)
+        refs, stop = _actor_list(parsed, lexicon, cues, g.end() if g else at, end, groups=False)
+        if not refs or not re.match(r"\s*chủ trì\b", raw[stop:end]):
+            continue
+        first, _ = assignments(parsed, lexicon, cues, start, start + m.start())
+        if first and not {r.name for r in refs} & {r.name for r in first}:
+            return start + m.start() + 1, at
     return None
 
 
