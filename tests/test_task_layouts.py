@@ -523,3 +523,12 @@ def test_a_new_sentence_with_a_new_lead(ctx: ExtractionContext) -> None:
     assert first.timeframe == "trong quý II/2026"
     assert second.text.startswith("Sở Xây dựng chủ trì") and names(second.lead) == ["Sở Xây dựng"]
     assert names(second.cooperating) == ["Sở Tài chính"] and second.timeframe is None
+
+
+def test_two_provinces_of_one_canonical_name(ctx: ExtractionContext) -> None:
+    # the name stays canonical (the province is resolved later, from the printed form): both bodies are kept
+    text = ("2. Về nhiệm vụ thời gian tới, Phó Thủ tướng yêu cầu:\n"
+            "a) UBND tỉnh Hà Tĩnh: Phối hợp với UBND tỉnh Nghệ An nghiên cứu tuyến đường nối hai cảng.\n")
+    (task,) = real(tasks_of(text, ctx))
+    assert [(r.name, r.printed) for r in task.lead] == [("UBND tỉnh", "UBND tỉnh Hà Tĩnh")]
+    assert [(r.name, r.printed) for r in task.cooperating] == [("UBND tỉnh", "UBND tỉnh Nghệ An")]

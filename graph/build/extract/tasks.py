@@ -36,7 +36,7 @@ from pathlib import Path
 
 import yaml
 
-from graph.build.agencies import AGENCY_HEAD, AgencyLexicon, local_unit, uncurated_name
+from graph.build.agencies import AGENCY_HEAD, UPPER, AgencyLexicon, fold_name, local_unit, uncurated_name
 from graph.build.extract import task_table
 from graph.build.extract.timeframes import apply_timeframe, find_time_clause
 from graph.build.iris import slug
@@ -402,7 +402,9 @@ def _make(parsed: Parsed, lexicon: AgencyLexicon, cues: TaskCues, item: _Item, k
     elif inherited and lexicon.canonical(inherited[0].printed.rstrip(" :.")) and \
             not any(r.name == inherited[0].name for r in lead):
         lead.insert(0, inherited[0])  # '2. Sở Công Thương' heads its bullets even when they name a partner
-    task.lead, task.cooperating = lead, [r for r in coop if not any(r.name == x.name for x in lead)]
+    # a partner that is also the lead is not a partner ('UBND tỉnh Hà Tĩnh … phối hợp với UBND tỉnh Nghệ An' are
+    # two bodies: the printed names tell them apart until the province is resolved)
+    task.lead, task.cooperating = lead, [r for r in coop if not any(_same_body(r, x) for x in lead)]
     m = _TIMEFRAME_OPENING.match(text)
     if m:
         at = ev.start + ev.quote.index(m.group(1))
@@ -526,6 +528,7 @@ _EACH_UNIT = re.compile(
     r"(?P<unit>xã|phường|đặc khu|tỉnh|thành phố)\s+"
     r"(?P<names>[A-ZĐÀ-Ỹ][\w-]*(?:\s+[A-ZĐÀ-Ỹ0-9][\w-]*)*(?:\s*,\s*[A-ZĐÀ-Ỹ][\w-]*(?:\s+[A-ZĐÀ-Ỹ0-9][\w-]*)*)*"
     r"(?:\s+và\s+[A-ZĐÀ-Ỹ][\w-]*(?:\s+[A-ZĐÀ-Ỹ0-9][\w-]*)*)?)")
+_PLACE = re.compile(rf"\s+[{UPPER}][^\W\d_]*(?:\s+[{UPPER}][^\W\d_]*)*")
 _GROUP_START = re.compile(r"(?:[Cc]ác|[Cc]ấp ủy|(?:UBND|Ủy ban nhân dân|Uỷ ban nhân dân|HĐND) (?:các|cấp))\s")
 
 
@@ -616,8 +619,11 @@ def _actor_list(parsed: Parsed, lexicon: AgencyLexicon, cues: TaskCues, pos: int
                                   parsed.evidence(m.start, unit.end())))
             pos = unit.end()
         elif m is not None:
-            refs.append(AgencyRef(m.name, m.printed, parsed.evidence(m.start, m.end)))
-            pos = m.end
+            to = m.end
+            if re.search(r"\b(?:tỉnh|thành phố)$", m.printed) and (place := _PLACE.match(raw, to, end)):
+                to = place.end()  # 'UBND tỉnh Nghệ An': the name stays canonical, the printed form names the province
+            refs.append(AgencyRef(m.name, collapse(raw[m.start:to]), parsed.evidence(m.start, to)))
+            pos = to
             if raw[pos:pos + 2] == " (" and pos + 2 in found:  # 'Sở Nội vụ (Ban Thi đua - Khen thưởng)'
                 inner = found[pos + 2]
                 refs.append(AgencyRef(inner.name, inner.printed, parsed.evidence(inner.start, inner.end)))
@@ -661,9 +667,23 @@ def _actor_list(parsed: Parsed, lexicon: AgencyLexicon, cues: TaskCues, pos: int
     return refs, pos
 
 
+def _same_body(a: AgencyRef, b: AgencyRef) -> bool:
+    """One body named twice — unless the printed names carry two different provinces ('UBND tỉnh Nghệ An',
+    'UBND tỉnh Hà Tĩnh': the same canonical name until the province is resolved)."""
+    if a.name != b.name or a.group != b.group:
+        return False
+    pa, pb = _province_of(a), _province_of(b)
+    return pa is None or pb is None or pa == pb
+
+
+def _province_of(ref: AgencyRef) -> str | None:
+    m = re.search(r"\b(?:tỉnh|thành phố)\s+(\S.*)$", ref.printed)
+    return fold_name(m.group(1)) if m and not ref.group else None
+
+
 def _unique(refs: list[AgencyRef]) -> list[AgencyRef]:
     out: list[AgencyRef] = []
     for r in refs:
-        if not any(r.name == x.name and r.group == x.group for x in out):
+        if not any(_same_body(r, x) for x in out):
             out.append(r)
     return out
