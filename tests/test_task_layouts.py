@@ -354,7 +354,8 @@ def test_party_letters_on_their_own_lines(ctx: ExtractionContext) -> None:
 def test_closing_formulae_are_not_tasks(ctx: ExtractionContext) -> None:
     text = ("Kính gửi: Các phòng, ban thuộc Sở.\n1. Văn phòng Sở: chủ trì tổng hợp báo cáo quý.\n\n"
             "Yêu cầu các đơn vị nghiêm túc triển khai thực hiện./.\n"
-            "Giám đốc Sở, Chánh Văn phòng và các đơn vị liên quan chịu trách nhiệm thi hành Quyết định này.\n")
+            "Giám đốc Sở, Chánh Văn phòng và các đơn vị liên quan chịu trách nhiệm thi hành Quyết định này.\n"
+            "Kết luận này thay thế Kết luận số 12-KL/TU ngày 02/3/2024 của Ban Thường vụ Tỉnh ủy.\n")
     tasks = tasks_of(text, ctx)
     assert [t.text for t in tasks] == ["Văn phòng Sở: chủ trì tổng hợp báo cáo quý."]
 
