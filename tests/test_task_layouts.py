@@ -533,3 +533,48 @@ def test_two_provinces_of_one_canonical_name(ctx: ExtractionContext) -> None:
     (task,) = real(tasks_of(text, ctx))
     assert [(r.name, r.printed) for r in task.lead] == [("UBND tỉnh", "UBND tỉnh Hà Tĩnh")]
     assert [(r.name, r.printed) for r in task.cooperating] == [("UBND tỉnh", "UBND tỉnh Nghệ An")]
+
+
+NUMBERED_COLUMNS = """PHỤ LỤC
+PHÂN CÔNG NHIỆM VỤ
+STT
+Nhiệm vụ
+Đơn vị chủ trì
+Đơn vị phối hợp
+Tiến độ
+(1)
+(2)
+(3)
+(4)
+(5)
+A
+NHIỆM VỤ CHUNG
+1
+Rà soát thủ tục đầu tư các dự án cảng cạn
+Sở Tài chính
+Sở Xây dựng
+Quý I/2027
+B
+NHIỆM VỤ RIÊNG
+1
+Cập nhật bản đồ số các tuyến vận tải thủy
+Sở Xây dựng
+Thường xuyên
+2
+Tổ chức diễn đàn doanh nghiệp logistics
+Sở Công Thương
+Hiệp hội Doanh nghiệp tỉnh
+Năm 2027
+"""
+
+
+def test_column_numbers_and_numbering_from_one_in_each_group(ctx: ExtractionContext) -> None:
+    tasks = tasks_of(NUMBERED_COLUMNS, ctx)
+    assert [(t.kind, t.section) for t in tasks] == [("heading", "A"), ("appendix_row", "1"), ("heading", "B"),
+                                                    ("appendix_row", "1"), ("appendix_row", "2")]
+    rows = real(tasks)
+    assert [t.parent for t in rows] == ["A", "B", "B"]
+    assert [names(t.lead) for t in rows] == [["Sở Tài chính"], ["Sở Xây dựng"], ["Sở Công Thương"]]
+    assert [t.timeframe for t in rows] == ["Quý I/2027", "Thường xuyên", "Năm 2027"]
+    assert names(rows[2].cooperating) == ["Hiệp hội Doanh nghiệp tỉnh"] and rows[1].cooperating == []
+    assert len({t.key for t in tasks}) == len(tasks)

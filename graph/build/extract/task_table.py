@@ -62,7 +62,7 @@ _ROLE_WORDS = (  # folded header words of each column role, most specific first
     ("number", ("stt", "tt", "so tt")),
     ("lead", ("chu tri", "don vi thuc hien", "co quan thuc hien")),
     ("partners", ("phoi hop",)),
-    ("time", ("thoi gian", "tien do", "thoi han")),
+    ("time", ("thoi gian", "tien do", "thoi han", "nam hoan thanh", "nam thuc hien")),
     ("product", ("san pham", "ket qua dau ra", "ket qua")),
     ("note", ("ghi chu",)),
     ("content", ("noi dung", "nhiem vu", "ten nhiem vu", "giai phap", "ten du an", "hoat dong")),
@@ -176,6 +176,8 @@ def _pipe_tables(parsed: Parsed) -> list[ReadTable]:
                 continue
             if [c for c, _, _ in cells] == header:  # the header repeated at a page break
                 continue
+            if all(re.fullmatch(r"\(?\d{1,2}\)?", c) for c, _, _ in cells if c):  # the column-number row
+                continue
             base = spans[i].start
             by_role: dict[str, ReadCell] = {}
             for role, (c, a, b) in zip(roles, cells, strict=False):
@@ -222,6 +224,7 @@ def _flat_tables(parsed: Parsed, lexicon: AgencyLexicon, taken: list[Span]) -> l
         h = k + 1
         while h < len(lines) and h < k + 16 and not (_ROW_NUMBER.match(lines[h]) or _GROUP.fullmatch(lines[h])):
             h += 1
+        h = _skip_column_numbers(lines, h)
         header = lines[k:h]
         roles = roles_of(" ".join(header))
         if not roles or h >= len(lines):
@@ -233,6 +236,21 @@ def _flat_tables(parsed: Parsed, lexicon: AgencyLexicon, taken: list[Span]) -> l
             tables.append(ReadTable(Span(spans[k].start, last), _title_above(parsed, lines, k), rows))
         k = max(end, k + 1)
     return tables
+
+
+_COLUMN_NUMBERS = re.compile(r"^\(?1\)?(?:\s+\(?\d{1,2}\)?){2,}$")
+
+
+def _skip_column_numbers(lines: list[str], h: int) -> int:
+    """The line after the column-number row some headers print ('(1) (2) (3) …', or '1', '2', '3' … one a line)."""
+    if h < len(lines) and _COLUMN_NUMBERS.match(lines[h]):
+        return h + 1
+    n = 0
+    while h + n < len(lines) and lines[h + n].strip("() ") == str(n + 1):
+        n += 1
+    if n >= 3 and h + n < len(lines) and (lines[h + n].strip("(). ") == "1" or _GROUP.fullmatch(lines[h + n])):
+        return h + n
+    return h
 
 
 def _flat_rows(parsed: Parsed, lexicon: AgencyLexicon, lines: list[str], first: int, header: list[str],
@@ -248,9 +266,10 @@ def _flat_rows(parsed: Parsed, lexicon: AgencyLexicon, lines: list[str], first: 
             end = i
             break
         m = _ROW_NUMBER.match(line)
-        if m and "." not in m.group(1) and int(m.group(1)) == last + 1:
-            starts.append((i, "row", m.group(1)))
-            last, sub = last + 1, 0
+        restart = bool(starts) and starts[-1][1] == "heading" and not _ROW_NUMBER.match(starts[-1][2])
+        if m and "." not in m.group(1) and (int(m.group(1)) == last + 1 or (restart and m.group(1) == "1")):
+            starts.append((i, "row", m.group(1)))  # numbered on, or from 1 again under each group ('II', '1' …)
+            last, sub = int(m.group(1)), 0
             continue
         if m and m.group(1) == f"{last}.{sub + 1}":  # '1.1' under row '1': that row heads a group
             if sub == 0 and starts and starts[-1][2] == str(last):
