@@ -197,11 +197,14 @@ def _heads_data() -> dict:
 
 def uncurated_name(printed: str) -> str:
     """The name of a body the lexicon does not know: as printed, whitespace collapsed, written in the canonical
-    forms of ``data/agency_heads.yaml`` ('Thường trực Hội đồng nhân dân tỉnh' -> 'Thường trực HĐND tỉnh')."""
+    forms of ``data/agency_heads.yaml`` ('Thường trực Hội đồng nhân dân tỉnh' -> 'Thường trực HĐND tỉnh'), without
+    the province's name."""
     name = re.sub(r"\s+", " ", printed).strip()
     for long, short in (_heads_data().get("canonical_forms") or {}).items():
         name = re.sub(rf"(?<!\w){re.escape(long)}(?!\w)", short, name)
-    return name
+    # the province is left out of the name ('Đoàn đại biểu Quốc hội tỉnh Hà Tĩnh' -> '… tỉnh'); the printed
+    # form keeps it for the resolver, which scopes the body to its province
+    return re.sub(rf"\b(tỉnh|thành phố)\s+[{UPPER}][^\W\d_]*(?:\s+[{UPPER}][^\W\d_]*)*$", r"\1", name)
 
 
 @lru_cache(maxsize=1)

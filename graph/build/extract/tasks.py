@@ -642,8 +642,9 @@ def _actor_list(parsed: Parsed, lexicon: AgencyLexicon, cues: TaskCues, pos: int
             stop = pos
             for w in re.finditer(r"\S+", raw[pos:end]):
                 at = pos + w.start()
-                if at > pos and (cues.subject_verb.match(raw[at:]) or (at in found and raw[:at].rstrip().endswith(","))
-                                 or cues.not_after_subject.match(raw[at:])):
+                if at > pos and (cues.subject_verb.match(raw[at:]) or cues.not_after_subject.match(raw[at:])
+                                 or ((at in found or AGENCY_HEAD.match(raw[at:at + 40]))
+                                     and raw[:at].rstrip().endswith(","))):
                     break
                 stop = pos + w.end()
             phrase = raw[pos:stop].rstrip(" ,;.:")
