@@ -13,6 +13,9 @@ The layouts (GENRE.md, 'Assignments'), each read from the outline :mod:`graph.bu
 * **articles** 'Điều N.' of decisions and resolutions that assign work ('Điều 3. Giao UBND tỉnh tổ chức
   thực hiện …'); an article that only enacts, approves or sets the entry into force is not a task.
 
+One item that gives two bodies their own work ('X lãnh đạo …; chỉ đạo Y chủ trì …', '… . Y chủ trì, phối hợp …')
+is two tasks with the same number.
+
 An item with sub-items that are tasks is only a title (kind ``heading``, no agencies); its sub-items are the
 tasks ('8-1', '8-2' for bullets). Unnumbered paragraphs after an item belong to it. Never tasks: headings,
 the title block, 'Căn cứ …' / 'Xét …' lines, 'Kính gửi:' and its addressees, sections of aims, targets and
@@ -22,9 +25,13 @@ everything after it up to an appendix, and the signature.
 Agencies of a body task come only from an explicit assignment in its own text: the subject of a sentence
 ('Sở Nội vụ: chủ trì …', 'Đảng ủy UBND tỉnh chỉ đạo …'), 'giao X …', partners after 'phối hợp (với) …'; a
 sub-item with no assignment of its own takes the body its parent assigns ('2. Sở Công Thương' or '1. Sở Tài
-chính: chủ trì …, cụ thể:' -> its bullets). A body the lexicon does not know still counts when its name
-starts like a body's (``data/agency_heads.yaml``). Collective phrases are kept as groups. The cue words are
-curated in ``data/task_cues.yaml``. Rows of task tables are read by :mod:`graph.build.extract.task_table`.
+chính: chủ trì …, cụ thể:' -> its bullets); labelled fields ('Cơ quan chủ trì: X; phối hợp: Y; thời gian: Z').
+A body the lexicon does not know still counts when its name starts like a body's (``data/agency_heads.yaml``),
+named in the canonical forms; a commune-level body is named with its unit ('UBND phường Hải Châu'); a
+province printed after a body's name stays in the printed form for the resolver. Collective phrases are kept
+as groups ('UBND các phường A, B' names one body per unit). Timeframes: :mod:`graph.build.extract.timeframes`.
+The cue words are curated in ``data/task_cues.yaml``. Rows of task tables are read by
+:mod:`graph.build.extract.task_table`.
 """
 
 from __future__ import annotations
