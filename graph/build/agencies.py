@@ -174,12 +174,48 @@ def sentence_case(caps: str) -> str:
     return caps[:1].upper() + caps[1:].lower()
 
 
+def load_agency_heads(path: Path) -> re.Pattern[str]:
+    """The head words of bodies' names (``data/agency_heads.yaml``) as one anchored, case-sensitive regex."""
+    data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    heads = sorted({str(h).strip() for h in data.get("heads") or () if str(h).strip()}, key=lambda h: -len(h))
+    if not heads:
+        raise ValueError(f"{path}: no 'heads' listed")
+    nots = sorted({str(h).strip() for h in data.get("not_heads") or () if str(h).strip()}, key=lambda h: -len(h))
+    guard = "(?!(?:" + "|".join(re.escape(h) for h in nots) + r")(?![\w-]))" if nots else ""
+    return re.compile(r"^" + guard + r"(?:" + "|".join(re.escape(h) for h in heads) + r")(?![\w-])")
+
+
+_HEADS_FILE = Path(__file__).resolve().parents[2] / "data" / "agency_heads.yaml"
 # Head words of a body's name: an unknown name that starts with one of these is taken as a body.
-AGENCY_HEAD = re.compile(
-    r"^(?:Sở|Ban|Bộ|Cục|Tổng cục|Chi cục|Ngân hàng|Văn phòng|Trung tâm|Ủy ban|Uỷ ban|UBND|Hội đồng|HĐND|Đảng ủy|"
-    r"Đảng uỷ|Đảng đoàn|Thanh tra|Kho bạc|Công an|Bộ Chỉ huy|Bộ đội|Cảng vụ|Đài|Báo|Viện|Trường|Bệnh viện|"
-    r"Liên minh|Liên đoàn|Tỉnh đoàn|Hội|Thuế|Hải quan|Quỹ)\b"
-)
+AGENCY_HEAD = load_agency_heads(_HEADS_FILE)
+
+
+@lru_cache(maxsize=1)
+def _heads_data() -> dict:
+    return yaml.safe_load(_HEADS_FILE.read_text(encoding="utf-8")) or {}
+
+
+def uncurated_name(printed: str) -> str:
+    """The name of a body the lexicon does not know: as printed, whitespace collapsed, written in the canonical
+    forms of ``data/agency_heads.yaml`` ('Thường trực Hội đồng nhân dân tỉnh' -> 'Thường trực HĐND tỉnh'), without
+    the province's name."""
+    name = re.sub(r"\s+", " ", printed).strip()
+    for long, short in (_heads_data().get("canonical_forms") or {}).items():
+        name = re.sub(rf"(?<!\w){re.escape(long)}(?!\w)", short, name)
+    # the province is left out of the name ('Đoàn đại biểu Quốc hội tỉnh Hà Tĩnh' -> '… tỉnh'); the printed
+    # form keeps it for the resolver, which scopes the body to its province
+    return re.sub(rf"\b(tỉnh|thành phố)\s+[{UPPER}][^\W\d_]*(?:\s+[{UPPER}][^\W\d_]*)*$", r"\1", name)
+
+
+@lru_cache(maxsize=1)
+def local_unit() -> re.Pattern[str]:
+    """A commune-level unit and its name right after a body's name: ' phường Hải Châu', ' xã Hải Lăng'."""
+    units = "|".join(re.escape(u) for u in _heads_data().get("local_units") or ("xã", "phường"))
+    word = rf"[{UPPER}][^\W\d_]*"
+    return re.compile(rf"(?:\s+Việt Nam)?\s+(?:{units})\s+{word}(?:\s+(?:{word}|\d+))*")
+
+
+UPPER = "A-ZĐÀÁẢÃẠĂẰẮẲẴẶÂẦẤẨẪẬÈÉẺẼẸÊỀẾỂỄỆÌÍỈĨỊÒÓỎÕỌÔỒỐỔỖỘƠỜỚỞỠỢÙÚỦŨỤƯỪỨỬỮỰỲÝỶỸỴ"  # Vietnamese capitals
 # A part of a list that is a collective (continues a group phrase): lower-case nouns for kinds of bodies.
 _GROUP_CONT = re.compile(
     r"^(?:các\b|cán\b|ban\b|ngành\b|sở\b|đơn vị\b|địa phương\b|đoàn thể\b|cơ quan\b|tổ chức\b|cấp\b|thành\b|"
@@ -272,7 +308,7 @@ def split_agencies(printed: str, evidence, lexicon: AgencyLexicon) -> list:  # n
         elif found and found[0].start == p0 and _only_joiners(text, found, p1):
             refs.extend(AgencyRef(f.name, f.printed, evidence) for f in found)  # 'X và Y'
         elif AGENCY_HEAD.match(bare) and len(bare.split()) <= 12:
-            refs.append(AgencyRef(bare, bare, evidence))
+            refs.append(AgencyRef(uncurated_name(bare), bare, evidence))
     close_run()
     # one ref per body
     seen: set[tuple[str, bool]] = set()

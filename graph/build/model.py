@@ -140,6 +140,13 @@ class Task:
     parent: str | None = None
     timeframe_evidence: Evidence | None = None  # the time cell / phrase, when it has its own span
     key: str = ""  # unique within its document (the section slug, prefixed where a number repeats)
+    # tasks branch: the timeframe read further, and the product cell of a table
+    quarter: int | None = None  # the quarter the work is due in ('Quý IV/2026' -> 4)
+    month: int | None = None  # the month the work is due in ('tháng 6/2026' -> 6)
+    deadline: date | None = None  # 'trước ngày 15/12/2026'
+    recurring: bool = False  # 'Thường xuyên', 'Hằng năm', 'Định kỳ …'
+    product: str | None = None  # the 'Sản phẩm' cell: what the task delivers ('Kế hoạch của UBND tỉnh')
+    product_evidence: Evidence | None = None
 
     @property
     def node_key(self) -> NodeKey:

@@ -45,6 +45,7 @@ def emit_tasks(sink: QuadSink, extractions: list[Extraction], index: DocumentInd
                 sink.add(node, pol("startYear"), ox.Literal(str(task.start_year), datatype=iri(XSD + "integer")), g)
             if task.end_year is not None:
                 sink.add(node, pol("endYear"), ox.Literal(str(task.end_year), datatype=iri(XSD + "integer")), g)
+            _emit_timeframe_detail(sink, node, task, g)
             for refs, agency_p, group_p in ((task.lead, "leadAgency", "leadGroup"),
                                             (task.cooperating, "cooperatingAgency", "cooperatingGroup")):
                 for ref in refs:
@@ -63,6 +64,24 @@ def emit_tasks(sink: QuadSink, extractions: list[Extraction], index: DocumentInd
         for ref in ex.agencies:
             node = _agency(sink, ref, source, g)
             sink.fact(node, A, pol("AgencyGroup" if ref.group else "Agency"), g, ref.evidence)
+
+
+def _integer(value: int) -> ox.Literal:
+    return ox.Literal(str(value), datatype=iri(XSD + "integer"))
+
+
+def _emit_timeframe_detail(sink: QuadSink, node: ox.NamedNode, task: Task, g: str) -> None:
+    """Quarter, month, deadline and recurrence read from the timeframe; the product cell of a table."""
+    if task.quarter is not None:
+        sink.add(node, pol("dueQuarter"), _integer(task.quarter), g)
+    if task.month is not None:
+        sink.add(node, pol("dueMonth"), _integer(task.month), g)
+    if task.deadline is not None:
+        sink.add(node, pol("deadline"), ox.Literal(task.deadline.isoformat(), datatype=iri(XSD + "date")), g)
+    if task.timeframe and task.recurring:
+        sink.add(node, pol("recurring"), ox.Literal("true", datatype=iri(XSD + "boolean")), g)
+    if task.product:
+        sink.fact(node, pol("product"), lit(task.product, "vi"), g, task.product_evidence or task.evidence)
 
 
 def _agency(sink: QuadSink, ref: AgencyRef, source: str, g: str) -> ox.NamedNode:

@@ -1,4 +1,6 @@
-"""Tables flattened by PDF extraction: 'STT | Nội dung | … | Chủ trì | Phối hợp | Thời gian' task tables.
+"""Component-index task tables flattened by PDF extraction: 'STT | Nội dung | Năm … Điểm số | Xếp hạng | … |
+Chủ trì | Phối hợp | Thời gian' (a component row with its scores, then its task rows '1.1' …). Only tables whose
+header has score columns are read here; every other task table is read by :mod:`graph.build.extract.task_table`.
 
 The PDF text gives one cell line after another: for each row the STT ('3.14'), the content lines, then the
 'Chủ trì' cell, the 'Phối hợp' cell and the 'Thời gian' cell, each cut into short lines. At a page break the
@@ -173,6 +175,10 @@ def find_tables(raw: str, text: NormalisedText) -> list[Table]:
             k += 1
             continue
         header = lines[k : end + 1]
+        joined = " ".join(header)
+        if "Điểm số" not in joined and "Xếp hạng" not in joined:
+            k += 1  # no score columns: a plain task table, read by graph.build.extract.task_table
+            continue
         # the title: the caps lines right above the header (after a 'Phụ lục' line, if any)
         t = k - 1
         title_idx: list[int] = []
@@ -451,3 +457,24 @@ def parse_tables(raw: str, text: NormalisedText, lexicon: AgencyLexicon) -> list
         _score_partners.cache_clear()
         _score_time.cache_clear()
     return find_tables(raw, text)
+
+
+# The cell judgements, shared with graph.build.extract.task_table (valid after parse_tables set the lexicon).
+def score_lead(text: str, final: bool) -> float:
+    """How much ``text`` looks like a whole 'Chủ trì' cell (a known body, a collective, a body's name)."""
+    return _score_lead(text, final)
+
+
+def score_partners(text: str, final: bool) -> float:
+    """How much ``text`` looks like a whole 'Phối hợp' cell (a list of bodies and collectives)."""
+    return _score_partners(text, final)
+
+
+def time_prefix(text: str) -> bool:
+    """True when ``text`` may be the start of a time cell cut by a page break ('2025 -', 'Thường')."""
+    return bool(_TIME_PREFIX.match(text))
+
+
+def complete(text: str) -> bool:
+    """True when a cell's text is whole (a known body, a time with its year): it does not go on after a break."""
+    return _complete(text)
