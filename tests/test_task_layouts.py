@@ -88,6 +88,7 @@ def test_time_clause_at_the_end_of_a_task() -> None:
     a, b = find_time_clause(text)
     assert text[a:b] == "trước ngày 30/9/2026"
     assert find_time_clause("Tăng cường kiểm tra việc thực hiện Kế hoạch năm 2026 của tỉnh.") is None
+    assert find_time_clause("Theo dõi việc thực hiện, định kỳ 6 tháng hoặc khi có yêu cầu, báo cáo UBND tỉnh.") is None
 
 
 # ---------------------------------------------------------------------------------------------- letters
