@@ -32,42 +32,114 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, replace
 from decimal import Decimal
+from functools import lru_cache
+from pathlib import Path
 
+import yaml
+
+from graph.build.extract.target_tables import TableReader
 from graph.build.iris import slug
 from graph.build.model import RULE, Evidence, Extraction, Goal, Link, NodeKey, Target, Task
 from graph.build.numbers import NUMBER, parse_number
 from graph.build.segment import Block, segment
+from graph.config import PROJECT_ROOT
 from graph.text import collapse, fold
 
 YEAR = r"(?:19|20)\d{2}"
 _IC = re.IGNORECASE
+CUES_FILE = "target_cues.yaml"
+
+
+def _alt(words: list[str] | tuple[str, ...]) -> str:
+    """A regex alternation of printed phrases, longest first, any whitespace between words."""
+    return "|".join(r"\s+".join(map(re.escape, w.split())) for w in sorted(set(words), key=len, reverse=True) if w)
+
+
+@dataclass(frozen=True)
+class Comparator:
+    word: str
+    name: str
+    symbol: str
+    hedge: bool = False
+
+
+class TargetCues:
+    """The cue words of ``data/target_cues.yaml`` and the patterns built from them."""
+
+    def __init__(self, data: dict) -> None:
+        self.comparators = {fold(c["word"]): Comparator(c["word"], c.get("name") or c["word"], c["symbol"],
+                                                        bool(c.get("hedge", False)))
+                            for c in data["comparators"]}
+        self.after = {fold(c["word"]): Comparator(c["word"], c.get("name") or c["word"], c["symbol"])
+                      for c in data["after_comparators"]}
+        self.group_words = tuple(data["group_words"])
+        self.rank_words = tuple(data["rank_words"])
+        self.count_nouns = tuple(data["count_nouns"])
+        self.count_folded = {fold(n) for n in self.count_nouns}
+        self.number_first = {fold(w) for w in data["number_first_verbs"]}
+        self.result_cues = tuple(data["result_cues"])
+        self.table = data["table"]
+        self.units = [*data["units"], *data["count_nouns"],
+                      *(f"{sc} {u}" for sc in data["scales"] for u in data["scaled_units"])]
+        words = [c["word"] for c in data["comparators"]]
+        self.cmp = re.compile(rf"(?:^|(?<=\s))(?P<c>{_alt(words + ['từ', 'giảm', *self.rank_words])})\s*$", _IC)
+        self.verbs_before = re.compile(rf"(?:^|\s)(?:{_alt(data['verbs_before'])})\s*$", _IC)
+        self.group = re.compile(rf"(?P<g>{_alt(self.group_words)})\s*$", _IC)
+        self.after_cmp = re.compile(rf"\s+(?P<a>{_alt([c['word'] for c in data['after_comparators']])})"
+                                    r"(?![\wÀ-ỹ])", _IC)
+        self.range_tail = re.compile(rf"\s*%?\s*[-–]\s*(?P<up>{NUMBER})(?![\d])")
+        self.range_words = re.compile(rf"\s*%?\s*(?:{_alt(data['range_words'])})\s+(?P<up>{NUMBER})(?![\d])", _IC)
+        self.to_target = re.compile(
+            rf"\s*(?:\(?\s*(?:vào\s+|của\s+)?năm\s+(?P<y>{YEAR})\s*\)?)?\s*,?\s*(?:{_alt(data['baseline_to_target'])})"
+            r"\s+(?=\d)", _IC)
+        self.result = re.compile(rf"(?<![\wÀ-ỹ])(?:{_alt(self.result_cues)})(?![\wÀ-ỹ])", _IC)
+        per = rf"(?:\s*/\s*(?:{_alt(data['per'])}))*"
+        self.measure = re.compile(
+            rf"\s+(?:(?:{_alt(data['scales'])})\s+(?:{_alt(data['scaled_units'])})|{_alt(data['units'])})"
+            rf"{per}(?![\wÀ-ỹ])")
+        self.count = re.compile(
+            rf"\s+(?P<noun>{_alt(self.count_nouns)})"
+            r"(?P<rate>\s*/\s*(?:1\s+|một\s+)?(?:vạn|nghìn|1\.000|10\.000)\s+dân|\s+trên\s+(?:một|1)\s+vạn\s+dân)?"
+            r"(?![\wÀ-ỹ])", _IC)
+
+    def comparator(self, printed: str) -> Comparator | None:
+        return self.comparators.get(fold(collapse(printed))) or self.after.get(fold(collapse(printed)))
+
+    def symbol(self, name: str | None) -> str | None:
+        """pol:comparator's value for a recorded comparator name ('trên' -> '>')."""
+        if not name:
+            return None
+        key = fold(name)
+        for c in (*self.comparators.values(), *self.after.values()):
+            if key in (fold(c.name), fold(c.word)):
+                return c.symbol
+        return "≤" if key in {fold(g) for g in self.group_words} else None
+
+
+DEFAULT_CUES = PROJECT_ROOT / "data" / CUES_FILE
+
+
+@lru_cache(maxsize=4)
+def load_cues(path: Path = DEFAULT_CUES) -> TargetCues:
+    return TargetCues(yaml.safe_load(path.read_text(encoding="utf-8")))
+
 
 _SECTION_TITLE = re.compile(r"^(?:cac\s+)?(?:muc tieu|chi tieu|tam nhin)\b")
 _GENERAL = re.compile(r"tong quat|muc tieu chung|tam nhin")
+# Party documents number their parts 'I-', '1-', 'a-' (GENRE.md); segment.py reads only 'I.', '1.', 'a)',
+# so such a marker stays at the start of the block's body.
+_PARTY_MARKER = re.compile(r"^(?:[IVXL]{1,5}|\d{1,2}|[a-zđ])\s?-\s+")
+# A label before a colon that only scopes what follows ('Đến năm 2030:', 'Mục tiêu cụ thể năm 2026:');
+# any other label is the indicator ('Thu nhập bình quân đầu người đến năm 2030: 150 triệu đồng').
+_SCOPE_LABEL = re.compile(r"^(?:tam nhin|muc tieu|chi tieu|den nam|giai doan|thoi ky|nam \d{4}|trong nam|"
+                          r"phan dau|dinh huong|cac chi tieu)")
 _YEAR_MARK = re.compile(
     rf"(?P<pre>sau\s+|so với\s+|trước\s+)?(?:(?:đến|trong|vào|tới)\s+)?năm\s+(?P<y>{YEAR})(?!\s*[-–]\s*{YEAR})"
     rf"|(?P<kw>giai đoạn|thời kỳ|nhiệm kỳ|từ)?\s*(?P<y1>{YEAR})\s*[-–]\s*(?P<y2>{YEAR})", _IC)
 _NUM = re.compile(rf"(?<![\d.,/])(?:{NUMBER})(?![\d])")
-_RANGE_TAIL = re.compile(rf"\s*%?\s*[-–]\s*(?P<up>{NUMBER})(?![\d])")
 _RANK_TAIL = re.compile(r"\s*/\s*(?P<of>\d{1,3})(?![\d/])")
 _PERCENT = re.compile(r"\s*%(?:\s*/\s*năm|\s+GRDP)?")
-_MEASURE = re.compile(
-    r"\s+(?:(?:nghìn|ngàn|triệu|tỷ)\s+(?:đồng|USD|đô la Mỹ|tấn|lượt khách|lượt|m3|kWh|TEU)|đồng|USD|tấn|ha|km|MW|TEU)"
-    r"(?:\s*/\s*(?:năm|ha|người|tháng|ngày))?(?![\wÀ-ỹ])")
-_COUNT_NOUNS = ("doanh nghiệp", "người", "lao động", "dự án", "sinh viên", "học sinh", "bác sĩ", "giường bệnh",
-                "hộ", "xã", "huyện", "sản phẩm", "cơ sở", "trường", "hợp tác xã", "mô hình", "cuộc", "lượt khách",
-                "khu công nghiệp", "cụm công nghiệp", "đơn vị", "thôn", "làng", "trung tâm", "cảng", "bến",
-                "nhà máy", "công trình", "tuyến", "chuyến", "giờ", "ngày")
-_COUNT = re.compile(r"\s+(?P<noun>" + "|".join(sorted(map(re.escape, _COUNT_NOUNS), key=len, reverse=True)) + r")"
-                    r"(?P<rate>\s*/\s*(?:1\s+|một\s+)?(?:vạn|nghìn|1\.000|10\.000)\s+dân|\s+trên\s+(?:một|1)\s+vạn\s+dân)?"
-                    r"(?![\wÀ-ỹ])", _IC)
-_COUNT_FOLDED = {fold(n) for n in _COUNT_NOUNS}
-_GROUP = re.compile(r"(?P<g>(?:thuộc|nằm trong|trong)\s+(?:nhóm|top))\s*$", _IC)
 _GROUP_TAIL = re.compile(r"\s+(?:tỉnh,\s*thành phố|tỉnh,\s*thành|tỉnh|địa phương)(?![\wÀ-ỹ])", _IC)
-_CMP = re.compile(r"(?:^|(?<=\s))(?P<c>không dưới|không quá|ít nhất|tối thiểu|tối đa|trên|trêm|dưới|khoảng|hơn|gần"
-                  r"|từ|chiếm|đạt|xếp\s+hạng(?:\s+thứ)?|xếp\s+thứ|đứng\s+thứ|giảm)\s*$", _IC)
-_VERBS_BEFORE_CMP = re.compile(r"(?:^|\s)(?:đạt|tăng\s+bình\s+quân(?:\s+hàng\s+năm)?|tăng|bình\s+quân(?:\s+hàng\s+năm)?"
-                               r"|hàng\s+năm|duy\s+trì|lên|giảm\s+xuống|giảm\s+còn|xuống|còn)\s*$", _IC)
 _LEAD = [re.compile(p, _IC) for p in (
     r"^[\s,:;.–-]+", r"^trong\s+đó\s*:?", r"^(?:phấn\s+đấu|duy\s+trì|có|và|đồng\s+thời)(?=\s|$)",
     rf"^(?:(?:đến|trong|vào|tới)\s+)?năm\s+{YEAR}\s*,?", rf"^(?:giai\s+đoạn|thời\s+kỳ)\s+{YEAR}\s*[-–]\s*{YEAR}\s*,?",
@@ -78,11 +150,11 @@ _TRAIL = [re.compile(p, _IC) for p in (
     rf"(?:^|\s)(?:bình\s+quân\s+)?(?:giai\s+đoạn|thời\s+kỳ)\s+{YEAR}\s*[-–]\s*{YEAR}$",
 )]
 _PLACE_TAIL = re.compile(r"\s+(?:của\s+)?(?:tỉnh|thành phố)(?:\s+[A-ZĐ][\wÀ-ỹ]*)*$")
-_NUMBER_FIRST_VERBS = {"", "có", "phát triển", "thu hút", "đạt", "phấn đấu", "duy trì", "phấn đấu có", "hình thành"}
 _GROUP_END = re.compile(r"\s*(?:cao nhất|đứng đầu|dẫn đầu|tốt nhất)?\s*(?:của\s+)?(?:cả nước|toàn quốc|khu vực)?"
                         r"[\s.,;]*$", _IC)
+# a relative clause after a count ('03 dự án có vốn …', 'doanh nghiệp với quy mô …'), in the same clause
+_QUALIFIER = re.compile(r"^[^,;]*?(?:^|\s)(?:có|với|quy mô)(?=\s)", _IC)
 _ITEM = re.compile(r"(?:(?<=\s)|^)\((?P<n>\d{1,2})\)\s*")
-_CMP_NAMES = {"trêm": "trên", "từ": None, "giảm": None}
 
 # Score/rank table: header and rows.
 _TABLE_HEAD = re.compile(rf"Năm\s+(?P<base>{YEAR})\s+Mục\s+tiêu\s+năm\s+(?P<target>{YEAR})", _IC)
@@ -108,6 +180,9 @@ class _Value:
     of: int | None = None
     group: bool = False
     rank: bool = False
+    baseline: Decimal | None = None  # 'tăng từ 65% năm 2025 lên 75%': 65 ...
+    baseline_year: int | None = None  # ... in 2025
+    baseline_span: tuple[int, int] | None = None  # where the baseline is printed (its year is not the target's)
 
 
 def _trim(raw: str, s: int, e: int, lead: list[re.Pattern[str]], trail: list[re.Pattern[str]]) -> tuple[int, int]:
@@ -169,10 +244,11 @@ def _is_year(raw: str, m: re.Match[str]) -> bool:
     return bool(re.fullmatch(YEAR, m.group()))
 
 
-def _scan_values(raw: str, cs: int, ce: int) -> list[_Value]:
+def _scan_values(raw: str, cs: int, ce: int, cues: TargetCues) -> list[_Value]:
     """Every target value printed in the clause raw[cs:ce], in order."""
     values: list[_Value] = []
     pos = cs
+    pending: _Value | None = None  # a baseline 'từ 65% (năm 2025)' waiting for its target 'lên 75%'
     for m in _NUM.finditer(raw, cs, ce):
         if m.start() < pos:
             continue
@@ -182,14 +258,17 @@ def _scan_values(raw: str, cs: int, ce: int) -> list[_Value]:
             continue
         if re.match(r"[-/]\s*[A-ZĐ]", after) or re.search(r"(?:số|Đề án|Nghị quyết|khóa|khoá)\s*$", before, _IC):
             continue
-        if _is_year(raw, m) and not _PERCENT.match(after) and not _MEASURE.match(after):
+        if _is_year(raw, m) and not _PERCENT.match(after) and not cues.measure.match(after):
             continue
         low, high, end, unit, of, rank = parse_number(m.group()), None, b, None, None, False
-        if rt := _RANGE_TAIL.match(raw, b, ce):
+        pre_text = raw[pos:a]
+        after_from = re.search(r"(?:^|\s)từ\s*$", pre_text, _IC) is not None
+        if rt := cues.range_tail.match(raw, b, ce):
             if not re.fullmatch(YEAR, rt.group("up")) or _is_year(raw, m) is False:
                 high, end = parse_number(rt.group("up")), rt.end()
-        pre_text = raw[pos:a]
-        group = _GROUP.search(pre_text)
+        elif after_from and (rw := cues.range_words.match(raw, b, ce)) and not re.fullmatch(YEAR, rw.group("up")):
+            high, end = parse_number(rw.group("up")), rw.end()  # 'từ 8% đến 10%', 'từ 5 đến 7 dự án'
+        group = cues.group.search(pre_text)
         if high is None and (rk := _RANK_TAIL.match(raw, b, ce)):
             of, end, unit, rank = int(rk.group("of")), rk.end(), "hạng", True
         elif group:
@@ -198,8 +277,8 @@ def _scan_values(raw: str, cs: int, ce: int) -> list[_Value]:
                 end = gt.end()
         elif pm := _PERCENT.match(raw, end, ce):
             unit, end = re.sub(r"\s+", " ", pm.group().strip()).replace(" /", "/").replace("/ ", "/"), pm.end()
-        elif mm := _MEASURE.match(raw, end, ce):
-            unit, end = collapse(mm.group()), mm.end()
+        elif mm := cues.measure.match(raw, end, ce):
+            unit, end = re.sub(r"\s*/\s*", "/", collapse(mm.group())), mm.end()
         # comparator and verbs printed before the number
         k = a
         comparator: str | None = None
@@ -207,22 +286,23 @@ def _scan_values(raw: str, cs: int, ce: int) -> list[_Value]:
         if group:
             comparator, k, found_cmp = collapse(group.group("g")), pos + group.start(), True
         else:
-            while cm := _CMP.search(raw[pos:k]):
+            while cm := cues.cmp.search(raw[pos:k]):
                 word = collapse(cm.group("c")).lower()
+                known = cues.comparator(word)
                 if word == "giảm":  # 'giảm 0,5-0,6%': the fall is part of what is measured
                     break
-                if word.startswith(("xếp", "đứng")):
+                if fold(word).startswith(("xep", "dung")):
                     rank = True
                     unit = unit or "hạng"
                 elif not found_cmp:
-                    comparator, found_cmp = _CMP_NAMES.get(word, word), True
-                elif word != "đạt":
+                    comparator, found_cmp = (known.name if known else None), True
+                elif known is None or not known.hedge:
                     break
                 k = pos + cm.start()
-            while vm := _VERBS_BEFORE_CMP.search(raw[pos:k]):
+            while vm := cues.verbs_before.search(raw[pos:k]):
                 k = pos + vm.start()
         if unit is None:
-            cn = _COUNT.match(raw, end, ce)
+            cn = cues.count.match(raw, end, ce)
             if cn is None and not found_cmp:
                 continue
             if cn is not None:
@@ -235,7 +315,20 @@ def _scan_values(raw: str, cs: int, ce: int) -> list[_Value]:
                 continue
             unit = tail
             end = ce
-        values.append(_Value(k, a, end, low, high, unit, comparator, of, bool(group), rank or bool(group)))
+        if ac := cues.after_cmp.match(raw, end, ce):  # '40% trở lên'
+            comparator, end = cues.after[fold(collapse(ac.group("a")))].name, ac.end()
+        value = _Value(k, a, end, low, high, unit, comparator, of, bool(group), rank or bool(group))
+        if pending is not None:
+            value.start, value.baseline, value.baseline_year = pending.start, pending.low, pending.baseline_year
+            value.baseline_span = (pending.num_start, pending.end)
+            pending = None
+        elif after_from and high is None and (tt := cues.to_target.match(raw, end, ce)):
+            value.baseline_year = int(tt.group("y")) if tt.group("y") else None
+            value.end = tt.start() if tt.group("y") is None else tt.end("y")
+            pending = value
+            pos = tt.end()
+            continue
+        values.append(value)
         pos = end
     return values
 
@@ -248,18 +341,36 @@ def _clean(raw: str, s: int, e: int) -> tuple[int, int]:
     return _trim(raw, s, e, _LEAD, _TRAIL)
 
 
-def _targets_in_sentence(raw: str, ss: int, se: int, heading_year: int | None, number: str | None,
-                         parsed, out: list[Target]) -> int:
-    """Targets of one sentence (or one numbered item); returns how many values it holds."""
+@dataclass
+class _Scope:
+    """What a sentence inherits from where it stands: the horizon year of its titles, the item number,
+    the document's own year (values for earlier years are results)."""
+
+    heading_year: int | None
+    number: str | None
+    doc_year: int | None
+    cues: TargetCues
+
+
+def _targets_in_sentence(raw: str, ss: int, se: int, scope: _Scope, parsed, out: list[Target]) -> int:
+    """Targets of one sentence (or one numbered item); returns how many values it holds (results too)."""
+    cues = scope.cues
     marks = _year_marks(raw, ss, se)
     last_ind: tuple[int, int] | None = None
     count = 0
+    result: tuple[Decimal, int | None] | None = None  # the last result of the sentence (a baseline to be)
     for cs, ce in _clauses(raw, ss, se):
         prev_end = cs
-        values = _scan_values(raw, cs, ce)
+        values = _scan_values(raw, cs, ce, cues)
         for i, v in enumerate(values):
             count += 1
             next_start = values[i + 1].start if i + 1 < len(values) else ce
+            own_indicator = True
+            if i and values[i - 1].unit and fold(values[i - 1].unit) in cues.count_folded and _QUALIFIER.search(
+                    raw[values[i - 1].end:v.start]):
+                # 'ít nhất 03 dự án có vốn đầu tư trên 1.000 tỷ đồng': the second value says which things count
+                prev_end = v.end
+                continue
             if v.group:
                 s, e = _clean(raw, v.end, next_start)
                 e = s + len(raw[s:e]) - len(_GROUP_END.search(raw[s:e]).group())
@@ -271,7 +382,7 @@ def _targets_in_sentence(raw: str, ss: int, se: int, heading_year: int | None, n
             else:
                 s, e = _clean(raw, prev_end, v.start)
                 words = fold(raw[s:e])
-                if words in {fold(w) for w in _NUMBER_FIRST_VERBS}:
+                if words in cues.number_first or cues.result.fullmatch(raw[s:e]):
                     s, e = _clean(raw, v.end, next_start)
                     if v.unit and ("/" in v.unit or " trên " in v.unit) and not v.unit.startswith("%"):
                         noun = re.split(r"\s*/|\s+trên\s+", v.unit)[0]
@@ -280,7 +391,7 @@ def _targets_in_sentence(raw: str, ss: int, se: int, heading_year: int | None, n
                     elif not raw[s:e] and v.unit and not v.unit.startswith("%") and v.unit != "hạng":
                         s = v.num_start + raw[v.num_start:v.end].rfind(v.unit.split()[0])
                         e = v.end
-                elif v.unit and fold(v.unit) in _COUNT_FOLDED:
+                elif v.unit and fold(v.unit) in cues.count_folded:
                     # 'Thành lập mới trên 1.200 doanh nghiệp và đơn vị trực thuộc': the unit runs on
                     ts, te = _trim(raw, v.end, next_start, [], _TRAIL[:1])
                     if te > ts and len(raw[ts:te].split()) <= 8 and fold(raw[ts:te]).startswith(fold(v.unit)):
@@ -288,6 +399,7 @@ def _targets_in_sentence(raw: str, ss: int, se: int, heading_year: int | None, n
                         v.end = te
             indicator = collapse(raw[s:e]) if e > s else ""
             if not indicator:
+                own_indicator = False
                 if last_ind is None:
                     prev_end = v.end
                     continue
@@ -296,7 +408,8 @@ def _targets_in_sentence(raw: str, ss: int, se: int, heading_year: int | None, n
             else:
                 last_ind = (s, e)
             year, period = None, None
-            before = [mk for mk in marks if mk[1] <= v.num_start]
+            before = [mk for mk in marks if mk[1] <= v.num_start
+                      and not (v.baseline_span and v.baseline_span[0] <= mk[0] < v.baseline_span[1])]
             after = [mk for mk in marks if v.end <= mk[0] < (values[i + 1].start if i + 1 < len(values) else ce)]
             if before:
                 year = before[-1][2]
@@ -304,17 +417,38 @@ def _targets_in_sentence(raw: str, ss: int, se: int, heading_year: int | None, n
                     period = before[-1][3]
             elif after:  # '… nằm trong nhóm 30 tỉnh, thành phố dẫn đầu vào năm 2027'
                 year, period = after[0][2], after[0][3]
-            elif heading_year:
-                year = heading_year
+            elif scope.heading_year:
+                year = scope.heading_year
+            lead_in = raw[max(prev_end, cs):v.num_start]
+            if cues.result.search(lead_in) or (year and scope.doc_year and year < scope.doc_year and not period):
+                # an achieved figure, not a target ('năm 2025 ước đạt 40%'); it may be the next one's baseline
+                result = (v.low, year)
+                prev_end = v.end
+                continue
+            baseline, baseline_year = v.baseline, v.baseline_year
+            if baseline is None and result is not None and not own_indicator:
+                baseline, baseline_year = result  # 'năm 2025 đạt 40% …, đến năm 2030 đạt 80%'
+            result = None
             q0 = min(s, v.start, v.num_start)
             q1 = max(e, v.end)
             ev = parsed.evidence(q0, q1)
             out.append(Target(
-                source=parsed.key, indicator=indicator, value=v.low, evidence=ev, number=number,
+                source=parsed.key, indicator=indicator, value=v.low, evidence=ev, number=scope.number,
                 upper=v.high, unit=v.unit, comparator=v.comparator, year=year, period=period, of=v.of,
+                baseline_value=baseline, baseline_year=baseline_year,
                 uncertain=None if year else "no target year printed in the sentence or its titles"))
             prev_end = v.end
     return count
+
+
+def _body_start(raw: str, b: Block) -> int:
+    """Where a block's text starts once a Party-style marker ('II- ', '1- ', 'a- ') is left out."""
+    m = _PARTY_MARKER.match(raw[b.body.start:b.body.end])
+    return b.body.start + m.end() if m else b.body.start
+
+
+def _title(raw: str, b: Block) -> str:
+    return raw[_body_start(raw, b):b.body.end]
 
 
 def _heading_year(blocks: list[Block], raw: str, block: Block, section_start: int) -> tuple[int | None, bool]:
@@ -334,9 +468,9 @@ def _heading_year(blocks: list[Block], raw: str, block: Block, section_start: in
 
 
 def _is_title(blocks: list[Block], raw: str, b: Block) -> bool:
-    if b.kind not in ("heading", "numbered", "lettered"):
+    if b.kind not in ("heading", "numbered", "lettered") and _body_start(raw, b) == b.body.start:
         return False
-    body = raw[b.body.start:b.body.end].strip()
+    body = _title(raw, b).strip()
     has_children = any(b.index in x.path for x in blocks[b.index + 1 : b.index + 2])
     return len(body.split()) <= 20 and (has_children or body.endswith(":")) and not body.endswith(".")
 
@@ -347,7 +481,7 @@ def _sections(blocks: list[Block], raw: str) -> list[tuple[Block, list[Block]]]:
     for b in blocks:
         if b.index in taken or b.kind not in ("heading", "numbered", "lettered"):
             continue
-        body = fold(raw[b.body.start:b.body.end])
+        body = fold(_title(raw, b))
         if not _SECTION_TITLE.match(body) or "muc dich" in body or len(body.split()) > 20:
             continue
         members = [x for x in blocks[b.index + 1:] if b.index in x.path]
@@ -360,11 +494,12 @@ def _sections(blocks: list[Block], raw: str) -> list[tuple[Block, list[Block]]]:
 
 def _label_split(raw: str, b: Block) -> tuple[int, str | None]:
     """'Tầm nhìn đến năm 2050: Hà Tĩnh là …' -> (offset of 'Hà Tĩnh', 'Tầm nhìn đến năm 2050')."""
-    body = raw[b.body.start:b.body.end]
+    at = _body_start(raw, b)
+    body = raw[at:b.body.end]
     m = re.match(r"([^:.;]{3,60}):\s+(?=\S)", body)
-    if m and re.search(r"tam nhin|muc tieu|den nam|giai doan", fold(m.group(1))):
-        return b.body.start + m.end(), m.group(1).strip()
-    return b.body.start, None
+    if m and _SCOPE_LABEL.match(fold(m.group(1)).strip()):
+        return at + m.end(), m.group(1).strip()
+    return at, None
 
 
 def _goal_year(raw: str, s: int, e: int) -> int | None:
@@ -372,15 +507,22 @@ def _goal_year(raw: str, s: int, e: int) -> int | None:
     return max(years) if years else None
 
 
-def extract_goals_targets(parsed, blocks: list[Block] | None = None) -> tuple[list[Goal], list[Target]]:
+def extract_goals_targets(parsed, blocks: list[Block] | None = None, cues: TargetCues | None = None,
+                          doc_year: int | None = None) -> tuple[list[Goal], list[Target]]:
+    """Goals and targets of ``parsed``; ``doc_year`` (the year the document was issued) tells results
+    ('năm 2024 đạt …') from targets."""
+    cues = cues or load_cues()
     raw = parsed.text.text
     blocks = blocks if blocks is not None else segment(parsed.text)
     goals: list[Goal] = []
     targets: list[Target] = []
+    table_targets, table_spans = TableReader(cues.table, cues.units).read(parsed, doc_year)
     for head, members in _sections(blocks, raw):
         for b in [head, *members]:
             if b.kind == "separator" or (_is_title(blocks, raw, b)):
                 continue
+            if any(s0 < b.span.end and b.span.start < s1 for s0, s1 in table_spans):
+                continue  # a target table: read by its columns below
             start, label = _label_split(raw, b)
             if b is head and label is None:
                 continue
@@ -400,8 +542,8 @@ def extract_goals_targets(parsed, blocks: list[Block] | None = None) -> tuple[li
                     ie = items[i + 1].start() if i + 1 < len(items) else end
                     n = it.group("n")
                     before = len(targets)
-                    _targets_in_sentence(raw, it.end(), ie, hy, n, parsed, targets)
-                    if len(targets) == before:
+                    held = _targets_in_sentence(raw, it.end(), ie, _Scope(hy, n, doc_year, cues), parsed, targets)
+                    if len(targets) == before and not held:
                         s, e = _trim(raw, it.end(), ie, _LEAD, _TRAIL)
                         if e > s:
                             targets.append(Target(source=parsed.key, indicator=collapse(raw[s:e]), value=None,
@@ -410,7 +552,7 @@ def extract_goals_targets(parsed, blocks: list[Block] | None = None) -> tuple[li
                 continue
             sentence_goals = []
             for ss, se in _sentences(raw, start, end):
-                n = _targets_in_sentence(raw, ss, se, hy, None, parsed, targets)
+                n = _targets_in_sentence(raw, ss, se, _Scope(hy, None, doc_year, cues), parsed, targets)
                 found += n
                 if n == 0:
                     sentence_goals.append((ss, se))
@@ -423,6 +565,7 @@ def extract_goals_targets(parsed, blocks: list[Block] | None = None) -> tuple[li
                     ev = parsed.evidence(ss, se)
                     goals.append(Goal(parsed.key, collapse(ev.quote), hy if hy else _goal_year(raw, ss, se), ev))
     targets.extend(_table_targets(parsed))
+    targets.extend(table_targets)
     _add_baselines(parsed, targets)
     _assign_keys(targets)
     return goals, targets
@@ -550,10 +693,16 @@ def contributes_links(tasks: list[Task], targets: list[Target]) -> list[Link]:
     return list(unique.values())
 
 
-def targets_step(extraction: Extraction, ctx: object) -> None:
+def targets_step(extraction: Extraction, ctx) -> None:  # noqa: ANN001 - ExtractionContext (import cycle)
     """STEPS entry: goals and targets of the source. The task -> target links need the tasks of
     the tasks step; the emitter computes them with :func:`contributes_links` once every step has
-    run, so the order of STEPS does not matter for them."""
-    goals, targets = extract_goals_targets(extraction.parsed)
+    run, so the order of STEPS does not matter for them. Values for years before the document's
+    own year are results, not targets."""
+    cues = ctx.extra.get(CUES_FILE)
+    if cues is None:
+        path = ctx.data_file(CUES_FILE)
+        cues = ctx.extra[CUES_FILE] = load_cues(path if path.exists() else DEFAULT_CUES)
+    issued = extraction.document.ref.issued
+    goals, targets = extract_goals_targets(extraction.parsed, cues=cues, doc_year=issued.year if issued else None)
     extraction.goals.extend(goals)
     extraction.targets.extend(targets)
