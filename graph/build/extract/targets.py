@@ -93,6 +93,10 @@ class TargetCues:
             rf"\s*(?:\(?\s*(?:vào\s+|của\s+)?năm\s+(?P<y>{YEAR})\s*\)?)?\s*,?\s*(?:{_alt(data['baseline_to_target'])})"
             r"\s+(?=\d)", _IC)
         self.result = re.compile(rf"(?<![\wÀ-ỹ])(?:{_alt(self.result_cues)})(?![\wÀ-ỹ])", _IC)
+        # what stays of a result cue once its comparator is read ('ước' of 'ước đạt')
+        rests = [c.rsplit(" ", 1)[0] for c in self.result_cues
+                 if " " in c and fold(c.rsplit(" ", 1)[1]) in self.comparators]
+        self.result_rest = re.compile(rf"(?:^|\s)(?:{_alt(rests)})\s*$", _IC)
         per = rf"(?:\s*/\s*(?:{_alt(data['per'])}))*"
         self.measure = re.compile(
             rf"\s+(?:(?:{_alt(data['scales'])})\s+(?:{_alt(data['scaled_units'])})|{_alt(data['units'])})"
@@ -183,6 +187,7 @@ class _Value:
     baseline: Decimal | None = None  # 'tăng từ 65% năm 2025 lên 75%': 65 ...
     baseline_year: int | None = None  # ... in 2025
     baseline_span: tuple[int, int] | None = None  # where the baseline is printed (its year is not the target's)
+    achieved: bool = False  # a result cue stands before it ('ước đạt', 'đã đạt')
 
 
 def _trim(raw: str, s: int, e: int, lead: list[re.Pattern[str]], trail: list[re.Pattern[str]]) -> tuple[int, int]:
@@ -301,6 +306,9 @@ def _scan_values(raw: str, cs: int, ce: int, cues: TargetCues) -> list[_Value]:
                 k = pos + cm.start()
             while vm := cues.verbs_before.search(raw[pos:k]):
                 k = pos + vm.start()
+            if rr := cues.result_rest.search(raw[pos:k]):
+                k = pos + rr.start()
+        achieved = bool(cues.result.search(raw[pos:a]))
         if unit is None:
             cn = cues.count.match(raw, end, ce)
             if cn is None and not found_cmp:
@@ -318,6 +326,7 @@ def _scan_values(raw: str, cs: int, ce: int, cues: TargetCues) -> list[_Value]:
         if ac := cues.after_cmp.match(raw, end, ce):  # '40% trở lên'
             comparator, end = cues.after[fold(collapse(ac.group("a")))].name, ac.end()
         value = _Value(k, a, end, low, high, unit, comparator, of, bool(group), rank or bool(group))
+        value.achieved = achieved
         if pending is not None:
             value.start, value.baseline, value.baseline_year = pending.start, pending.low, pending.baseline_year
             value.baseline_span = (pending.num_start, pending.end)
@@ -419,11 +428,10 @@ def _targets_in_sentence(raw: str, ss: int, se: int, scope: _Scope, parsed, out:
                 year, period = after[0][2], after[0][3]
             elif scope.heading_year:
                 year = scope.heading_year
-            lead_in = raw[max(prev_end, cs):v.num_start]
-            if cues.result.search(lead_in) or (year and scope.doc_year and year < scope.doc_year and not period):
+            if v.achieved or (year and scope.doc_year and year < scope.doc_year and not period):
                 # an achieved figure, not a target ('năm 2025 ước đạt 40%'); it may be the next one's baseline
                 result = (v.low, year)
-                prev_end = v.end
+                prev_end = max(v.end, e)  # past an indicator printed after the number
                 continue
             baseline, baseline_year = v.baseline, v.baseline_year
             if baseline is None and result is not None and not own_indicator:
@@ -437,7 +445,7 @@ def _targets_in_sentence(raw: str, ss: int, se: int, scope: _Scope, parsed, out:
                 upper=v.high, unit=v.unit, comparator=v.comparator, year=year, period=period, of=v.of,
                 baseline_value=baseline, baseline_year=baseline_year,
                 uncertain=None if year else "no target year printed in the sentence or its titles"))
-            prev_end = v.end
+            prev_end = max(v.end, e)
     return count
 
 
