@@ -178,6 +178,8 @@ class EntityMention:
     evidence: Evidence
     known: bool  # True when the gazetteer knows it, False when found by a naming rule
     task: str | None = None  # section of the task whose text holds the mention
+    rule: str | None = None  # the naming rule that found it ('head-noun-name', 'head-noun-list' …); None: gazetteer
+    listed: bool = False  # a name in a list after its head ('các khu công nghiệp (A, B)'): printed without the head
 
 
 @dataclass(frozen=True)

@@ -23,61 +23,85 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from dataclasses import dataclass, replace
+from functools import lru_cache
+from pathlib import Path
 
-from graph.build.gazetteer import Gazetteer, fold_chars, load_gazetteer
+import yaml
+
+from graph.build.gazetteer import CLASSES, Gazetteer, fold_chars, load_gazetteer
 from graph.build.model import EntityMention, Extraction, Task
+from graph.config import PROJECT_ROOT
 
-# head (folded) -> (class, canonical head as printed in a name, max lower-case descriptor words)
-HEADS: dict[str, tuple[str, str, int]] = {
-    "du an": ("InfrastructureProject", "Dự án", 4),
-    "cau": ("Bridge", "Cầu", 0),
-    "duong sat": ("Railway", "Đường sắt", 3),
-    "duong bo cao toc": ("Road", "Cao tốc", 0),
-    "duong cao toc": ("Road", "Cao tốc", 0),
-    "cao toc": ("Road", "Cao tốc", 0),
-    "quoc lo": ("Road", "Quốc lộ", 0),
-    "tinh lo": ("Road", "Tỉnh lộ", 0),
-    "duong tinh": ("Road", "Đường tỉnh", 0),
-    "tuyen duong": ("Road", "Tuyến đường", 0),
-    "cang": ("Port", "Cảng", 0),
-    "ben cang": ("Port", "Bến cảng", 0),
-    "cang bien": ("Port", "Cảng biển", 0),
-    "cang can": ("Port", "Cảng cạn", 0),
-    "cang hang khong": ("Airport", "Cảng hàng không", 0),
-    "san bay": ("Airport", "Sân bay", 0),
-    "trung tam logistics": ("LogisticsCentre", "Trung tâm logistics", 0),
-    "nhiet dien": ("PowerPlant", "Nhiệt điện", 0),
-    "nha may nhiet dien": ("PowerPlant", "Nhà máy nhiệt điện", 0),
-    "nha may dien": ("PowerPlant", "Nhà máy điện", 2),
-    "dien gio": ("PowerPlant", "Điện gió", 0),
-    "dien mat troi": ("PowerPlant", "Điện mặt trời", 0),
-    "thuy dien": ("PowerPlant", "Thủy điện", 0),
-    "duong day": ("PowerLine", "Đường dây", 3),
-    "nha may": ("Plant", "Nhà máy", 5),
-    "khu lien hop": ("Plant", "Khu liên hợp", 4),
-    "khu cong nghiep": ("IndustrialPark", "Khu công nghiệp", 0),
-    "cum cong nghiep": ("IndustrialPark", "Cụm công nghiệp", 0),
-    "kcn": ("IndustrialPark", "Khu công nghiệp", 0),
-    "mo": ("Mine", "Mỏ", 2),
-    "khu kinh te": ("Zone", "Khu kinh tế", 3),
-    "khu thuong mai tu do": ("Zone", "Khu thương mại tự do", 0),
-}
-# the head as printed (for heads whose folded form is ambiguous: 'mo' is 'mỏ', 'mở', 'mô' …)
-HEAD_FORMS = {k: ("đường bộ cao tốc" if k == "duong bo cao toc" else "đường cao tốc" if k == "duong cao toc"
-                  else "KCN" if k == "kcn" else v[1]) for k, v in HEADS.items()}
-_HEAD_RE = re.compile(r"(?<![a-z0-9])(" + "|".join(sorted(map(re.escape, HEADS), key=len, reverse=True))
-                      + r") (?=\S)")
-# lower-case words that end a descriptor run (the name cannot continue past them)
-STOP = {"cua", "tai", "va", "voi", "tren", "o", "trong", "theo", "cho", "de", "gan", "ket", "phuc", "thuoc",
-        "qua", "tu", "den", "giua", "cac", "nhung", "nham", "hoac", "la", "thi", "ma", "nhu", "ve", "vao", "da",
-        "dang", "se", "duoc", "bi", "khi", "sau", "truoc", "moi", "mot", "hai", "ba", "nam", "giai", "doan",
-        "tinh", "huyen", "xa"}
-# a head inside an organisation's name is not a project ('Ban Quản lý Khu kinh tế tỉnh')
-ORG_BEFORE = re.compile(r"(?:ban quan ly|so|cong ty|tap doan|chi cuc|cuc|bo|trung tam) $")
-# bare place names: 'cảng biển Hà Tĩnh' is the province's seaport in general, not a named project
-BARE_PLACES = {"ha tinh", "viet nam", "lao", "trung uong", "quoc gia", "tinh", "mien trung", "bac trung bo"}
+HEADS_FILE = "entity_heads.yaml"
+DEFAULT_HEADS = PROJECT_ROOT / "data" / HEADS_FILE
 _TOKEN = re.compile(r"[^\s,;:.()\[\]“”\"'…!?]+")
 ENTITY_STEP_KEY = "gazetteer"
+RULE_NAME, RULE_LIST, RULE_ROAD_CODE = "head-noun-name", "head-noun-list", "road-code"
+
+
+@dataclass(frozen=True)
+class Head:
+    printed: str  # as printed in the data file ('đường bộ cao tốc')
+    cls: str
+    canonical: str  # as written in a node's name ('Cao tốc')
+    descriptors: int = 0
+    place_if_capital: bool = False
+
+
+def _folds(words: list[str] | None) -> set[str]:
+    return {fold_chars(w) for w in words or []}
+
+
+class HeadLexicon:
+    """``data/entity_heads.yaml``: head nouns, their classes and the contexts that rule a head out."""
+
+    def __init__(self, data: dict) -> None:
+        self.heads: dict[str, Head] = {}
+        self.glued: dict[str, Head] = {}
+        for h in data["heads"]:
+            head = Head(h["head"], h["class"], h.get("canonical") or h["head"][0].upper() + h["head"][1:],
+                        int(h.get("descriptors", 0)), bool(h.get("place_if_capital", False)))
+            if head.cls not in CLASSES:
+                raise ValueError(f"{HEADS_FILE}: unknown class {head.cls!r} for head {head.printed!r}")
+            (self.glued if h.get("glued") else self.heads)[fold_chars(head.printed)] = head
+        self.head_re = re.compile(r"(?<![a-z0-9])(" + "|".join(sorted(map(re.escape, self.heads), key=len,
+                                                                       reverse=True)) + r") (?=\S)")
+        self.glued_re = re.compile(r"(?<![\wÀ-ỹ])(" + "|".join(map(re.escape, (h.printed for h in self.glued.values())))
+                                   + r")(?:\.\s?|\s)?(?P<num>\d{1,3}[A-Z]?)(?![\wÀ-ỹ])") if self.glued else None
+        guards = data.get("guards") or {}
+        self.before = {fold_chars(k): _folds(v) for k, v in (guards.get("before") or {}).items()}
+        self.after = {fold_chars(k): _folds(v) for k, v in (guards.get("after") or {}).items()}
+        self.place_before = _folds(data.get("place_before"))
+        self.org_before = _folds(data.get("org_before"))
+        self.stop = _folds(data.get("stop"))
+        self.bare_places = _folds(data.get("bare_places"))
+        plural = sorted(_folds(data.get("plural")), key=len, reverse=True)
+        self.list_re = re.compile(r"(?<![a-z0-9])(?:" + "|".join(map(re.escape, plural)) + r") ("
+                                  + "|".join(sorted(map(re.escape, self.heads), key=len, reverse=True))
+                                  + r")\s*(?P<open>\(|:)\s*")
+
+    @staticmethod
+    def _ends_with(folded: str, pos: int, words: set[str]) -> bool:
+        before = folded[max(0, pos - 40):pos]
+        return any(re.search(rf"(?<![a-z0-9]){re.escape(w)}\s*$", before) for w in words)
+
+    def ruled_out(self, folded: str, start: int, end: int, head: str) -> bool:
+        """A head word inside another word or phrase ('yêu cầu', 'cầu nối', 'cảng vụ', 'dự án Luật …'),
+        inside an organisation's name, or beginning a place's name ('đầm Cầu Hai')."""
+        if self._ends_with(folded, start, self.before.get(head, set())):
+            return True
+        after = folded[end:end + 40].lstrip()
+        if any(re.match(rf"{re.escape(w)}(?![a-z0-9])", after) for w in self.after.get(head, set())):
+            return True
+        if self._ends_with(folded, start, self.org_before):
+            return True
+        return self._ends_with(folded, start, self.place_before)
+
+
+@lru_cache(maxsize=4)
+def load_heads(path: Path = DEFAULT_HEADS) -> HeadLexicon:
+    return HeadLexicon(yaml.safe_load(path.read_text(encoding="utf-8")))
 
 
 def gazetteer(ctx) -> Gazetteer:  # noqa: ANN001 - ExtractionContext (import cycle)
@@ -86,6 +110,14 @@ def gazetteer(ctx) -> Gazetteer:  # noqa: ANN001 - ExtractionContext (import cyc
         gaz = load_gazetteer(ctx.data_file("gazetteer.yaml"))
         ctx.extra[ENTITY_STEP_KEY] = gaz
     return gaz  # type: ignore[return-value]
+
+
+def heads(ctx) -> HeadLexicon:  # noqa: ANN001 - ExtractionContext (import cycle)
+    lex = ctx.extra.get(HEADS_FILE)
+    if lex is None:
+        path = ctx.data_file(HEADS_FILE)
+        lex = ctx.extra[HEADS_FILE] = load_heads(path if path.exists() else DEFAULT_HEADS)
+    return lex  # type: ignore[return-value]
 
 
 _TONES = {"\u0300", "\u0301", "\u0303", "\u0309", "\u0323"}
@@ -109,7 +141,7 @@ def _sentence_start(text: str, pos: int) -> bool:
                                                                      text[max(0, pos - 8) : pos]))
 
 
-def _name_end(text: str, pos: int, max_desc: int) -> tuple[int, int] | None:
+def _name_end(text: str, pos: int, max_desc: int, stop: set[str]) -> tuple[int, int] | None:
     """From ``pos`` (just after the head): (start of the proper part, end of the name) or None."""
     i, desc, proper_at, end = pos, 0, None, None
     while True:
@@ -122,7 +154,7 @@ def _name_end(text: str, pos: int, max_desc: int) -> tuple[int, int] | None:
                 proper_at = m.start()
             end = m.end()
         elif proper_at is None:
-            if fold_chars(tok) in STOP or desc >= max_desc:
+            if fold_chars(tok) in stop or desc >= max_desc:
                 return None
             desc += 1
         else:
@@ -143,48 +175,127 @@ def _name_end(text: str, pos: int, max_desc: int) -> tuple[int, int] | None:
     return proper_at, end
 
 
-def _rule_mentions(parsed_text: str, folded: str, gaz: Gazetteer, taken: bytearray,
-                   source: str, parsed) -> list[EntityMention]:  # noqa: ANN001
+def _proper_item(text: str, pos: int, limit: int) -> int | None:
+    """End of a run of proper tokens from ``pos`` (a list item 'Hoàng Mai I', 'Vũng Áng - Sơn Dương'),
+    when the item holds nothing else before its separator; else None."""
+    i, end = pos, None
+    while i < limit:
+        m = _TOKEN.match(text, i)
+        if not m or not _proper(m.group()):
+            return None
+        end = m.end()
+        if text.startswith(" - ", end):
+            i = end + 3
+            continue
+        if text.startswith(" ", end) and not re.match(r" (?:và|hoặc)(?=\s)", text[end:]):
+            i = end + 1
+            continue
+        break
+    return end
+
+
+def _mention(name: str, cls: str, printed: str, ev, gaz: Gazetteer, rule: str,
+             listed: bool = False) -> EntityMention:  # noqa: ANN001 - Evidence
+    known = gaz.lookup(name) or gaz.lookup(printed)
+    if known is not None:  # a head variant of a known name: the gazetteer's node
+        return EntityMention(known.name, known.cls, printed, ev, True, rule=rule, listed=listed)
+    return EntityMention(name, cls, printed, ev, False, rule=rule, listed=listed)
+
+
+def _rule_mentions(parsed_text: str, folded: str, gaz: Gazetteer, lex: HeadLexicon, taken: bytearray,
+                   parsed, places: list[EntityMention], dropped: list[EntityMention]) -> list[EntityMention]:  # noqa: ANN001
+    """Names found by the head-noun rules; ``places`` are the gazetteer's place mentions, and those a longer
+    name holds are added to ``dropped``."""
     found: list[EntityMention] = []
-    for m in _HEAD_RE.finditer(folded):
-        head = m.group(1)
+
+    def take(a: int, b: int) -> None:
+        taken[a:b] = b"\x01" * (b - a)
+
+    # lists: 'các khu công nghiệp (Nam Cấm, Hoàng Mai I, Đông Hồi)', 'các cảng: Cửa Lò, Đông Hồi và Nghi Sơn'
+    for m in lex.list_re.finditer(folded):
+        head_key = m.group(1)
+        head = lex.heads[head_key]
+        if not same_word(parsed_text[m.start(1):m.end(1)], head.printed) or any(taken[m.start(1):m.end()]):
+            continue
+        close = ")" if m.group("open") == "(" else None
+        stop_at = re.compile(r"[);.\n]" if close else r"[;.\n(]").search(parsed_text, m.end())
+        limit = stop_at.start() if stop_at else len(parsed_text)
+        pos, items = m.end(), []
+        while pos < limit:
+            end = _proper_item(parsed_text, pos, limit)
+            if end is None:
+                break
+            item = parsed_text[pos:end]
+            if fold_chars(item) in lex.bare_places or gaz.is_generic(item):
+                break
+            items.append((pos, end))
+            sep = re.match(r"\s*(?:,\s*(?:và\s+)?|\s+và\s+|\s+hoặc\s+)", parsed_text[end:limit])
+            if not sep:
+                break
+            pos = end + sep.end()
+        if len(items) < 2 and not (close and items and parsed_text[items[-1][1]:limit].strip() == ""):
+            continue  # one name in parentheses that closes right after it, or two or more names
+        for a, b in items:
+            if any(taken[a:b]):
+                continue
+            item = parsed_text[a:b]
+            found.append(_mention(f"{head.canonical} {item}", head.cls, item, parsed.evidence(a, b), gaz,
+                                  RULE_LIST, listed=True))
+            take(a, b)
+
+    # road codes: 'ĐT.550', 'QL 1A', 'QL1A'
+    if lex.glued_re is not None:
+        for m in lex.glued_re.finditer(parsed_text):
+            if any(taken[m.start():m.end()]):
+                continue
+            head = next(h for h in lex.glued.values() if h.printed == m.group(1))
+            found.append(_mention(f"{head.canonical} {m.group('num')}", head.cls, m.group(),
+                                  parsed.evidence(m.start(), m.end()), gaz, RULE_ROAD_CODE))
+            take(m.start(), m.end())
+
+    for m in lex.head_re.finditer(folded):
+        head_key = m.group(1)
         start = m.start(1)
         if any(taken[start : m.end(1)]):
             continue
-        cls, canon_head, max_desc = HEADS[head]
+        head = lex.heads[head_key]
         head_text = parsed_text[start : m.end(1)]
-        if not same_word(head_text, HEAD_FORMS[head]):
+        if not same_word(head_text, head.printed):
             continue  # 'mở rộng' is not 'mỏ'
         name_from = m.end(1) + 1
-        if head == "du an":
+        if head_key == "du an":
             # 'Dự án X': X names the project; a head inside X gives the class ('Dự án Nhà máy …')
-            inner = _HEAD_RE.match(folded, name_from)
+            inner = lex.head_re.match(folded, name_from)
             if inner and inner.group(1) != "du an":
                 continue  # the inner head is matched on its own
-        if ORG_BEFORE.search(folded, max(0, start - 14), start):
+        if lex.ruled_out(folded, start, m.end(1), head_key):
             continue
-        if head == "cau" and (head_text[0].isupper() and not _sentence_start(parsed_text, start)):
-            continue  # 'Cầu Treo': a place name, not a bridge
-        span = _name_end(parsed_text, name_from, max_desc)
+        if head.place_if_capital and head_text[0].isupper() and not _sentence_start(parsed_text, start):
+            continue  # 'Cầu Treo', 'Bến Thủy': a place name, not a bridge or a berth
+        span = _name_end(parsed_text, name_from, head.descriptors, lex.stop)
         if span is None:
             continue
         proper_at, end = span
         proper = parsed_text[proper_at:end]
-        if fold_chars(proper) in BARE_PLACES or gaz.is_generic(proper):
+        if fold_chars(proper) in lex.bare_places or gaz.is_generic(proper):
             continue
-        begin = name_from if head == "du an" else start
+        begin = name_from if head_key == "du an" else start
         if any(taken[begin:end]):
-            continue
+            # a known place inside a longer name ('khu kinh tế Đông Nam Nghệ An' holds 'Nam Nghệ An'): the name
+            inner = [p for p in places if begin < p.evidence.start and p.evidence.end <= end]
+            held = bytearray(taken[begin:end])
+            for p in inner:
+                held[p.evidence.start - begin:p.evidence.end - begin] = bytes(p.evidence.end - p.evidence.start)
+            if not inner or any(held) or not parsed_text[proper_at:inner[0].evidence.start].strip():
+                continue
+            dropped.extend(inner)
         printed = parsed_text[begin:end]
-        if head == "du an":
+        if head_key == "du an":
             name = printed[0].upper() + printed[1:]
         else:
-            name = canon_head + parsed_text[m.end(1) : end]
-        known = gaz.lookup(name)
-        if known is not None:  # e.g. a head variant of a known name
-            name, cls = known.name, known.cls
-        found.append(EntityMention(name, cls, printed, parsed.evidence(begin, end), known is not None))
-        taken[begin:end] = b"\x01" * (end - begin)
+            name = head.canonical + parsed_text[m.end(1) : end]
+        found.append(_mention(name, head.cls, printed, parsed.evidence(begin, end), gaz, RULE_NAME))
+        take(begin, end)
     return found
 
 
@@ -201,7 +312,9 @@ def task_at(tasks: list[Task], start: int) -> Task | None:
     return best
 
 
-def find_mentions(parsed, gaz: Gazetteer, tasks: list[Task] | None = None) -> list[EntityMention]:  # noqa: ANN001
+def find_mentions(parsed, gaz: Gazetteer, tasks: list[Task] | None = None,  # noqa: ANN001
+                  lex: HeadLexicon | None = None) -> list[EntityMention]:
+    lex = lex or load_heads()
     text = parsed.text.text
     folded = fold_chars(text)
     taken = bytearray(len(text))
@@ -210,15 +323,17 @@ def find_mentions(parsed, gaz: Gazetteer, tasks: list[Task] | None = None) -> li
         mentions.append(EntityMention(m.entry.name, m.entry.cls, text[m.start : m.end],
                                       parsed.evidence(m.start, m.end), True))
         taken[m.start : m.end] = b"\x01" * (m.end - m.start)
-    mentions += _rule_mentions(text, folded, gaz, taken, parsed.key, parsed)
+    dropped: list[EntityMention] = []
+    mentions += _rule_mentions(text, folded, gaz, lex, taken, parsed,
+                               [m for m in mentions if m.cls == "Place"], dropped)
+    mentions = [m for m in mentions if not any(m is d for d in dropped)]
     out = []
     for mention in sorted(mentions, key=lambda x: (x.evidence.start, -x.evidence.end)):
         task = task_at(tasks or [], mention.evidence.start)
-        out.append(EntityMention(mention.name, mention.cls, mention.printed, mention.evidence, mention.known,
-                                 task.section if task else None))
+        out.append(replace(mention, task=task.section if task else None))
     return out
 
 
 def extract_entities(extraction: Extraction, ctx) -> None:  # noqa: ANN001 - ExtractionContext
     """Extraction step: fill ``extraction.mentions`` (after the tasks step: mentions know their task)."""
-    extraction.mentions.extend(find_mentions(extraction.parsed, gazetteer(ctx), extraction.tasks))
+    extraction.mentions.extend(find_mentions(extraction.parsed, gazetteer(ctx), extraction.tasks, heads(ctx)))
