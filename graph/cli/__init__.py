@@ -195,6 +195,10 @@ from graph.cli.remote import push  # noqa: E402
 
 main.add_command(push)
 
+from graph.cli.evaluate import evaluate  # noqa: E402
+
+main.add_command(evaluate)
+
 
 if __name__ == "__main__":
     main()
