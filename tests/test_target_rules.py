@@ -216,3 +216,44 @@ STT | Chỉ tiêu | Đơn vị | Kế hoạch 2027
                                          ("ít nhất", "≥"), ("nằm trong nhóm", "≤"), ("trêm", ">"), ("đạt", "=")])
 def test_comparator_symbols_come_from_the_cue_file(word: str, symbol: str) -> None:
     assert load_cues().symbol(word) == symbol
+
+
+def test_party_part_holds_its_numbered_objectives() -> None:
+    """'2- Mục tiêu đến năm 2030' and its '(1) …' items joined into one paragraph, under a heading that is not
+    a goal title ('QUAN ĐIỂM, MỤC TIÊU')."""
+    got = targets_of("""II- QUAN ĐIỂM, MỤC TIÊU
+1- Quan điểm
+Phát triển bền vững là yêu cầu xuyên suốt.
+2- Mục tiêu đến năm 2030
+(1) Độ che phủ của rừng đạt khoảng 47%.
+(2) Hình thành ít nhất 03 vùng nguyên liệu tập trung.
+III- NHIỆM VỤ
+1- Rà soát quy hoạch, phấn đấu hoàn thành trong năm 2026.
+""")
+    assert rows(got) == [
+        ("1", "Độ che phủ của rừng", "khoảng", D("47"), None, "%", 2030),
+        ("2", "vùng nguyên liệu tập trung", "ít nhất", D("3"), None, "vùng", 2030),
+    ]
+
+
+def test_aspiration_outside_goal_sections_needs_its_own_year() -> None:
+    got = targets_of("""II. ĐỀ XUẤT, KIẾN NGHỊ
+
+1. Phấn đấu tỷ lệ hồ sơ trực tuyến năm 2026 đạt trên 80% tổng số hồ sơ; tăng cường kiểm tra.
+2. Phấn đấu nâng tỷ lệ hài lòng của người dân lên 90%.
+3. Năm 2025, tỷ lệ hồ sơ trực tuyến đạt 61%.
+""")
+    assert rows(got) == [(None, "tỷ lệ hồ sơ trực tuyến", "trên", D("80"), None, "%", 2026)]
+
+
+def test_change_since_a_year_and_the_counted_noun_phrase() -> None:
+    got = targets_of("""II. MỤC TIÊU NĂM 2026
+
+- Đón khoảng 850 nghìn lượt khách tham quan, tăng 12% so với năm 2025.
+""")
+    assert [(t.indicator, t.value, t.unit, t.year, t.baseline_year) for t in got] == [
+        ("lượt khách tham quan", D("850"), "nghìn lượt khách", 2026, None),
+        ("lượt khách tham quan", D("12"), "%", 2026, 2025),
+    ]
+    assert got[0].evidence.quote == "Đón khoảng 850 nghìn lượt khách tham quan"
+    assert got[1].evidence.quote.endswith("tăng 12% so với năm 2025")

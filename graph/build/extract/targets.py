@@ -79,6 +79,12 @@ class TargetCues:
         self.number_first = {fold(w) for w in data["number_first_verbs"]}
         self.result_cues = tuple(data["result_cues"])
         self.table = data["table"]
+        self.scale_folded = {fold(w) for w in data["scales"]}
+        self.aspiration = re.compile(rf"(?<![\wÀ-ỹ])(?:{_alt(data['aspiration_cues'])})(?![\wÀ-ỹ])", _IC)
+        self.qualifier = re.compile(rf"^[^,;]*?(?:^|\s)(?:{_alt(data['count_qualifiers'])})(?=\s)", _IC)
+        self.not_value = re.compile(rf"(?:^|\s)(?:{_alt(data['not_values_after'])})\s*$", _IC)
+        self.tail_stop = {w.lower() for w in data["tail_stop"]}  # as printed: 'số' is not 'so'
+
         self.units = [*data["units"], *data["count_nouns"],
                       *(f"{sc} {u}" for sc in data["scales"] for u in data["scaled_units"])]
         words = [c["word"] for c in data["comparators"]]
@@ -156,8 +162,7 @@ _TRAIL = [re.compile(p, _IC) for p in (
 _PLACE_TAIL = re.compile(r"\s+(?:của\s+)?(?:tỉnh|thành phố)(?:\s+[A-ZĐ][\wÀ-ỹ]*)*$")
 _GROUP_END = re.compile(r"\s*(?:cao nhất|đứng đầu|dẫn đầu|tốt nhất)?\s*(?:của\s+)?(?:cả nước|toàn quốc|khu vực)?"
                         r"[\s.,;]*$", _IC)
-# a relative clause after a count ('03 dự án có vốn …', 'doanh nghiệp với quy mô …'), in the same clause
-_QUALIFIER = re.compile(r"^[^,;]*?(?:^|\s)(?:có|với|quy mô)(?=\s)", _IC)
+_SINCE = re.compile(rf"\s*so\s+với\s+(?:cùng\s+kỳ\s+)?(?:năm\s+)?(?P<y>{YEAR})", _IC)
 _ITEM = re.compile(r"(?:(?<=\s)|^)\((?P<n>\d{1,2})\)\s*")
 
 # Score/rank table: header and rows.
@@ -261,7 +266,7 @@ def _scan_values(raw: str, cs: int, ce: int, cues: TargetCues) -> list[_Value]:
         before, after = raw[max(cs, a - 12):a], raw[b:ce]
         if before.endswith("(") and after.startswith(")"):
             continue
-        if re.match(r"[-/]\s*[A-ZĐ]", after) or re.search(r"(?:số|Đề án|Nghị quyết|khóa|khoá)\s*$", before, _IC):
+        if re.match(r"[-/]\s*[A-ZĐ]", after) or cues.not_value.search(raw[max(cs, a - 20):a]):
             continue
         if _is_year(raw, m) and not _PERCENT.match(after) and not cues.measure.match(after):
             continue
@@ -342,6 +347,20 @@ def _scan_values(raw: str, cs: int, ce: int, cues: TargetCues) -> list[_Value]:
     return values
 
 
+def _tail_end(raw: str, end: int, limit: int, cues: TargetCues) -> int:
+    """End of the words after a value that still name what is counted ('… triệu lượt khách du lịch')."""
+    out = end
+    for m in re.finditer(r"\S+", raw[end:limit]):
+        word = m.group()
+        bare = word.rstrip(".,;:)")
+        if not bare or not bare[0].isalpha() or bare.lower() in cues.tail_stop or m.start() > out - end + 1:
+            break
+        out = end + m.start() + len(bare)
+        if bare != word or m.end() - m.start() > 14:
+            break
+    return out
+
+
 def _clean(raw: str, s: int, e: int) -> tuple[int, int]:
     s, e = _trim(raw, s, e, _LEAD, _TRAIL)
     if pm := _PLACE_TAIL.search(raw[s:e]):
@@ -375,7 +394,8 @@ def _targets_in_sentence(raw: str, ss: int, se: int, scope: _Scope, parsed, out:
             count += 1
             next_start = values[i + 1].start if i + 1 < len(values) else ce
             own_indicator = True
-            if i and values[i - 1].unit and fold(values[i - 1].unit) in cues.count_folded and _QUALIFIER.search(
+            lead_at = v.num_start
+            if i and values[i - 1].unit and fold(values[i - 1].unit) in cues.count_folded and cues.qualifier.search(
                     raw[values[i - 1].end:v.start]):
                 # 'ít nhất 03 dự án có vốn đầu tư trên 1.000 tỷ đồng': the second value says which things count
                 prev_end = v.end
@@ -392,14 +412,24 @@ def _targets_in_sentence(raw: str, ss: int, se: int, scope: _Scope, parsed, out:
                 s, e = _clean(raw, prev_end, v.start)
                 words = fold(raw[s:e])
                 if words in cues.number_first or cues.result.fullmatch(raw[s:e]):
+                    lead_at = _trim(raw, prev_end, v.start, _LEAD[:1], [])[0]  # 'Thu hút' stays in the quote
                     s, e = _clean(raw, v.end, next_start)
+                    first = re.match(r"[\wÀ-ỹ]+", raw[s:e])
+                    if first and first.group().lower() in cues.tail_stop:
+                        s = e  # '…, tăng 8% so với năm 2025': the indicator is the previous one
+                    elif e > s and v.unit and fold(v.unit.split()[0]) in cues.scale_folded:
+                        # 'Đón 850 nghìn lượt khách tham quan': what is counted is the unit's noun and what follows
+                        noun = v.unit.split(" ", 1)[-1].split("/")[0]
+                        at = raw.find(noun, v.num_start, v.end)
+                        if at >= 0:
+                            s = at
                     if v.unit and ("/" in v.unit or " trên " in v.unit) and not v.unit.startswith("%"):
                         noun = re.split(r"\s*/|\s+trên\s+", v.unit)[0]
                         s = v.num_start + raw[v.num_start:v.end].find(noun)
                         e = s + len(noun)
                     elif not raw[s:e] and v.unit and not v.unit.startswith("%") and v.unit != "hạng":
                         s = v.num_start + raw[v.num_start:v.end].rfind(v.unit.split()[0])
-                        e = v.end
+                        e = _trim(raw, s, v.end, [], _TRAIL[:1])[1]
                 elif v.unit and fold(v.unit) in cues.count_folded:
                     # 'Thành lập mới trên 1.200 doanh nghiệp và đơn vị trực thuộc': the unit runs on
                     ts, te = _trim(raw, v.end, next_start, [], _TRAIL[:1])
@@ -424,7 +454,7 @@ def _targets_in_sentence(raw: str, ss: int, se: int, scope: _Scope, parsed, out:
                 year = before[-1][2]
                 if before[-1][3] and before[-1][0] >= prev_end:
                     period = before[-1][3]
-            elif after:  # '… nằm trong nhóm 30 tỉnh, thành phố dẫn đầu vào năm 2027'
+            elif after and after[0][2]:  # '… nằm trong nhóm 30 tỉnh, thành phố dẫn đầu vào năm 2027'
                 year, period = after[0][2], after[0][3]
             elif scope.heading_year:
                 year = scope.heading_year
@@ -434,18 +464,21 @@ def _targets_in_sentence(raw: str, ss: int, se: int, scope: _Scope, parsed, out:
                 prev_end = max(v.end, e)  # past an indicator printed after the number
                 continue
             baseline, baseline_year = v.baseline, v.baseline_year
+            if sv := _SINCE.match(raw, v.end, ce):  # 'tăng 8% so với năm 2025': the change is from 2025
+                baseline_year = baseline_year or int(sv.group("y"))
+                e = max(e, sv.end())
             if baseline is None and result is not None and not own_indicator:
                 baseline, baseline_year = result  # 'năm 2025 đạt 40% …, đến năm 2030 đạt 80%'
             result = None
-            q0 = min(s, v.start, v.num_start)
-            q1 = max(e, v.end)
+            q0 = min(s, v.start, v.num_start, lead_at)
+            q1 = max(e, v.end, _tail_end(raw, v.end, next_start, cues))
             ev = parsed.evidence(q0, q1)
             out.append(Target(
                 source=parsed.key, indicator=indicator, value=v.low, evidence=ev, number=scope.number,
                 upper=v.high, unit=v.unit, comparator=v.comparator, year=year, period=period, of=v.of,
                 baseline_value=baseline, baseline_year=baseline_year,
                 uncertain=None if year else "no target year printed in the sentence or its titles"))
-            prev_end = max(v.end, e)
+            prev_end = max(v.end, e, q1)
     return count
 
 
@@ -483,17 +516,44 @@ def _is_title(blocks: list[Block], raw: str, b: Block) -> bool:
     return len(body.split()) <= 20 and (has_children or body.endswith(":")) and not body.endswith(".")
 
 
+def _party_level(raw: str, b: Block) -> int | None:
+    """0 for 'II- ', 1 for '2- ', 2 for 'a- ' at the start of a block; None without a Party marker."""
+    m = _PARTY_MARKER.match(raw[b.body.start:b.body.end])
+    if not m:
+        return None
+    mark = m.group().rstrip(" -")
+    return 1 if mark.isdigit() else 0 if re.fullmatch(r"[IVXL]+", mark) else 2
+
+
+def _party_members(blocks: list[Block], raw: str, b: Block, level: int) -> list[Block]:
+    """The blocks under a Party-numbered part ('2- Mục tiêu …'): up to the next part of its level or a heading."""
+    out = []
+    for x in blocks[b.index + 1:]:
+        lv = _party_level(raw, x)
+        if x.kind == "heading" or (lv is not None and lv <= level):
+            break
+        out.append(x)
+    return out
+
+
 def _sections(blocks: list[Block], raw: str) -> list[tuple[Block, list[Block]]]:
     out = []
     taken: set[int] = set()
     for b in blocks:
-        if b.index in taken or b.kind not in ("heading", "numbered", "lettered"):
+        level = _party_level(raw, b) if b.kind == "text" else None
+        if b.index in taken or (b.kind not in ("heading", "numbered", "lettered") and level is None):
             continue
-        body = fold(_title(raw, b))
-        if not _SECTION_TITLE.match(body) or "muc dich" in body or len(body.split()) > 20:
+        title = _title(raw, b)
+        body = fold(title)
+        if not _SECTION_TITLE.match(body) or "muc dich" in body:
             continue
-        members = [x for x in blocks[b.index + 1:] if b.index in x.path]
-        if not members and not re.search(r":\s*\S", raw[b.body.start:b.body.end]):
+        if len(body.split()) > 20 and not (level is not None and _ITEM.search(title)):
+            continue
+        if level is not None:
+            members = _party_members(blocks, raw, b, level)
+        else:
+            members = [x for x in blocks[b.index + 1:] if b.index in x.path]
+        if not members and not re.search(r":\s*\S", raw[b.body.start:b.body.end]) and not _ITEM.search(title):
             continue
         out.append((b, members))
         taken.update(x.index for x in members)
@@ -532,8 +592,8 @@ def extract_goals_targets(parsed, blocks: list[Block] | None = None, cues: Targe
             if any(s0 < b.span.end and b.span.start < s1 for s0, s1 in table_spans):
                 continue  # a target table: read by its columns below
             start, label = _label_split(raw, b)
-            if b is head and label is None:
-                continue
+            if b is head and label is None and not _ITEM.search(raw, start, b.body.end):
+                continue  # a title; but '2- Mục tiêu đến năm 2030 (1) …' holds its items
             end = b.body.end
             hy, _ = _heading_year(blocks, raw, b, head.index)
             if label and (ly := _goal_year(raw, b.body.start, start)):
@@ -572,6 +632,17 @@ def extract_goals_targets(parsed, blocks: list[Block] | None = None, cues: Targe
                 for ss, se in sentence_goals:
                     ev = parsed.evidence(ss, se)
                     goals.append(Goal(parsed.key, collapse(ev.quote), hy if hy else _goal_year(raw, ss, se), ev))
+    scanned = {x.index for head, members in _sections(blocks, raw) for x in (head, *members)}
+    for b in blocks:
+        if b.index in scanned or b.kind == "separator" or any(s0 < b.span.end and b.span.start < s1
+                                                                for s0, s1 in table_spans):
+            continue
+        for cs, ce in _clauses(raw, b.body.start, b.body.end):
+            if (cue := cues.aspiration.search(raw, cs, ce)) is None:
+                continue
+            found: list[Target] = []
+            _targets_in_sentence(raw, cue.start(), ce, _Scope(None, None, doc_year, cues), parsed, found)
+            targets.extend(t for t in found if t.year and (doc_year is None or t.year >= doc_year))
     targets.extend(_table_targets(parsed))
     targets.extend(table_targets)
     _add_baselines(parsed, targets)
