@@ -47,10 +47,16 @@ class Head:
     canonical: str  # as written in a node's name ('Cao tốc')
     descriptors: int = 0
     place_if_capital: bool = False
+    place_name_ok: bool = False
+    continues: tuple[str, ...] = ()
 
 
 def _folds(words: list[str] | None) -> set[str]:
     return {fold_chars(w) for w in words or []}
+
+
+def _lowers(words: list[str] | None) -> set[str]:
+    return {unicodedata.normalize("NFC", w).lower() for w in words or []}
 
 
 class HeadLexicon:
@@ -61,7 +67,8 @@ class HeadLexicon:
         self.glued: dict[str, Head] = {}
         for h in data["heads"]:
             head = Head(h["head"], h["class"], h.get("canonical") or h["head"][0].upper() + h["head"][1:],
-                        int(h.get("descriptors", 0)), bool(h.get("place_if_capital", False)))
+                        int(h.get("descriptors", 0)), bool(h.get("place_if_capital", False)),
+                        bool(h.get("place_name_ok", False)), tuple(h.get("continues") or ()))
             if head.cls not in CLASSES:
                 raise ValueError(f"{HEADS_FILE}: unknown class {head.cls!r} for head {head.printed!r}")
             (self.glued if h.get("glued") else self.heads)[fold_chars(head.printed)] = head
@@ -70,33 +77,41 @@ class HeadLexicon:
         self.glued_re = re.compile(r"(?<![\wÀ-ỹ])(" + "|".join(map(re.escape, (h.printed for h in self.glued.values())))
                                    + r")(?:\.\s?|\s)?(?P<num>\d{1,3}[A-Z]?)(?![\wÀ-ỹ])") if self.glued else None
         guards = data.get("guards") or {}
-        self.before = {fold_chars(k): _folds(v) for k, v in (guards.get("before") or {}).items()}
-        self.after = {fold_chars(k): _folds(v) for k, v in (guards.get("after") or {}).items()}
-        self.place_before = _folds(data.get("place_before"))
-        self.org_before = _folds(data.get("org_before"))
+        # guard words are compared as printed (lower case): folding would make 'cổng' of 'thi công' a guard
+        self.before = {fold_chars(k): _lowers(v) for k, v in (guards.get("before") or {}).items()}
+        self.after = {fold_chars(k): _lowers(v) for k, v in (guards.get("after") or {}).items()}
+        self.place_before = _lowers(data.get("place_before"))
+        self.org_before = _lowers(data.get("org_before"))
         self.stop = _folds(data.get("stop"))
         self.bare_places = _folds(data.get("bare_places"))
+        self.name_stop = tuple(sorted(data.get("name_stop") or [], key=len, reverse=True))
+        self.name_links = tuple(data.get("name_links") or [])
         plural = sorted(_folds(data.get("plural")), key=len, reverse=True)
         self.list_re = re.compile(r"(?<![a-z0-9])(?:" + "|".join(map(re.escape, plural)) + r") ("
                                   + "|".join(sorted(map(re.escape, self.heads), key=len, reverse=True))
-                                  + r")\s*(?P<open>\(|:)\s*")
+                                  + r")(?:(?P<mid>(?: [a-z0-9]+){0,6}?)\s*(?P<open>\(|:)\s*"
+                                  + r"| (?=[a-z0-9])(?!(?:[a-z0-9]+ ){0,6}?[a-z0-9]+\s*[(:]))")
 
     @staticmethod
-    def _ends_with(folded: str, pos: int, words: set[str]) -> bool:
-        before = folded[max(0, pos - 40):pos]
-        return any(re.search(rf"(?<![a-z0-9]){re.escape(w)}\s*$", before) for w in words)
+    def _ends_with(lower: str, pos: int, words: set[str]) -> bool:
+        before = lower[max(0, pos - 40):pos]
+        return any(re.search(rf"(?<![\wÀ-ỹ]){re.escape(w)}\s*$", before) for w in words)
 
-    def ruled_out(self, folded: str, start: int, end: int, head: str) -> bool:
+    def ruled_out(self, lower: str, start: int, end: int, head: str) -> bool:
         """A head word inside another word or phrase ('yêu cầu', 'cầu nối', 'cảng vụ', 'dự án Luật …'),
-        inside an organisation's name, or beginning a place's name ('đầm Cầu Hai')."""
-        if self._ends_with(folded, start, self.before.get(head, set())):
+        inside an organisation's name, or beginning a place's name ('đầm Cầu Hai'). ``lower`` is the text
+        in lower case (same offsets)."""
+        if self._ends_with(lower, start, self.before.get(head, set())):
             return True
-        after = folded[end:end + 40].lstrip()
-        if any(re.match(rf"{re.escape(w)}(?![a-z0-9])", after) for w in self.after.get(head, set())):
+        after = lower[end:end + 40].lstrip()
+        if any(re.match(rf"{re.escape(w)}(?![\wÀ-ỹ])", after) for w in self.after.get(head, set())):
             return True
-        if self._ends_with(folded, start, self.org_before):
-            return True
-        return self._ends_with(folded, start, self.place_before)
+        return self._ends_with(lower, start, self.org_before) or self._ends_with(lower, start, self.place_before)
+
+    def stops_name(self, text: str, pos: int) -> bool:
+        """A capitalised word at ``pos`` that begins another name ('Sở Xây dựng', 'UBND', 'Năm 2026')."""
+        return any(text.startswith(w, pos) and not re.match(r"[\wÀ-ỹ]", text[pos + len(w):pos + len(w) + 1])
+                   for w in self.name_stop)
 
 
 @lru_cache(maxsize=4)
@@ -141,9 +156,15 @@ def _sentence_start(text: str, pos: int) -> bool:
                                                                      text[max(0, pos - 8) : pos]))
 
 
-def _name_end(text: str, pos: int, max_desc: int, stop: set[str]) -> tuple[int, int] | None:
-    """From ``pos`` (just after the head): (start of the proper part, end of the name) or None."""
-    i, desc, proper_at, end = pos, 0, None, None
+def _name_end(text: str, pos: int, head: Head, lex: HeadLexicon) -> tuple[int, int] | None:
+    """From ``pos`` (just after the head): (start of the proper part, end of the name) or None.
+
+    Lower-case descriptors (at most ``head.descriptors``) may come first; the proper part is a run of
+    capitalised words and numbers, joined by ' - ' ('Vũng Áng - Chalo'), by up to two lower-case words when a
+    capitalised one follows ('Lọc dầu Dung Quất'), by 'thành phố' ('Vành đai 3 Thành phố Hồ Chí Minh') or by
+    one of the head's ``continues`` words ('bến số 5 cảng Cửa Lò'). It stops before a word that begins
+    another name ('Sở Xây dựng' of the next table cell)."""
+    i, desc, proper_at, end, last_desc = pos, 0, None, None, ""
     while True:
         m = _TOKEN.match(text, i)
         if not m:
@@ -151,22 +172,25 @@ def _name_end(text: str, pos: int, max_desc: int, stop: set[str]) -> tuple[int, 
         tok = m.group()
         if _proper(tok):
             if proper_at is None:
+                if tok[0].isdigit() and desc and fold_chars(last_desc) != "so":
+                    return None  # 'dự án thành phần 1', 'khu kinh tế tăng 11 - 12%'
+                if lex.stops_name(text, m.start()):
+                    return None  # 'cụm công nghiệp Năm 2026'
                 proper_at = m.start()
+            elif lex.stops_name(text, m.start()):
+                break
             end = m.end()
         elif proper_at is None:
-            if fold_chars(tok) in stop or desc >= max_desc:
+            if fold_chars(tok) in lex.stop or desc >= head.descriptors:
                 return None
-            desc += 1
+            desc, last_desc = desc + 1, tok
         else:
             break
-        # next token: a single space, or ' - ' between two proper parts ('Vũng Áng - Chalo')
-        if text.startswith(" - ", m.end()) and proper_at is not None:
-            nxt = _TOKEN.match(text, m.end() + 3)
-            if nxt and _proper(nxt.group()):
-                i = m.end() + 3
-                continue
-            break
-        if text.startswith(" ", m.end()):
+        nxt = _next_part(text, m.end(), head, lex) if proper_at is not None else None
+        if nxt is not None:
+            i = nxt
+            continue
+        if proper_at is None and text.startswith(" ", m.end()):
             i = m.end() + 1
             continue
         break
@@ -175,14 +199,50 @@ def _name_end(text: str, pos: int, max_desc: int, stop: set[str]) -> tuple[int, 
     return proper_at, end
 
 
-def _proper_item(text: str, pos: int, limit: int) -> int | None:
+def _next_part(text: str, at: int, head: Head, lex: HeadLexicon) -> int | None:
+    """Where the proper part goes on after the token ending at ``at``, or None where the name ends."""
+    if text.startswith(" - ", at):
+        nxt = _TOKEN.match(text, at + 3)
+        return at + 3 if nxt and _proper(nxt.group()) else None
+    if not text.startswith(" ", at):
+        return None
+    nxt = _TOKEN.match(text, at + 1)
+    if nxt is None:
+        return None
+    if _proper(nxt.group()):
+        return at + 1
+    for link in (*lex.name_links, *head.continues):
+        if text.startswith(link + " ", at + 1):
+            after = _TOKEN.match(text, at + 2 + len(link))
+            if after and _proper(after.group()) and not lex.stops_name(text, after.start()):
+                return after.start()
+    # one lower-case word inside a name, when a capitalised word that begins no other name follows
+    j, words = at + 1, 0
+    while words < 1:
+        w = _TOKEN.match(text, j)
+        if w is None or _proper(w.group()) or fold_chars(w.group()) in lex.stop:
+            break
+        words += 1
+        if not text.startswith(" ", w.end()):
+            return None
+        j = w.end() + 1
+        after = _TOKEN.match(text, j)
+        head_next = lex.head_re.match(fold_chars(text[after.start():after.start() + 40]) + " ") if after else None
+        if after and _proper(after.group()) and not after.group()[0].isdigit() \
+                and not lex.stops_name(text, after.start()) and head_next is None:
+            return after.start()
+    return None
+
+
+def _proper_item(text: str, pos: int, limit: int, last_may_trail: bool = False) -> int | None:
     """End of a run of proper tokens from ``pos`` (a list item 'Hoàng Mai I', 'Vũng Áng - Sơn Dương'),
-    when the item holds nothing else before its separator; else None."""
+    when the item holds nothing else before its separator; else None. With ``last_may_trail`` the item may
+    be followed by lower-case words, which end the list ('…, Bỉm Sơn theo quy hoạch')."""
     i, end = pos, None
     while i < limit:
         m = _TOKEN.match(text, i)
         if not m or not _proper(m.group()):
-            return None
+            return end if last_may_trail and end is not None and m is not None else None
         end = m.end()
         if text.startswith(" - ", end):
             i = end + 3
@@ -202,33 +262,45 @@ def _mention(name: str, cls: str, printed: str, ev, gaz: Gazetteer, rule: str,
     return EntityMention(name, cls, printed, ev, False, rule=rule, listed=listed)
 
 
+def _is_caps(text: str) -> bool:
+    letters = [c for c in text if c.isalpha()]
+    return len(letters) > 3 and all(c.isupper() for c in letters)
+
+
 def _rule_mentions(parsed_text: str, folded: str, gaz: Gazetteer, lex: HeadLexicon, taken: bytearray,
-                   parsed, places: list[EntityMention], dropped: list[EntityMention]) -> list[EntityMention]:  # noqa: ANN001
-    """Names found by the head-noun rules; ``places`` are the gazetteer's place mentions, and those a longer
-    name holds are added to ``dropped``."""
+                   parsed, known: list[EntityMention], dropped: list[EntityMention]) -> list[EntityMention]:  # noqa: ANN001
+    """Names found by the head-noun rules. ``known`` are the gazetteer's mentions: one a longer name holds
+    ('khu kinh tế Đông Nam Nghệ An' holds the place 'Nam Nghệ An', 'Khu công nghiệp VSIP Nghệ An' the park
+    'VSIP') gives way to the name and is added to ``dropped``."""
     found: list[EntityMention] = []
+    lower = parsed_text.lower()
 
     def take(a: int, b: int) -> None:
         taken[a:b] = b"\x01" * (b - a)
 
-    # lists: 'các khu công nghiệp (Nam Cấm, Hoàng Mai I, Đông Hồi)', 'các cảng: Cửa Lò, Đông Hồi và Nghi Sơn'
+    # lists: 'các khu công nghiệp (Nam Cấm, Hoàng Mai I, Đông Hồi)', 'các cảng: Cửa Lò, Đông Hồi và Nghi Sơn',
+    # 'các cụm công nghiệp đã có chủ đầu tư (Diên Sanh, Cam Hiếu)'
     for m in lex.list_re.finditer(folded):
-        head_key = m.group(1)
-        head = lex.heads[head_key]
+        head = lex.heads[m.group(1)]
         if not same_word(parsed_text[m.start(1):m.end(1)], head.printed) or any(taken[m.start(1):m.end()]):
             continue
+        mid = parsed_text[m.start("mid"):m.end("mid")] if m.group("mid") else ""
+        if mid != mid.lower():
+            continue  # the words between the head and the list describe the things ('đã có chủ đầu tư')
         close = ")" if m.group("open") == "(" else None
-        stop_at = re.compile(r"[);.\n]" if close else r"[;.\n(]").search(parsed_text, m.end())
+        stop_at = re.compile(r"[);.\n]" if close else r"[;.\n(:]").search(parsed_text, m.end())
         limit = stop_at.start() if stop_at else len(parsed_text)
         pos, items = m.end(), []
         while pos < limit:
-            end = _proper_item(parsed_text, pos, limit)
+            end = _proper_item(parsed_text, pos, limit, last_may_trail=close is None)
             if end is None:
                 break
             item = parsed_text[pos:end]
-            if fold_chars(item) in lex.bare_places or gaz.is_generic(item):
+            if (fold_chars(item) in lex.bare_places and not head.place_name_ok) or gaz.is_generic(item):
                 break
             items.append((pos, end))
+            if close is None and not re.match(r"\s*(?:,|và|hoặc|;|\.|$)", parsed_text[end:limit]):
+                break  # the last name of a bare list, then the sentence goes on
             sep = re.match(r"\s*(?:,\s*(?:và\s+)?|\s+và\s+|\s+hoặc\s+)", parsed_text[end:limit])
             if not sep:
                 break
@@ -237,7 +309,10 @@ def _rule_mentions(parsed_text: str, folded: str, gaz: Gazetteer, lex: HeadLexic
             continue  # one name in parentheses that closes right after it, or two or more names
         for a, b in items:
             if any(taken[a:b]):
-                continue
+                inner_known = [k for k in known if a <= k.evidence.start and k.evidence.end <= b]
+                if not inner_known or not _longer_name(parsed_text, a, b, inner_known):
+                    continue
+                dropped.extend(inner_known)  # 'VSIP Quảng Ngãi' is not the gazetteer's 'VSIP'
             item = parsed_text[a:b]
             found.append(_mention(f"{head.canonical} {item}", head.cls, item, parsed.evidence(a, b), gaz,
                                   RULE_LIST, listed=True))
@@ -253,42 +328,50 @@ def _rule_mentions(parsed_text: str, folded: str, gaz: Gazetteer, lex: HeadLexic
                                   parsed.evidence(m.start(), m.end()), gaz, RULE_ROAD_CODE))
             take(m.start(), m.end())
 
-    for m in lex.head_re.finditer(folded):
+    pos = 0
+    while (m := lex.head_re.search(folded, pos)) is not None:
+        pos = m.start(1) + 1  # heads may overlap ('tuyến đường ven biển': 'tuyến đường', then 'đường ven biển')
         head_key = m.group(1)
         start = m.start(1)
         if any(taken[start : m.end(1)]):
             continue
         head = lex.heads[head_key]
         head_text = parsed_text[start : m.end(1)]
-        if not same_word(head_text, head.printed):
-            continue  # 'mở rộng' is not 'mỏ'
+        if not same_word(head_text, head.printed) or (_is_caps(head_text) and head_text != head.printed):
+            continue  # 'mở rộng' is not 'mỏ'; a head in a caps title ('CỤM CÔNG NGHIỆP VÀ …') names nothing
         name_from = m.end(1) + 1
         if head_key == "du an":
             # 'Dự án X': X names the project; a head inside X gives the class ('Dự án Nhà máy …')
             inner = lex.head_re.match(folded, name_from)
             if inner and inner.group(1) != "du an":
                 continue  # the inner head is matched on its own
-        if lex.ruled_out(folded, start, m.end(1), head_key):
+        if lex.ruled_out(lower, start, m.end(1), head_key):
             continue
         if head.place_if_capital and head_text[0].isupper() and not _sentence_start(parsed_text, start):
             continue  # 'Cầu Treo', 'Bến Thủy': a place name, not a bridge or a berth
-        span = _name_end(parsed_text, name_from, head.descriptors, lex.stop)
+        span = _name_end(parsed_text, name_from, head, lex)
         if span is None:
             continue
         proper_at, end = span
         proper = parsed_text[proper_at:end]
-        if fold_chars(proper) in lex.bare_places or gaz.is_generic(proper):
+        if (fold_chars(proper) in lex.bare_places and not head.place_name_ok) or gaz.is_generic(proper):
+            continue
+        if head_key == "du an" and not proper[0].isupper():
             continue
         begin = name_from if head_key == "du an" else start
         if any(taken[begin:end]):
-            # a known place inside a longer name ('khu kinh tế Đông Nam Nghệ An' holds 'Nam Nghệ An'): the name
-            inner = [p for p in places if begin < p.evidence.start and p.evidence.end <= end]
+            inner_known = [k for k in known if begin <= k.evidence.start and k.evidence.end <= end
+                           and (k.evidence.end - k.evidence.start) < (end - begin)]
             held = bytearray(taken[begin:end])
-            for p in inner:
-                held[p.evidence.start - begin:p.evidence.end - begin] = bytes(p.evidence.end - p.evidence.start)
-            if not inner or any(held) or not parsed_text[proper_at:inner[0].evidence.start].strip():
+            for k in inner_known:
+                held[k.evidence.start - begin:k.evidence.end - begin] = bytes(k.evidence.end - k.evidence.start)
+            # the name is longer than the known ones when its proper part holds more ('Đông Nam Nghệ An'), or
+            # a known name begins inside its head ('khu bến cảng Sơn Dương' holds 'bến cảng Sơn Dương')
+            head_cut = any(start < k.evidence.start < m.end(1) for k in inner_known)
+            if not inner_known or any(held) or not (head_cut or _longer_name(parsed_text, proper_at, end,
+                                                                               inner_known)):
                 continue
-            dropped.extend(inner)
+            dropped.extend(inner_known)
         printed = parsed_text[begin:end]
         if head_key == "du an":
             name = printed[0].upper() + printed[1:]
@@ -296,7 +379,18 @@ def _rule_mentions(parsed_text: str, folded: str, gaz: Gazetteer, lex: HeadLexic
             name = head.canonical + parsed_text[m.end(1) : end]
         found.append(_mention(name, head.cls, printed, parsed.evidence(begin, end), gaz, RULE_NAME))
         take(begin, end)
+        pos = end
     return found
+
+
+def _longer_name(text: str, proper_at: int, end: int, inner: list[EntityMention]) -> bool:
+    """The proper part holds more than the known names inside it ('Đông Nam Nghệ An' > 'Nam Nghệ An',
+    'VSIP Nghệ An' > 'VSIP'), so it names something else."""
+    rest = list(text[proper_at:end])
+    for k in inner:
+        for i in range(max(k.evidence.start, proper_at), k.evidence.end):
+            rest[i - proper_at] = " "
+    return bool(re.search(r"[\wÀ-ỹ]", "".join(rest)))
 
 
 LINKABLE_KINDS = ("task", "appendix_row")
@@ -312,6 +406,12 @@ def task_at(tasks: list[Task], start: int) -> Task | None:
     return best
 
 
+def _inside_longer_name(text: str, start: int) -> bool:
+    """A capitalised word right before ``start`` (same line, no punctuation): the name goes on to the left."""
+    m = re.search(r"([^\s,;:.()\[\]“”\"'…!?-]+) $", text[max(0, start - 30):start])
+    return bool(m) and m.group(1)[:1].isupper() and not _sentence_start(text, start - len(m.group(0)))
+
+
 def find_mentions(parsed, gaz: Gazetteer, tasks: list[Task] | None = None,  # noqa: ANN001
                   lex: HeadLexicon | None = None) -> list[EntityMention]:
     lex = lex or load_heads()
@@ -320,12 +420,13 @@ def find_mentions(parsed, gaz: Gazetteer, tasks: list[Task] | None = None,  # no
     taken = bytearray(len(text))
     mentions: list[EntityMention] = []
     for m in gaz.find(text, folded):
+        if m.entry.cls == "Place" and _inside_longer_name(text, m.start):
+            continue  # 'Nam Nghệ An' in 'Ban Quản lý Khu kinh tế Đông Nam Nghệ An'
         mentions.append(EntityMention(m.entry.name, m.entry.cls, text[m.start : m.end],
                                       parsed.evidence(m.start, m.end), True))
         taken[m.start : m.end] = b"\x01" * (m.end - m.start)
     dropped: list[EntityMention] = []
-    mentions += _rule_mentions(text, folded, gaz, lex, taken, parsed,
-                               [m for m in mentions if m.cls == "Place"], dropped)
+    mentions += _rule_mentions(text, folded, gaz, lex, taken, parsed, list(mentions), dropped)
     mentions = [m for m in mentions if not any(m is d for d in dropped)]
     out = []
     for mention in sorted(mentions, key=lambda x: (x.evidence.start, -x.evidence.end)):
