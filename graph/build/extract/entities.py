@@ -204,6 +204,15 @@ def _next_part(text: str, at: int, head: Head, lex: HeadLexicon) -> int | None:
     if text.startswith(" - ", at):
         nxt = _TOKEN.match(text, at + 3)
         return at + 3 if nxt and _proper(nxt.group()) else None
+    if text.startswith("\n", at):
+        # a paragraph break the PDF put inside a name ('Khu bến cảng Sơn' / 'Dương …'): the name goes on when
+        # the line ends in a word and the next begins with a capitalised word that is no marker or other name
+        nxt = _TOKEN.match(text, at + 1)
+        if nxt and _proper(nxt.group()) and not nxt.group()[0].isdigit() and not lex.stops_name(text, nxt.start()) \
+                and not _is_caps(text[nxt.start():nxt.start() + 30].split("\n")[0]) \
+                and not lex.head_re.match(fold_chars(text[nxt.start():nxt.start() + 40]) + " "):
+            return at + 1
+        return None
     if not text.startswith(" ", at):
         return None
     nxt = _TOKEN.match(text, at + 1)
@@ -333,7 +342,7 @@ def _rule_mentions(parsed_text: str, folded: str, gaz: Gazetteer, lex: HeadLexic
         pos = m.start(1) + 1  # heads may overlap ('tuyến đường ven biển': 'tuyến đường', then 'đường ven biển')
         head_key = m.group(1)
         start = m.start(1)
-        if any(taken[start : m.end(1)]):
+        if taken[start]:
             continue
         head = lex.heads[head_key]
         head_text = parsed_text[start : m.end(1)]
@@ -377,6 +386,7 @@ def _rule_mentions(parsed_text: str, folded: str, gaz: Gazetteer, lex: HeadLexic
             name = printed[0].upper() + printed[1:]
         else:
             name = head.canonical + parsed_text[m.end(1) : end]
+        name = " ".join(name.split())
         found.append(_mention(name, head.cls, printed, parsed.evidence(begin, end), gaz, RULE_NAME))
         take(begin, end)
         pos = end
