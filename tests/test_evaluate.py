@@ -375,3 +375,32 @@ def test_cli_evaluate(tmp_path: Path) -> None:
     assert failed.exit_code == 1 and "goals missed: 1" in failed.output
     missing = runner.invoke(main, ["evaluate", str(tmp_path / "nothing")])
     assert missing.exit_code != 0 and "not a directory" in missing.output
+
+
+CORPUS = PROJECT_ROOT / "tests" / "corpus"
+
+
+def _gold_files() -> list[Path]:
+    return sorted(p for split in ("dev", "heldout") for p in (CORPUS / split).glob("*.yaml"))
+
+
+@pytest.mark.parametrize("gold_path", _gold_files(), ids=lambda p: f"{p.parent.name}/{p.stem}")
+def test_corpus_gold_is_printed_in_its_text(gold_path: Path) -> None:
+    """Every phrase the gold matches on (task and target phrases, citation and own numbers, recipient lines,
+    subject, signer, not: phrases) is in the document's normalised text: a typo in the gold would otherwise
+    count as an extractor's miss."""
+    from graph.build.evaluate import recipient_line, text_key
+
+    gold = yaml.safe_load(gold_path.read_text(encoding="utf-8"))
+    text = normalise(gold_path.with_suffix(".txt").read_text(encoding="utf-8")).text
+    folded, numbers = text_key(text), number_key(text)
+    doc = gold["document"]
+    phrases = [x["match"] for kind in ("tasks", "targets") for x in gold.get(kind) or []]
+    phrases += [recipient_line(r) for r in doc.get("recipients") or []]
+    phrases += [doc[k] for k in ("subject", "signer") if doc.get(k)]
+    phrases += [p for kind in ("tasks", "entities") for p in (gold.get("not") or {}).get(kind) or []]
+    missing = [p for p in phrases if text_key(p) not in folded]
+    cited = [c["number"] for c in gold.get("citations") or []] + ([doc["number"]] if doc.get("number") else [])
+    missing += [n for n in cited if number_key(n) not in numbers]
+    assert not missing, missing
+    assert gold["source"] == gold_path.with_suffix(".txt").name

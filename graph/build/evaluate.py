@@ -293,15 +293,23 @@ class AgencyKeys:
         """(name key, province printed at its end or None)."""
         if not name:
             return "", None
-        name = re.sub(r"\s+", " ", name).strip(" ,.;:")
-        key = fold_name(name)
+        key = fold_name(re.sub(r"\s+", " ", name).strip(" ,.;:"))
+        # the canonical names write 'Ủy ban nhân dân' 'UBND' and 'Hội đồng nhân dân' 'HĐND'
+        key = re.sub(r"\buy ban nhan dan\b", "ubnd", re.sub(r"\bhoi dong nhan dan\b", "hdnd", key))
         # the province first: the lexicon may list 'UBND tỉnh Hà Tĩnh' as an alias of 'UBND tỉnh'
         for pkey, province in self.provinces:
             if key.endswith(" " + pkey) and len(key) > len(pkey) + 1:
-                stripped = key[: -len(pkey) - 1].strip()
-                bare = re.sub(r"\s+(?:tinh|thanh pho|tp)$", "", stripped)  # 'Sở Công Thương tỉnh' -> 'Sở …'
-                return self._canonical(stripped) or self._canonical(bare) or bare, province
-        return self._canonical(name) or key, None
+                return self._resolve(key[: -len(pkey) - 1].strip()), province
+        return self._resolve(key), None
+
+    def _resolve(self, key: str) -> str:
+        """The canonical key, else the folded name without a trailing 'tỉnh'/'thành phố' ('Sở Công Thương
+        tỉnh', 'Sở Xây dựng thành phố', 'Đoàn đại biểu Quốc hội tỉnh' name the province's body)."""
+        known = self._canonical(key)
+        if known:
+            return known
+        bare = re.sub(r"\s+(?:tinh|thanh pho|tp)$", "", key)
+        return (self._canonical(bare) if bare != key else None) or bare
 
     def key(self, name: str | None) -> str:
         return self.split(name)[0]
