@@ -73,7 +73,7 @@ class HeadLexicon:
                 raise ValueError(f"{HEADS_FILE}: unknown class {head.cls!r} for head {head.printed!r}")
             (self.glued if h.get("glued") else self.heads)[fold_chars(head.printed)] = head
         self.head_re = re.compile(r"(?<![a-z0-9])(" + "|".join(sorted(map(re.escape, self.heads), key=len,
-                                                                       reverse=True)) + r") (?=\S)")
+                                                                       reverse=True)) + r")[ \n](?=\S)")
         self.glued_re = re.compile(r"(?<![\wÀ-ỹ])(" + "|".join(map(re.escape, (h.printed for h in self.glued.values())))
                                    + r")(?:\.\s?|\s)?(?P<num>\d{1,3}[A-Z]?)(?![\wÀ-ỹ])") if self.glued else None
         guards = data.get("guards") or {}
@@ -82,7 +82,7 @@ class HeadLexicon:
         self.after = {fold_chars(k): _lowers(v) for k, v in (guards.get("after") or {}).items()}
         self.place_before = _lowers(data.get("place_before"))
         self.org_before = _lowers(data.get("org_before"))
-        self.stop = _folds(data.get("stop"))
+        self.stop = _lowers(data.get("stop"))  # as printed: "khí" is not "khi"
         self.bare_places = _folds(data.get("bare_places"))
         self.name_stop = tuple(sorted(data.get("name_stop") or [], key=len, reverse=True))
         self.name_links = tuple(data.get("name_links") or [])
@@ -106,7 +106,9 @@ class HeadLexicon:
         after = lower[end:end + 40].lstrip()
         if any(re.match(rf"{re.escape(w)}(?![\wÀ-ỹ])", after) for w in self.after.get(head, set())):
             return True
-        return self._ends_with(lower, start, self.org_before) or self._ends_with(lower, start, self.place_before)
+        one_word = " " not in self.heads[head].printed if head in self.heads else False
+        return self._ends_with(lower, start, self.org_before) or (
+            one_word and self._ends_with(lower, start, self.place_before))
 
     def stops_name(self, text: str, pos: int) -> bool:
         """A capitalised word at ``pos`` that begins another name ('Sở Xây dựng', 'UBND', 'Năm 2026')."""
@@ -181,7 +183,7 @@ def _name_end(text: str, pos: int, head: Head, lex: HeadLexicon) -> tuple[int, i
                 break
             end = m.end()
         elif proper_at is None:
-            if fold_chars(tok) in lex.stop or desc >= head.descriptors:
+            if tok.lower() in lex.stop or desc >= head.descriptors:
                 return None
             desc, last_desc = desc + 1, tok
         else:
@@ -229,7 +231,7 @@ def _next_part(text: str, at: int, head: Head, lex: HeadLexicon) -> int | None:
     j, words = at + 1, 0
     while words < 1:
         w = _TOKEN.match(text, j)
-        if w is None or _proper(w.group()) or fold_chars(w.group()) in lex.stop:
+        if w is None or _proper(w.group()) or w.group().lower() in lex.stop:
             break
         words += 1
         if not text.startswith(" ", w.end()):
@@ -346,7 +348,8 @@ def _rule_mentions(parsed_text: str, folded: str, gaz: Gazetteer, lex: HeadLexic
             continue
         head = lex.heads[head_key]
         head_text = parsed_text[start : m.end(1)]
-        if not same_word(head_text, head.printed) or (_is_caps(head_text) and head_text != head.printed):
+        if not same_word(head_text, head.printed) or _is_caps(parsed_text[start:m.end(1) + 12].split(",")[0]) \
+                or (_is_caps(head_text) and head_text != head.printed):
             continue  # 'mở rộng' is not 'mỏ'; a head in a caps title ('CỤM CÔNG NGHIỆP VÀ …') names nothing
         name_from = m.end(1) + 1
         if head_key == "du an":
@@ -365,8 +368,8 @@ def _rule_mentions(parsed_text: str, folded: str, gaz: Gazetteer, lex: HeadLexic
         proper = parsed_text[proper_at:end]
         if (fold_chars(proper) in lex.bare_places and not head.place_name_ok) or gaz.is_generic(proper):
             continue
-        if head_key == "du an" and not proper[0].isupper():
-            continue
+        if head_key == "du an" and (not proper[0].isupper() or lex.head_re.match(folded, proper_at)):
+            continue  # 'dự án thành phần 1'; 'dự án nâng cấp Quốc lộ 46': the inner head names it
         begin = name_from if head_key == "du an" else start
         if any(taken[begin:end]):
             inner_known = [k for k in known if begin <= k.evidence.start and k.evidence.end <= end

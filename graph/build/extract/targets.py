@@ -347,6 +347,17 @@ def _scan_values(raw: str, cs: int, ce: int, cues: TargetCues) -> list[_Value]:
     return values
 
 
+def _paren_at(raw: str, lo: int, pos: int) -> int | None:
+    """Start of the parenthesis that holds ``pos`` (searching from ``lo``), or None."""
+    opened: list[int] = []
+    for i in range(lo, pos):
+        if raw[i] == "(":
+            opened.append(i)
+        elif raw[i] == ")" and opened:
+            opened.pop()
+    return opened[-1] if opened else None
+
+
 def _tail_end(raw: str, end: int, limit: int, cues: TargetCues) -> int:
     """End of the words after a value that still name what is counted ('… triệu lượt khách du lịch')."""
     out = end
@@ -447,8 +458,10 @@ def _targets_in_sentence(raw: str, ss: int, se: int, scope: _Scope, parsed, out:
             else:
                 last_ind = (s, e)
             year, period = None, None
+            paren = _paren_at(raw, ss, v.num_start)
             before = [mk for mk in marks if mk[1] <= v.num_start
-                      and not (v.baseline_span and v.baseline_span[0] <= mk[0] < v.baseline_span[1])]
+                      and not (v.baseline_span and v.baseline_span[0] <= mk[0] < v.baseline_span[1])
+                      and _paren_at(raw, ss, mk[0]) in (None, paren)]
             after = [mk for mk in marks if v.end <= mk[0] < (values[i + 1].start if i + 1 < len(values) else ce)]
             if before:
                 year = before[-1][2]
@@ -458,10 +471,16 @@ def _targets_in_sentence(raw: str, ss: int, se: int, scope: _Scope, parsed, out:
                 year, period = after[0][2], after[0][3]
             elif scope.heading_year:
                 year = scope.heading_year
-            if v.achieved or (year and scope.doc_year and year < scope.doc_year and not period):
-                # an achieved figure, not a target ('năm 2025 ước đạt 40%'); it may be the next one's baseline
+            outer = [mk[2] for mk in marks if mk[2] and _paren_at(raw, ss, mk[0]) is None] + [scope.heading_year or 0]
+            if v.achieved or (year and scope.doc_year and year < scope.doc_year and not period) or (
+                    paren is not None and year and year < max(outer)):
+                # an achieved figure, not a target ('năm 2025 ước đạt 40%', '(năm 2025 đạt 6,4 triệu tấn)'); it
+                # may be the baseline of the target before it (in parentheses) or after it (same indicator)
+                if paren is not None and out and out[-1].baseline_value is None and out[-1].source == parsed.key \
+                        and out[-1].evidence.end <= v.num_start and out[-1].evidence.start >= cs:
+                    out[-1] = replace(out[-1], baseline_value=v.low, baseline_year=year)
                 result = (v.low, year)
-                prev_end = max(v.end, e)  # past an indicator printed after the number
+                prev_end = max(v.end, e)
                 continue
             baseline, baseline_year = v.baseline, v.baseline_year
             if sv := _SINCE.match(raw, v.end, ce):  # 'tăng 8% so với năm 2025': the change is from 2025
@@ -570,6 +589,14 @@ def _label_split(raw: str, b: Block) -> tuple[int, str | None]:
     return at, None
 
 
+def _title_year(raw: str, b: Block) -> int | None:
+    """The one horizon year a Party part's title prints ('2- Mục tiêu đến năm 2035'), up to its first item."""
+    start = _body_start(raw, b)
+    first = _ITEM.search(raw, start, b.body.end)
+    years = {m[2] for m in _year_marks(raw, start, first.start() if first else min(b.body.end, start + 120))}
+    return next(iter(years)) if len(years) == 1 and None not in years else None
+
+
 def _goal_year(raw: str, s: int, e: int) -> int | None:
     years = [m[2] for m in _year_marks(raw, s, e) if m[2] and not m[3]]
     return max(years) if years else None
@@ -596,6 +623,8 @@ def extract_goals_targets(parsed, blocks: list[Block] | None = None, cues: Targe
                 continue  # a title; but '2- Mục tiêu đến năm 2030 (1) …' holds its items
             end = b.body.end
             hy, _ = _heading_year(blocks, raw, b, head.index)
+            if hy is None and b is not head and _party_level(raw, head) is not None:
+                hy = _title_year(raw, head)  # '2- Mục tiêu đến năm 2035' over its bullets
             if label and (ly := _goal_year(raw, b.body.start, start)):
                 hy = ly
             titles = " ".join(fold(raw[blocks[i].body.start:blocks[i].body.end]) for i in b.path if i >= head.index)
@@ -637,11 +666,11 @@ def extract_goals_targets(parsed, blocks: list[Block] | None = None, cues: Targe
         if b.index in scanned or b.kind == "separator" or any(s0 < b.span.end and b.span.start < s1
                                                                 for s0, s1 in table_spans):
             continue
-        for cs, ce in _clauses(raw, b.body.start, b.body.end):
-            if (cue := cues.aspiration.search(raw, cs, ce)) is None:
+        for ss, se in _sentences(raw, b.body.start, b.body.end):
+            if (cue := cues.aspiration.search(raw, ss, se)) is None:
                 continue
-            found: list[Target] = []
-            _targets_in_sentence(raw, cue.start(), ce, _Scope(None, None, doc_year, cues), parsed, found)
+            found: list[Target] = []  # 'Phấn đấu …' governs the rest of its sentence, over ';'
+            _targets_in_sentence(raw, cue.start(), se, _Scope(None, None, doc_year, cues), parsed, found)
             targets.extend(t for t in found if t.year and (doc_year is None or t.year >= doc_year))
     targets.extend(_table_targets(parsed))
     targets.extend(table_targets)
