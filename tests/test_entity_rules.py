@@ -152,3 +152,16 @@ def test_report_lists_what_was_discovered(discovered_store: OxigraphStore) -> No
         ("Khu công nghiệp Bắc Hà", "IndustrialPark", "head-noun-list", "1"),
         ("Khu công nghiệp Tân Mai", "IndustrialPark", "head-noun-list", "1"),
     ]
+
+
+def test_descriptors_compared_as_printed_and_inner_heads() -> None:
+    """'khí' is a descriptor ('khi' would be a stop word); 'dự án nâng cấp Quốc lộ 15' is the road; a zone after
+    'khu vực'; a head at the end of a PDF line (joined to its name)."""
+    got = found("1. Khởi công Nhà máy điện khí LNG Nghi Sơn; điều chỉnh dự án nâng cấp Quốc lộ 15; an ninh khu vực\n"
+                "Khu kinh tế Nam Đàn; chuẩn bị khởi công cầu\nHưng Hòa 2 trong năm 2027.\n")
+    assert got == [
+        ("Nhà máy điện khí LNG Nghi Sơn", "PowerPlant", "Nhà máy điện khí LNG Nghi Sơn"),
+        ("Quốc lộ 15", "Road", "Quốc lộ 15"),
+        ("Khu kinh tế Nam Đàn", "Zone", "Khu kinh tế Nam Đàn"),
+        ("Cầu Hưng Hòa 2", "Bridge", "cầu Hưng Hòa 2"),
+    ]

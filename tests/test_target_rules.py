@@ -257,3 +257,33 @@ def test_change_since_a_year_and_the_counted_noun_phrase() -> None:
     ]
     assert got[0].evidence.quote == "Đón khoảng 850 nghìn lượt khách tham quan"
     assert got[1].evidence.quote.endswith("tăng 12% so với năm 2025")
+
+
+def test_party_part_year_reaches_its_bullets() -> None:
+    got = targets_of("""II- QUAN ĐIỂM, MỤC TIÊU
+2- Mục tiêu đến năm 2035
+- Tỷ lệ hộ có nước sạch đạt khoảng 98%.
+""")
+    assert rows(got) == [(None, "Tỷ lệ hộ có nước sạch", "khoảng", D("98"), None, "%", 2035)]
+
+
+def test_a_result_in_parentheses_is_the_baseline_of_the_target_before_it() -> None:
+    """A draft without a date: the parenthesised 'năm 2025 đạt …' is earlier than the sentence's 2030."""
+    got = targets_of("""II. MỤC TIÊU
+
+Đến năm 2030, sản lượng thủy sản đạt 210 nghìn tấn (năm 2025 đạt 180 nghìn tấn); hình thành ít nhất 02 vùng
+nuôi tập trung.
+""", head="KẾ HOẠCH\nMột dự thảo\n\n")
+    assert [(t.indicator, t.value, t.year, t.baseline_value, t.baseline_year) for t in got] == [
+        ("sản lượng thủy sản", D("210"), 2030, D("180"), 2025),
+        ("vùng nuôi tập trung", D("2"), 2030, None, None),
+    ]
+
+
+def test_aspiration_governs_its_whole_sentence() -> None:
+    got = targets_of("""IV. TỔ CHỨC THỰC HIỆN
+
+1. Phấn đấu đến hết năm 2026 hoàn thành 100% hồ sơ cấp phép; giải ngân vốn đạt không dưới 90% kế hoạch giao.
+""")
+    assert [(t.indicator, t.comparator, t.value, t.year) for t in got] == [
+        ("hồ sơ cấp phép", None, D("100"), 2026), ("giải ngân vốn", "không dưới", D("90"), 2026)]

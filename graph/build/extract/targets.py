@@ -152,7 +152,8 @@ _PERCENT = re.compile(r"\s*%(?:\s*/\s*năm|\s+GRDP)?")
 _GROUP_TAIL = re.compile(r"\s+(?:tỉnh,\s*thành phố|tỉnh,\s*thành|tỉnh|địa phương)(?![\wÀ-ỹ])", _IC)
 _LEAD = [re.compile(p, _IC) for p in (
     r"^[\s,:;.–-]+", r"^trong\s+đó\s*:?", r"^(?:phấn\s+đấu|duy\s+trì|có|và|đồng\s+thời)(?=\s|$)",
-    rf"^(?:(?:đến|trong|vào|tới)\s+)?năm\s+{YEAR}\s*,?", rf"^(?:giai\s+đoạn|thời\s+kỳ)\s+{YEAR}\s*[-–]\s*{YEAR}\s*,?",
+    rf"^(?:(?:đến|trong|vào|tới)\s+)?(?:hết\s+)?năm\s+{YEAR}\s*,?",
+    rf"^(?:giai\s+đoạn|thời\s+kỳ)\s+{YEAR}\s*[-–]\s*{YEAR}\s*,?",
 )]
 _TRAIL = [re.compile(p, _IC) for p in (
     r"[\s,:;.–-]+$", r"(?:^|\s)(?:đạt|cho|là|lên|ở\s+mức|tăng|hàng\s+năm|bình\s+quân|xếp\s+hạng|xếp\s+thứ)$",
