@@ -309,6 +309,8 @@ def _scan_values(raw: str, cs: int, ce: int, cues: TargetCues) -> list[_Value]:
                     comparator, found_cmp = (known.name if known else None), True
                 elif known is None or not known.hedge:
                     break
+                elif comparator is None:
+                    comparator = known.name  # 'đạt từ 60 - 70%': the range is what is reached
                 k = pos + cm.start()
             while vm := cues.verbs_before.search(raw[pos:k]):
                 k = pos + vm.start()
