@@ -368,8 +368,12 @@ def _rule_mentions(parsed_text: str, folded: str, gaz: Gazetteer, lex: HeadLexic
         proper = parsed_text[proper_at:end]
         if (fold_chars(proper) in lex.bare_places and not head.place_name_ok) or gaz.is_generic(proper):
             continue
-        if head_key == "du an" and (not proper[0].isupper() or lex.head_re.match(folded, proper_at)):
+        inner = lex.head_re.match(folded, proper_at)
+        if head_key == "du an" and (not proper[0].isupper() or inner):
             continue  # 'dự án thành phần 1'; 'dự án nâng cấp Quốc lộ 46': the inner head names it
+        if inner and lex.heads[inner.group(1)].cls == head.cls and same_word(
+                parsed_text[proper_at:inner.end(1)], lex.heads[inner.group(1)].printed):
+            continue  # 'đường Quốc lộ 8', 'tuyến đường Cao tốc …': the inner head names it
         begin = name_from if head_key == "du an" else start
         if any(taken[begin:end]):
             inner_known = [k for k in known if begin <= k.evidence.start and k.evidence.end <= end
