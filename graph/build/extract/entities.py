@@ -4,19 +4,28 @@ Two sources of names:
 
 1. The curated gazetteer (``data/gazetteer.yaml``, :mod:`graph.build.gazetteer`): canonical name, class, aliases;
    matched ignoring case, diacritics and tone placement, longest match first.
-2. Naming rules for names the gazetteer lacks: a head word that says what the thing is ('cầu', 'đường sắt',
-   'cao tốc', 'Quốc lộ', 'cảng', 'Nhà máy', 'Dự án', 'Khu công nghiệp' …) followed by a name. Vietnamese
-   capitalises only the first word of a common noun phrase but every syllable of a proper name, so the name is
-   a run of capitalised words or numbers ('cầu Bến Thủy 3', 'Quốc lộ 15B', 'cao tốc Vũng Áng - Chalo'),
-   optionally after a few lower-case descriptor words ('Nhà máy sản xuất ô tô VinFast'). The run stops at the
-   first lower-case word after it, at punctuation, and descriptors stop at cue words ('của', 'tại', 'và' …),
-   so a rule never runs past the end of a name. A capitalised 'Cầu' mid-sentence is a place name ('Cầu Treo',
-   the border gate), never a bridge; generic words ('dự án ODA') and bare place names ('cảng biển Hà Tĩnh')
-   are not projects.
+2. Naming rules (the open vocabulary) for names the gazetteer lacks, with the head nouns, their classes and the
+   guard contexts in ``data/entity_heads.yaml``:
+   * ``head-noun-name``: a head that says what the thing is ('cầu', 'quốc lộ', 'cảng', 'khu công nghiệp',
+     'vành đai', 'sông' …) followed by a name. Vietnamese capitalises only the first word of a common noun phrase
+     but every syllable of a proper name, so the name is a run of capitalised words or numbers ('cầu Bến Thủy 3',
+     'Quốc lộ 15B', 'cao tốc Vũng Áng - Chalo'), optionally after a few lower-case descriptors ('Nhà máy sản
+     xuất ô tô VinFast', 'bến số 3 …'). The run stops at the first lower-case word after it (one lower-case word
+     between capitalised ones is kept: 'Nhà máy Lọc dầu Dung Quất'), at punctuation, and before a word that
+     begins another name ('Sở Xây dựng' of the next table cell in a flattened row);
+   * ``head-noun-list``: a plural head and its list ('các khu công nghiệp (Nam Cấm, Hoàng Mai I)', 'các cảng:
+     Cửa Lò, Đông Hồi và Nghi Sơn', 'các cụm công nghiệp Lam Sơn - Sao Vàng, Bỉm Sơn'): one thing per name;
+   * ``road-code``: 'ĐT.550', 'QL 1A'.
+   Guards: a head inside another word or phrase ('yêu cầu', 'cầu nối', 'cảng vụ', 'dự án Luật …'), inside a
+   body's name ('Ban Quản lý Khu kinh tế …'), after a place word ('xã Cầu Lộc'), in a caps title, or before a
+   generic or bare place name ('dự án ODA', 'cảng biển Hà Tĩnh') names nothing.
 
-One node per real thing: a mention resolves to the gazetteer's canonical name, or (rule) to its printed name
-with the head word normalised ('đường bộ cao tốc X' -> 'Cao tốc X'), so the same name in two documents is one
-node (IRIs are minted from the folded name).
+One node per real thing: a mention resolves to the gazetteer's canonical name when its name or printed form is one
+of an entry's names or aliases; else (rule) to its printed name with the head word normalised ('đường bộ cao tốc
+X' -> 'Cao tốc X'), so the same name in two documents is one node (IRIs are minted from the folded name). A
+gazetteer name inside a longer found name ('Nam Nghệ An' in 'Khu kinh tế Đông Nam Nghệ An', 'VSIP' in 'Khu công
+nghiệp VSIP Nghệ An') gives way to the longer name. Mentions found by a rule carry the rule's name; the emitter
+marks their nodes ``pol:curationStatus pol:Discovered``.
 """
 
 from __future__ import annotations

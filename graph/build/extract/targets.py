@@ -1,26 +1,37 @@
 """Goals (mục tiêu) and quantified targets (chỉ tiêu) of a policy document.
 
+The cue words (comparators, units, count nouns, result cues …) are in ``data/target_cues.yaml``.
+
 Where they are
-    * Goal sections: a heading or numbered/lettered title starting 'Mục tiêu', 'Chỉ tiêu' or
-      'Tầm nhìn' ('II. MỤC TIÊU, CHỈ TIÊU NĂM 2025', '1. Mục tiêu tổng quát', 'a) Đến năm 2030:').
-      'Mục đích, yêu cầu' is not a goal section.
-    * A score/rank table ('Năm 2024 … Mục tiêu năm 2025 … Điểm số Xếp hạng Điểm số Xếp hạng'),
-      flattened by PDF extraction into rows like '1 Chỉ số thành phần … 4,93 50/63 6,18 25/34'.
+    * Goal sections: a heading or numbered/lettered title starting 'Mục tiêu', 'Chỉ tiêu' or 'Tầm nhìn'
+      ('II. MỤC TIÊU, CHỈ TIÊU NĂM 2025', '1. Mục tiêu tổng quát', 'a) Đến năm 2030:'), also with the Party
+      numbering 'II- MỤC TIÊU', '2- Mục tiêu đến năm 2030 (1) … (7) …'. 'Mục đích, yêu cầu' is not a goal section.
+    * Elsewhere (a report's proposals, a conclusion's tasks), a sentence that opens with an aspiration cue
+      ('Phấn đấu …') and prints its own year, not before the document's.
+    * Target tables ('TT | Chỉ tiêu | Đơn vị | Năm 2025 | Mục tiêu 2030'), structured or flattened by a PDF:
+      :mod:`graph.build.extract.target_tables`.
+    * A score/rank table ('Năm 2024 … Mục tiêu năm 2025 … Điểm số Xếp hạng Điểm số Xếp hạng'), flattened by
+      PDF extraction into rows like '1 Chỉ số thành phần … 4,93 50/63 6,18 25/34'.
 
 How a target is read (one per printed value)
-    indicator  the phrase before the comparator ('Tỷ lệ đô thị hóa đạt 40%'), or, when the value
-               comes first, the phrase after it ('trên 93,5% hộ gia đình đạt danh hiệu văn hóa');
-               a clause with no phrase of its own ('…; đến năm 2030 đạt khoảng 60,3%') reuses the
-               indicator of the previous value in the same sentence.
-    comparator the word printed before the number: trên, dưới, khoảng, đạt, chiếm, hơn, … and for
-               top-N groups 'thuộc nhóm' / 'nằm trong nhóm' / 'trong nhóm'; 'đạt trên' gives 'trên';
-               'từ' (a bare range) gives none.
-    year       the last 'năm YYYY' / 'giai đoạn YYYY-YYYY' before the value in its sentence; else the
-               one horizon year of the enclosing titles; else none (kept, flagged uncertain).
+    indicator  the phrase before the comparator ('Tỷ lệ đô thị hóa đạt 40%'), before a colon ('Thu nhập bình quân
+               đầu người đến năm 2030: 150 triệu đồng'), or, when the value comes first, the phrase after it
+               ('trên 93,5% hộ gia đình đạt danh hiệu văn hóa'); a clause with no phrase of its own ('…; đến năm
+               2030 đạt khoảng 60,3%') reuses the indicator of the previous value in the same sentence.
+    comparator the word printed before the number: trên, dưới, khoảng, đạt, ít nhất, không dưới, tối thiểu …,
+               hedges absorbed ('đạt trên', 'khoảng trên' give 'trên'), or after it ('40% trở lên'); for top-N
+               groups 'thuộc nhóm' / 'nằm trong nhóm' / 'trong nhóm'; 'từ' (a bare range) gives none.
+    value      Vietnamese numbers ('1.250', '2,15'); ranges '8 - 10%', 'từ 8% đến 10%'.
+    year       the last 'năm YYYY' / 'giai đoạn YYYY-YYYY' before the value in its sentence (a year inside
+               parentheses only for values inside them); else the one horizon year of the enclosing titles;
+               else none (kept, flagged uncertain).
     period     'giai đoạn/thời kỳ YYYY-YYYY' printed in the value's own clause.
-Past figures (results) are never read: only goal sections and target tables are scanned. A
-past rank printed elsewhere ('năm 2024, chỉ số X xếp thứ 50/63') becomes the baseline of a
-later rank target on the same indicator.
+    baseline   'tăng từ 65% năm 2025 lên 75%', a result of the same indicator next to the target ('năm 2025
+               đạt 40%, đến năm 2030 đạt 80%', '… 210 nghìn tấn (năm 2025 đạt 180 nghìn tấn)'), 'so với năm
+               2025' (the year only).
+Results are not targets: a value after a result cue ('ước đạt', 'đã đạt'), for a year before the document's
+own, or in parentheses for a year before its sentence's. A past rank printed elsewhere ('năm 2024, chỉ số X
+xếp thứ 50/63') becomes the baseline of a later rank target on the same indicator.
 
 Goals: in a general-goal subsection ('tổng quát', 'chung', a vision) each paragraph is one goal;
 elsewhere a paragraph without values is one goal, and a value-less sentence of a paragraph that
