@@ -287,3 +287,51 @@ def test_aspiration_governs_its_whole_sentence() -> None:
 """)
     assert [(t.indicator, t.comparator, t.value, t.year) for t in got] == [
         ("hồ sơ cấp phép", None, D("100"), 2026), ("giải ngân vốn", "không dưới", D("90"), 2026)]
+
+
+HDND = """HỘI ĐỒNG NHÂN DÂN
+TỈNH NINH BÌNH
+
+Số: 21/2026/NQ-HĐND
+
+Ninh Bình, ngày 10 tháng 7 năm 2026
+
+NGHỊ QUYẾT
+Về kế hoạch phát triển kinh tế - xã hội năm 2027
+
+QUYẾT NGHỊ:
+
+"""
+
+
+def test_year_from_the_documents_own_subject_and_articles_end_sections() -> None:
+    got = targets_of("""Điều 1. Thông qua kế hoạch với các nội dung sau:
+1. Các chỉ tiêu chủ yếu
+a) Thu ngân sách trên địa bàn đạt 18.600 tỷ đồng.
+b) Tỷ lệ đô thị hóa: 41%.
+Điều 2. Giao Ủy ban nhân dân tỉnh tổ chức thực hiện, bảo đảm 100% nhiệm vụ.
+""", head=HDND)
+    assert rows(got) == [
+        (None, "Thu ngân sách trên địa bàn", "đạt", D("18600"), None, "tỷ đồng", 2027),
+        (None, "Tỷ lệ đô thị hóa", None, D("41"), None, "%", 2027),
+    ]
+
+
+def test_subject_citing_another_document_gives_no_year() -> None:
+    from graph.build.extract.targets import subject_horizon
+
+    assert subject_horizon("Về kế hoạch phát triển kinh tế - xã hội năm 2027") == 2027
+    assert subject_horizon("Phát triển du lịch giai đoạn 2026 - 2030") == 2030
+    assert subject_horizon("Thực hiện Nghị quyết số 08-NQ/TU về phát triển công nghiệp đến năm 2025") is None
+    assert subject_horizon("Đến năm 2025, định hướng đến năm 2030") is None
+
+
+def test_flattened_row_with_a_vanished_cell_is_left_out() -> None:
+    got = targets_of("""PHỤ LỤC
+STT Chỉ tiêu ĐVT Ước thực hiện 2026 Kế hoạch 2027
+1 Tỷ lệ trường đạt chuẩn % 72 80
+2 Số xã đạt chuẩn nông thôn mới xã 35
+3 Tỷ lệ che phủ rừng % 51,5 52
+""")
+    assert [(t.number, t.value, t.year, t.baseline_value) for t in got] == [
+        ("1", D("80"), 2027, D("72")), ("3", D("52"), 2027, D("51.5"))]

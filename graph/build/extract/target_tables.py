@@ -11,8 +11,8 @@ Two printed forms:
   ``' | '``; cells map to columns by position;
 * flattened by a PDF text layer: the cells of a row follow each other on one or several lines, empty cells
   vanish. A row starts with its number; it ends when the text holds as many values as the header has value
-  columns (fewer values at the end of the table: they are the right-most columns). The unit is the longest
-  known unit just before the values.
+  columns. A row with fewer values (a vanished cell) is left out: which column is empty cannot be told. The
+  unit is the longest known unit just before the values.
 
 A value column whose header says what was done ('Thực hiện', 'Ước thực hiện') gives the baseline; one that
 says what is planned ('Mục tiêu', 'Kế hoạch') a target for its year; a bare 'Năm 2025' is a baseline when it
@@ -260,6 +260,9 @@ class TableReader:
             if done is None:
                 break
             before, values = done
+            if len(values) < n:
+                i = j + 1  # a vanished cell: which column it was cannot be told, so the row is left out
+                continue
             indicator, unit = self._unit_split(before)
             pairs = list(zip(cols[n - len(values):], [v.group() for v in values], strict=True))
             a = start + m.end()

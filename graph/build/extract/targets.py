@@ -174,6 +174,7 @@ _TRAIL = [re.compile(p, _IC) for p in (
 _PLACE_TAIL = re.compile(r"\s+(?:của\s+)?(?:tỉnh|thành phố)(?:\s+[A-ZĐ][\wÀ-ỹ]*)*$")
 _GROUP_END = re.compile(r"\s*(?:cao nhất|đứng đầu|dẫn đầu|tốt nhất)?\s*(?:của\s+)?(?:cả nước|toàn quốc|khu vực)?"
                         r"[\s.,;]*$", _IC)
+_ARTICLE = re.compile(r"Điều\s+\d+\s*[.:]", _IC)
 _SINCE = re.compile(rf"\s*so\s+với\s+(?:cùng\s+kỳ\s+)?(?:năm\s+)?(?P<y>{YEAR})", _IC)
 _ITEM = re.compile(r"(?:(?<=\s)|^)\((?P<n>\d{1,2})\)\s*")
 
@@ -403,6 +404,7 @@ class _Scope:
     number: str | None
     doc_year: int | None
     cues: TargetCues
+    horizon: int | None = None  # the one year of the document's own subject ('… năm 2027')
 
 
 def _targets_in_sentence(raw: str, ss: int, se: int, scope: _Scope, parsed, out: list[Target]) -> int:
@@ -485,6 +487,8 @@ def _targets_in_sentence(raw: str, ss: int, se: int, scope: _Scope, parsed, out:
                 year, period = after[0][2], after[0][3]
             elif scope.heading_year:
                 year = scope.heading_year
+            elif scope.horizon:
+                year = scope.horizon  # 'Nghị quyết về kế hoạch … năm 2027', its targets print no year
             outer = [mk[2] for mk in marks if mk[2] and _paren_at(raw, ss, mk[0]) is None] + [scope.heading_year or 0]
             if v.achieved or (year and scope.doc_year and year < scope.doc_year and not period) or (
                     paren is not None and year and year < max(outer)):
@@ -586,6 +590,9 @@ def _sections(blocks: list[Block], raw: str) -> list[tuple[Block, list[Block]]]:
             members = _party_members(blocks, raw, b, level)
         else:
             members = [x for x in blocks[b.index + 1:] if b.index in x.path]
+        article = next((i for i, x in enumerate(members) if _ARTICLE.match(raw, x.body.start)), None)
+        if article is not None:
+            members = members[:article]  # 'Điều 2.' ends the goals of 'Điều 1.' (segment.py does not nest articles)
         if not members and not re.search(r":\s*\S", raw[b.body.start:b.body.end]) and not _ITEM.search(title):
             continue
         out.append((b, members))
@@ -616,10 +623,21 @@ def _goal_year(raw: str, s: int, e: int) -> int | None:
     return max(years) if years else None
 
 
+def subject_horizon(subject: str | None) -> int | None:
+    """The one year a document's own subject prints ('Về kế hoạch phát triển … năm 2027', '… giai đoạn
+    2026 - 2030'); None when it prints none or several, or cites another document ('… Nghị quyết số …
+    đến năm 2025': that year is the cited document's)."""
+    if not subject or re.search(r"(?:^|\s)số\s*:?\s*\d", subject, _IC):
+        return None
+    years = {m[2] for m in _year_marks(subject, 0, len(subject))}
+    return next(iter(years)) if len(years) == 1 and None not in years else None
+
+
 def extract_goals_targets(parsed, blocks: list[Block] | None = None, cues: TargetCues | None = None,
-                          doc_year: int | None = None) -> tuple[list[Goal], list[Target]]:
+                          doc_year: int | None = None, horizon: int | None = None) -> tuple[list[Goal], list[Target]]:
     """Goals and targets of ``parsed``; ``doc_year`` (the year the document was issued) tells results
-    ('năm 2024 đạt …') from targets."""
+    ('năm 2024 đạt …') from targets; ``horizon`` (:func:`subject_horizon`) is the year of a target whose
+    sentence and titles print none."""
     cues = cues or load_cues()
     raw = parsed.text.text
     blocks = blocks if blocks is not None else segment(parsed.text)
@@ -653,7 +671,8 @@ def extract_goals_targets(parsed, blocks: list[Block] | None = None, cues: Targe
                     ie = items[i + 1].start() if i + 1 < len(items) else end
                     n = it.group("n")
                     before = len(targets)
-                    held = _targets_in_sentence(raw, it.end(), ie, _Scope(hy, n, doc_year, cues), parsed, targets)
+                    held = _targets_in_sentence(raw, it.end(), ie, _Scope(hy, n, doc_year, cues, horizon), parsed,
+                                                targets)
                     if len(targets) == before and not held:
                         s, e = _trim(raw, it.end(), ie, _LEAD, _TRAIL)
                         if e > s:
@@ -663,7 +682,7 @@ def extract_goals_targets(parsed, blocks: list[Block] | None = None, cues: Targe
                 continue
             sentence_goals = []
             for ss, se in _sentences(raw, start, end):
-                n = _targets_in_sentence(raw, ss, se, _Scope(hy, None, doc_year, cues), parsed, targets)
+                n = _targets_in_sentence(raw, ss, se, _Scope(hy, None, doc_year, cues, horizon), parsed, targets)
                 found += n
                 if n == 0:
                     sentence_goals.append((ss, se))
@@ -825,6 +844,7 @@ def targets_step(extraction: Extraction, ctx) -> None:  # noqa: ANN001 - Extract
         path = ctx.data_file(CUES_FILE)
         cues = ctx.extra[CUES_FILE] = load_cues(path if path.exists() else DEFAULT_CUES)
     issued = extraction.document.ref.issued
-    goals, targets = extract_goals_targets(extraction.parsed, cues=cues, doc_year=issued.year if issued else None)
+    goals, targets = extract_goals_targets(extraction.parsed, cues=cues, doc_year=issued.year if issued else None,
+                                           horizon=subject_horizon(extraction.document.ref.title))
     extraction.goals.extend(goals)
     extraction.targets.extend(targets)
