@@ -165,3 +165,17 @@ def test_descriptors_compared_as_printed_and_inner_heads() -> None:
         ("Khu kinh tế Nam Đàn", "Zone", "Khu kinh tế Nam Đàn"),
         ("Cầu Hưng Hòa 2", "Bridge", "cầu Hưng Hòa 2"),
     ]
+
+
+def test_a_section_of_a_known_route_is_part_of_it() -> None:
+    text = HEAD + ("1. Hoàn thành cao tốc Bắc - Nam đoạn Hoàng Mai - Diễn Châu và đường ven biển đoạn Cửa Hội - "
+                   "Xuân Hội.\n")
+    src = Source("e", Path("e.txt"), text, "0" * 64)
+    ex = extract(Parsed(src, normalise(text)), ExtractionContext(Settings()))
+    assert [(m.name, m.known, m.whole) for m in ex.mentions] == [
+        ("Cao tốc Bắc - Nam đoạn Hoàng Mai - Diễn Châu", False, ("Road", "Cao tốc Bắc - Nam")),
+        ("Đường ven biển đoạn Cửa Hội - Xuân Hội", False, None),
+    ]
+    part = [(link.subject.key[1], link.object.key[1], link.evidence.rule) for link in ex.links
+            if link.predicate == "partOf"]
+    assert part == [("Cao tốc Bắc - Nam đoạn Hoàng Mai - Diễn Châu", "Cao tốc Bắc - Nam", "route-section")]

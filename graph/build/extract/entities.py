@@ -282,6 +282,9 @@ def _mention(name: str, cls: str, printed: str, ev, gaz: Gazetteer, rule: str,
     return EntityMention(name, cls, printed, ev, False, rule=rule, listed=listed)
 
 
+_SECTION = re.compile(r" đoạn (?=[A-ZĐÀ-Ỹ])")
+
+
 def _is_caps(text: str) -> bool:
     letters = [c for c in text if c.isalpha()]
     return len(letters) > 3 and all(c.isupper() for c in letters)
@@ -353,8 +356,9 @@ def _rule_mentions(parsed_text: str, folded: str, gaz: Gazetteer, lex: HeadLexic
         pos = m.start(1) + 1  # heads may overlap ('tuyến đường ven biển': 'tuyến đường', then 'đường ven biển')
         head_key = m.group(1)
         start = m.start(1)
-        if taken[start]:
-            continue
+        if taken[start] and not any(k.evidence.start == start and _SECTION.match(parsed_text, k.evidence.end)
+                                    for k in known):
+            continue  # (a known route followed by 'đoạn X' names a section of it: read on)
         head = lex.heads[head_key]
         head_text = parsed_text[start : m.end(1)]
         if not same_word(head_text, head.printed) or _is_caps(parsed_text[start:m.end(1) + 12].split(",")[0]) \
@@ -397,13 +401,19 @@ def _rule_mentions(parsed_text: str, folded: str, gaz: Gazetteer, lex: HeadLexic
                                                                                inner_known)):
                 continue
             dropped.extend(inner_known)
+            section_of = next((k for k in inner_known if _SECTION.match(parsed_text, k.evidence.end)), None)
+        else:
+            section_of = None
         printed = parsed_text[begin:end]
         if head_key == "du an":
             name = printed[0].upper() + printed[1:]
         else:
             name = head.canonical + parsed_text[m.end(1) : end]
         name = " ".join(name.split())
-        found.append(_mention(name, head.cls, printed, parsed.evidence(begin, end), gaz, RULE_NAME))
+        mention = _mention(name, head.cls, printed, parsed.evidence(begin, end), gaz, RULE_NAME)
+        if section_of is not None and not mention.known:  # 'cao tốc Bắc - Nam phía Đông đoạn Diễn Châu - Bãi Vọt'
+            mention = replace(mention, whole=(section_of.cls, section_of.name))
+        found.append(mention)
         take(begin, end)
         pos = end
     return found
