@@ -335,3 +335,14 @@ STT Chỉ tiêu ĐVT Ước thực hiện 2026 Kế hoạch 2027
 """)
     assert [(t.number, t.value, t.year, t.baseline_value) for t in got] == [
         ("1", D("80"), 2027, D("72")), ("3", D("52"), 2027, D("51.5"))]
+
+
+def test_a_section_of_results_is_not_a_goal_section() -> None:
+    head = HEAD.replace("ngày 9 tháng 3 năm 2026", "ngày 2 tháng 12 năm 2025")
+    got = targets_of("""I. KẾT QUẢ NĂM 2025
+1. Các chỉ tiêu ước thực hiện năm 2025
+- Tốc độ tăng trưởng GRDP đạt 7,4%.
+II. MỤC TIÊU NĂM 2026
+- Tốc độ tăng trưởng GRDP đạt trên 8%.
+""", head=head)
+    assert rows(got) == [(None, "Tốc độ tăng trưởng GRDP", "trên", D("8"), None, "%", 2026)]

@@ -573,7 +573,7 @@ def _party_members(blocks: list[Block], raw: str, b: Block, level: int) -> list[
     return out
 
 
-def _sections(blocks: list[Block], raw: str) -> list[tuple[Block, list[Block]]]:
+def _sections(blocks: list[Block], raw: str, cues: TargetCues) -> list[tuple[Block, list[Block]]]:
     out = []
     taken: set[int] = set()
     for b in blocks:
@@ -582,8 +582,8 @@ def _sections(blocks: list[Block], raw: str) -> list[tuple[Block, list[Block]]]:
             continue
         title = _title(raw, b)
         body = fold(title)
-        if not _SECTION_TITLE.match(body) or "muc dich" in body:
-            continue
+        if not _SECTION_TITLE.match(body) or "muc dich" in body or cues.result.search(title[:120]):
+            continue  # 'Chỉ tiêu ước thực hiện năm 2025' reports results
         if len(body.split()) > 20 and not (level is not None and _ITEM.search(title)):
             continue
         if level is not None:
@@ -644,7 +644,7 @@ def extract_goals_targets(parsed, blocks: list[Block] | None = None, cues: Targe
     goals: list[Goal] = []
     targets: list[Target] = []
     table_targets, table_spans = TableReader(cues.table, cues.units).read(parsed, doc_year)
-    for head, members in _sections(blocks, raw):
+    for head, members in _sections(blocks, raw, cues):
         for b in [head, *members]:
             if b.kind == "separator" or (_is_title(blocks, raw, b)):
                 continue
@@ -694,7 +694,7 @@ def extract_goals_targets(parsed, blocks: list[Block] | None = None, cues: Targe
                 for ss, se in sentence_goals:
                     ev = parsed.evidence(ss, se)
                     goals.append(Goal(parsed.key, collapse(ev.quote), hy if hy else _goal_year(raw, ss, se), ev))
-    scanned = {x.index for head, members in _sections(blocks, raw) for x in (head, *members)}
+    scanned = {x.index for head, members in _sections(blocks, raw, cues) for x in (head, *members)}
     for b in blocks:
         if b.index in scanned or b.kind == "separator" or any(s0 < b.span.end and b.span.start < s1
                                                                 for s0, s1 in table_spans):
