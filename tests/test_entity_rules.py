@@ -148,7 +148,7 @@ def test_discovered_things_are_marked_with_evidence(discovered_store: OxigraphSt
 
 def test_report_lists_what_was_discovered(discovered_store: OxigraphStore) -> None:
     section = build_report(discovered_store).section("discovered_entities")
-    assert sorted((r["label"], r["class"].rsplit("#", 1)[1], r["rule"], r["documents"]) for r in section.rows) == [
+    assert sorted((r["label"], r["class"], r["rule"], r["documents"]) for r in section.rows) == [
         ("Khu công nghiệp Bắc Hà", "IndustrialPark", "head-noun-list", "1"),
         ("Khu công nghiệp Tân Mai", "IndustrialPark", "head-noun-list", "1"),
     ]
@@ -179,3 +179,21 @@ def test_a_section_of_a_known_route_is_part_of_it() -> None:
     part = [(link.subject.key[1], link.object.key[1], link.evidence.rule) for link in ex.links
             if link.predicate == "partOf"]
     assert part == [("Cao tốc Bắc - Nam đoạn Hoàng Mai - Diễn Châu", "Cao tốc Bắc - Nam", "route-section")]
+
+
+def test_a_berth_is_named_with_its_port() -> None:
+    """A berth number alone would merge the berths of every port: it takes the port of its list or sentence,
+    or names nothing."""
+    text = HEAD + ("1. Nâng cấp bến số 2, bến số 3 cảng Lạch Ghép.\n"
+                   "2. Cảng Nghi Thiết: hoàn thành bến số 7 trước ngày 30/6/2026.\n"
+                   "3. Nạo vét khu nước trước bến số 4.\n")
+    src = Source("e", Path("e.txt"), text, "0" * 64)
+    ex = extract(Parsed(src, normalise(text)), ExtractionContext(Settings()))
+    assert [(m.name, m.printed, m.whole) for m in ex.mentions] == [
+        ("Bến số 2 cảng Lạch Ghép", "bến số 2", None),
+        ("Bến số 3 cảng Lạch Ghép", "bến số 3 cảng Lạch Ghép", None),
+        ("Cảng Nghi Thiết", "Cảng Nghi Thiết", None),
+        ("Bến số 7 Cảng Nghi Thiết", "bến số 7", ("Port", "Cảng Nghi Thiết")),
+    ]
+    assert [(link.subject.key[1], link.object.key[1], link.evidence.rule) for link in ex.links
+            if link.predicate == "partOf"] == [("Bến số 7 Cảng Nghi Thiết", "Cảng Nghi Thiết", "berth-of-port")]

@@ -86,7 +86,7 @@ SELECT ?document (SAMPLE(?num) AS ?number) (SAMPLE(?l) AS ?label) ?problem (SAMP
 
 
 DISCOVERED_ENTITIES = _PREFIXES + """
-SELECT ?node (SAMPLE(?l) AS ?label) (SAMPLE(?c) AS ?class) (SAMPLE(?r) AS ?rule)
+SELECT ?node (SAMPLE(?l) AS ?label) (SAMPLE(STRAFTER(STR(?c), "#")) AS ?class) (SAMPLE(?r) AS ?rule)
        (COUNT(DISTINCT ?d) AS ?documents) (SAMPLE(?q) AS ?evidence)
 WHERE {
   ?node pol:curationStatus pol:Discovered .

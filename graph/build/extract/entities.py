@@ -448,6 +448,39 @@ def _inside_longer_name(text: str, start: int) -> bool:
     return bool(m) and m.group(1)[:1].isupper() and not _sentence_start(text, start - len(m.group(0)))
 
 
+_BARE_BERTH = re.compile(r"Bến số \d+[A-Z]?")
+_BERTH_PORT = re.compile(r"(Bến số \d+[A-Z]?) (.+)")
+
+
+def _berths_with_their_port(text: str, mentions: list[EntityMention]) -> list[EntityMention]:
+    """A berth is named by its number and its port: 'bến số 5, bến số 6 cảng Cửa Lò' gives 'Bến số 5 cảng Cửa
+    Lò'; 'Cảng Đông Hồi đã đưa bến số 1 vào khai thác' gives 'Bến số 1 Cảng Đông Hồi'. A berth number whose port
+    the sentence does not print names nothing (it would merge the berths of every port)."""
+    out: list[EntityMention] = []
+    for i, m in enumerate(mentions):
+        if m.known or m.cls != "Port" or not _BARE_BERTH.fullmatch(m.name):
+            out.append(m)
+            continue
+        port = None
+        for nxt in mentions[i + 1:]:  # a list of berths ending with the port
+            between = text[m.evidence.end:nxt.evidence.start]
+            if not re.fullmatch(r"\s*(?:,|và|,\s*và)\s*", between):
+                break
+            if (bm := _BERTH_PORT.fullmatch(nxt.name)) is not None:
+                port = bm.group(2)
+                break
+        whole = None
+        if port is None:  # the port the sentence names before the berth
+            start = max(text.rfind(c, 0, m.evidence.start) for c in ".;\n")
+            before = [p for p in mentions[:i] if p.cls == "Port" and p.evidence.start > start
+                      and not p.name.startswith("Bến số")]
+            if before:
+                port, whole = before[-1].name, (before[-1].cls, before[-1].name)
+        if port is not None:
+            out.append(replace(m, name=f"{m.name} {port}", whole=whole))
+    return out
+
+
 def find_mentions(parsed, gaz: Gazetteer, tasks: list[Task] | None = None,  # noqa: ANN001
                   lex: HeadLexicon | None = None) -> list[EntityMention]:
     lex = lex or load_heads()
@@ -464,8 +497,9 @@ def find_mentions(parsed, gaz: Gazetteer, tasks: list[Task] | None = None,  # no
     dropped: list[EntityMention] = []
     mentions += _rule_mentions(text, folded, gaz, lex, taken, parsed, list(mentions), dropped)
     mentions = [m for m in mentions if not any(m is d for d in dropped)]
+    mentions = _berths_with_their_port(text, sorted(mentions, key=lambda x: (x.evidence.start, -x.evidence.end)))
     out = []
-    for mention in sorted(mentions, key=lambda x: (x.evidence.start, -x.evidence.end)):
+    for mention in mentions:
         task = task_at(tasks or [], mention.evidence.start)
         out.append(replace(mention, task=task.section if task else None))
     return out
