@@ -346,3 +346,20 @@ II. MỤC TIÊU NĂM 2026
 - Tốc độ tăng trưởng GRDP đạt trên 8%.
 """, head=head)
     assert rows(got) == [(None, "Tốc độ tăng trưởng GRDP", "trên", D("8"), None, "%", 2026)]
+
+
+def test_party_parts_joined_into_one_paragraph() -> None:
+    """'2- Mục tiêu', 'a- Mục tiêu đến năm 2035 …', 'b- Tầm nhìn …' run on in one paragraph (Party numbering is
+    not a paragraph start for the PDF layer): each part keeps its own title year."""
+    got = targets_of("""II- QUAN ĐIỂM, MỤC TIÊU
+2- Mục tiêu
+a- Mục tiêu đến năm 2035
+Tỷ lệ lao động qua đào tạo đạt khoảng 75%. Thu nhập của người dân tăng gấp 2 lần so với năm 2025.
+b- Tầm nhìn đến năm 2050
+Tỉnh là trung tâm công nghiệp chế biến của vùng.
+III- NHIỆM VỤ
+""")
+    assert [(t.indicator, t.comparator, t.value, t.unit, t.year, t.baseline_year) for t in got] == [
+        ("Tỷ lệ lao động qua đào tạo", "khoảng", D("75"), "%", 2035, None),
+        ("Thu nhập của người dân", None, D("2"), "lần", 2035, 2025),
+    ]

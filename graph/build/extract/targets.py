@@ -584,7 +584,8 @@ def _sections(blocks: list[Block], raw: str, cues: TargetCues) -> list[tuple[Blo
         body = fold(title)
         if not _SECTION_TITLE.match(body) or "muc dich" in body or cues.result.search(title[:120]):
             continue  # 'Chỉ tiêu ước thực hiện năm 2025' reports results
-        if len(body.split()) > 20 and not (level is not None and _ITEM.search(title)):
+        if len(body.split()) > 20 and not (level is not None and (
+                _ITEM.search(title) or _party_parts(raw, b.body.start, b.body.end))):
             continue
         if level is not None:
             members = _party_members(blocks, raw, b, level)
@@ -593,7 +594,8 @@ def _sections(blocks: list[Block], raw: str, cues: TargetCues) -> list[tuple[Blo
         article = next((i for i, x in enumerate(members) if _ARTICLE.match(raw, x.body.start)), None)
         if article is not None:
             members = members[:article]  # 'Điều 2.' ends the goals of 'Điều 1.' (segment.py does not nest articles)
-        if not members and not re.search(r":\s*\S", raw[b.body.start:b.body.end]) and not _ITEM.search(title):
+        if not members and not re.search(r":\s*\S", raw[b.body.start:b.body.end]) and not _ITEM.search(title) \
+                and not (level is not None and _party_parts(raw, b.body.start, b.body.end)):
             continue
         out.append((b, members))
         taken.update(x.index for x in members)
@@ -618,6 +620,35 @@ def _title_year(raw: str, b: Block) -> int | None:
     return next(iter(years)) if len(years) == 1 and None not in years else None
 
 
+# a Party part's marker inside a paragraph the PDF joined: 'Mục tiêu a- Mục tiêu đến năm 2035 Tốc độ …'
+_INLINE_PART = re.compile(r"(?:^|(?<=[\s.;:]))(?:[IVXL]{1,5}|\d{1,2}|[a-zđ])- (?=[A-ZĐÀ-Ỹ])")
+
+
+def _party_parts(raw: str, start: int, end: int) -> list[tuple[int, int, int]]:
+    """(start, end of title, end) of each Party part joined into raw[start:end], when there are inline ones.
+    A title is the marker's first word and the lower-case words and numbers after it, up to a colon, a
+    numbered item or the next capitalised word ('a- Mục tiêu đến năm 2035 | Tốc độ tăng trưởng …')."""
+    marks = [m for m in _INLINE_PART.finditer(raw, start, end) if m.start() > start]
+    if not marks:
+        return []
+    bounds = [start, *[m.start() for m in marks], end]
+    out = []
+    for a, b in zip(bounds, bounds[1:], strict=False):
+        m = _PARTY_MARKER.match(raw[a:b])
+        at = a + (m.end() if m else 0)
+        words = list(re.finditer(r"\S+", raw[at:b]))
+        t_end = at
+        for k, w in enumerate(words[:16]):
+            tok = w.group()
+            if k and (tok[0].isupper() or tok.startswith("(")):
+                break
+            t_end = at + w.end()
+            if tok.endswith(":"):
+                break
+        out.append((a, t_end, b))
+    return out
+
+
 def _goal_year(raw: str, s: int, e: int) -> int | None:
     years = [m[2] for m in _year_marks(raw, s, e) if m[2] and not m[3]]
     return max(years) if years else None
@@ -631,6 +662,45 @@ def subject_horizon(subject: str | None) -> int | None:
         return None
     years = {m[2] for m in _year_marks(subject, 0, len(subject))}
     return next(iter(years)) if len(years) == 1 and None not in years else None
+
+
+def _read_span(raw: str, start: int, end: int, hy: int | None, general: bool, scope: _Scope, parsed,
+               goals: list[Goal], targets: list[Target]) -> None:  # noqa: ANN001 - Parsed
+    """Goals and targets of the text raw[start:end] of a goal section: numbered items '(1) …', or sentences."""
+    doc_year, cues, horizon = scope.doc_year, scope.cues, scope.horizon
+    items = list(_ITEM.finditer(raw, start, end))
+    if items:
+        lead = {m[2] for m in _year_marks(raw, start, items[0].start())}
+        if len(lead) == 1 and None not in lead:  # '3. Chỉ tiêu năm 2027 (1) …' joined into one paragraph
+            hy = next(iter(lead))
+        for i, it in enumerate(items):
+            ie = items[i + 1].start() if i + 1 < len(items) else end
+            n = it.group("n")
+            before = len(targets)
+            held = _targets_in_sentence(raw, it.end(), ie, _Scope(hy, n, doc_year, cues, horizon), parsed, targets)
+            if len(targets) == before and not held:
+                s, e = _trim(raw, it.end(), ie, _LEAD, _TRAIL)
+                if e > s:
+                    targets.append(Target(source=parsed.key, indicator=collapse(raw[s:e]), value=None,
+                                          evidence=parsed.evidence(s, e), number=n, year=hy,
+                                          uncertain="numbered chỉ tiêu printed without a value"))
+        return
+    found = 0
+    sentence_goals = []
+    for ss, se in _sentences(raw, start, end):
+        n = _targets_in_sentence(raw, ss, se, _Scope(hy, None, doc_year, cues, horizon), parsed, targets)
+        found += n
+        if n == 0:
+            sentence_goals.append((ss, se))
+    year = hy if hy else _goal_year(raw, start, end)
+    if general or found == 0:
+        ev = parsed.evidence(start, end)
+        if ev.quote:
+            goals.append(Goal(parsed.key, collapse(ev.quote), year, ev))
+    else:
+        for ss, se in sentence_goals:
+            ev = parsed.evidence(ss, se)
+            goals.append(Goal(parsed.key, collapse(ev.quote), hy if hy else _goal_year(raw, ss, se), ev))
 
 
 def extract_goals_targets(parsed, blocks: list[Block] | None = None, cues: TargetCues | None = None,
@@ -651,8 +721,10 @@ def extract_goals_targets(parsed, blocks: list[Block] | None = None, cues: Targe
             if any(s0 < b.span.end and b.span.start < s1 for s0, s1 in table_spans):
                 continue  # a target table: read by its columns below
             start, label = _label_split(raw, b)
-            if b is head and label is None and not _ITEM.search(raw, start, b.body.end):
-                continue  # a title; but '2- Mục tiêu đến năm 2030 (1) …' holds its items
+            party = _body_start(raw, b) != b.body.start
+            if b is head and label is None and not _ITEM.search(raw, start, b.body.end) and not (
+                    party and _party_parts(raw, start, b.body.end)):
+                continue  # a title; but '2- Mục tiêu đến năm 2030 (1) …' holds its items, '2- Mục tiêu a- …' its parts
             end = b.body.end
             hy, _ = _heading_year(blocks, raw, b, head.index)
             if hy is None and b is not head and _party_level(raw, head) is not None:
@@ -661,39 +733,19 @@ def extract_goals_targets(parsed, blocks: list[Block] | None = None, cues: Targe
                 hy = ly
             titles = " ".join(fold(raw[blocks[i].body.start:blocks[i].body.end]) for i in b.path if i >= head.index)
             general = bool(_GENERAL.search(titles + " " + fold(label or "")))
-            items = list(_ITEM.finditer(raw, start, end))
-            found = 0
-            if items:
-                lead = {m[2] for m in _year_marks(raw, start, items[0].start())}
-                if len(lead) == 1 and None not in lead:  # '3. Chỉ tiêu năm 2027 (1) …' joined into one paragraph
-                    hy = next(iter(lead))
-                for i, it in enumerate(items):
-                    ie = items[i + 1].start() if i + 1 < len(items) else end
-                    n = it.group("n")
-                    before = len(targets)
-                    held = _targets_in_sentence(raw, it.end(), ie, _Scope(hy, n, doc_year, cues, horizon), parsed,
-                                                targets)
-                    if len(targets) == before and not held:
-                        s, e = _trim(raw, it.end(), ie, _LEAD, _TRAIL)
-                        if e > s:
-                            targets.append(Target(source=parsed.key, indicator=collapse(raw[s:e]), value=None,
-                                                  evidence=parsed.evidence(s, e), number=n, year=hy,
-                                                  uncertain="numbered chỉ tiêu printed without a value"))
+            parts = _party_parts(raw, start, end) if party else []
+            if not parts:
+                _read_span(raw, start, end, hy, general, _Scope(hy, None, doc_year, cues, horizon), parsed, goals,
+                           targets)
                 continue
-            sentence_goals = []
-            for ss, se in _sentences(raw, start, end):
-                n = _targets_in_sentence(raw, ss, se, _Scope(hy, None, doc_year, cues, horizon), parsed, targets)
-                found += n
-                if n == 0:
-                    sentence_goals.append((ss, se))
-            year = hy if hy else _goal_year(raw, start, end)
-            if general or found == 0:
-                ev = parsed.evidence(start, end)
-                goals.append(Goal(parsed.key, collapse(ev.quote), year, ev))
-            else:
-                for ss, se in sentence_goals:
-                    ev = parsed.evidence(ss, se)
-                    goals.append(Goal(parsed.key, collapse(ev.quote), hy if hy else _goal_year(raw, ss, se), ev))
+            # '2- Mục tiêu a- Mục tiêu đến năm 2035 Tốc độ … b- Tầm nhìn đến năm 2050 …' joined into one paragraph
+            for p0, t_end, p1 in parts:
+                title = fold(raw[p0:t_end])
+                if not re.search(r"muc tieu|chi tieu|tam nhin", title):
+                    continue
+                py = _goal_year(raw, p0, t_end) if len({m[2] for m in _year_marks(raw, p0, t_end)}) == 1 else None
+                _read_span(raw, t_end, p1, py or hy, general or bool(_GENERAL.search(title)),
+                           _Scope(py or hy, None, doc_year, cues, horizon), parsed, goals, targets)
     scanned = {x.index for head, members in _sections(blocks, raw, cues) for x in (head, *members)}
     for b in blocks:
         if b.index in scanned or b.kind == "separator" or any(s0 < b.span.end and b.span.start < s1
