@@ -382,8 +382,8 @@ def _rule_mentions(parsed_text: str, folded: str, gaz: Gazetteer, lex: HeadLexic
         if (fold_chars(proper) in lex.bare_places and not head.place_name_ok) or gaz.is_generic(proper):
             continue
         inner = lex.head_re.match(folded, proper_at)
-        if head_key == "du an" and (not proper[0].isupper() or inner):
-            continue  # 'dự án thành phần 1'; 'dự án nâng cấp Quốc lộ 46': the inner head names it
+        if head_key == "du an" and (not proper[0].isupper() or inner or len(proper.split()) < 2):
+            continue  # 'dự án thành phần 1', 'dự án Nhà ở xã hội'; 'dự án nâng cấp Quốc lộ 46': the inner head
         if inner and lex.heads[inner.group(1)].cls == head.cls and same_word(
                 parsed_text[proper_at:inner.end(1)], lex.heads[inner.group(1)].printed):
             continue  # 'đường Quốc lộ 8', 'tuyến đường Cao tốc …': the inner head names it
