@@ -39,7 +39,7 @@ from pathlib import Path
 import yaml
 
 from graph.build.gazetteer import CLASSES, Gazetteer, fold_chars, load_gazetteer
-from graph.build.model import EntityMention, Extraction, Task
+from graph.build.model import EntityMention, Evidence, Extraction, Task
 from graph.config import PROJECT_ROOT
 
 HEADS_FILE = "entity_heads.yaml"
@@ -452,12 +452,28 @@ _BARE_BERTH = re.compile(r"Bến số \d+[A-Z]?")
 _BERTH_PORT = re.compile(r"(Bến số \d+[A-Z]?) (.+)")
 
 
-def _berths_with_their_port(text: str, mentions: list[EntityMention]) -> list[EntityMention]:
+def _port_name(printed: str, gaz: Gazetteer) -> str:
+    """'cảng Cửa Lò' -> 'Cảng Cửa Lò' (or the gazetteer's name for it)."""
+    name = "Cảng" + printed[4:]
+    known = gaz.lookup(name)
+    return known.name if known else name
+
+
+def _berths_with_their_port(text: str, mentions: list[EntityMention], gaz: Gazetteer) -> list[EntityMention]:
     """A berth is named by its number and its port: 'bến số 5, bến số 6 cảng Cửa Lò' gives 'Bến số 5 cảng Cửa
     Lò'; 'Cảng Đông Hồi đã đưa bến số 1 vào khai thác' gives 'Bến số 1 Cảng Đông Hồi'. A berth number whose port
-    the sentence does not print names nothing (it would merge the berths of every port)."""
+    the sentence does not print names nothing (it would merge the berths of every port). The port printed after
+    a berth ('… cảng Cửa Lò') is a mention of its own, and each berth is part of its port (``whole``)."""
     out: list[EntityMention] = []
     for i, m in enumerate(mentions):
+        if not m.known and m.cls == "Port" and (bp := _BERTH_PORT.fullmatch(m.name)) \
+                and fold_chars(bp.group(2)).startswith("cang "):
+            # 'bến số 6 cảng Cửa Lò': the port is named too, and the berth is part of it
+            at = m.evidence.start + fold_chars(m.printed).rfind(fold_chars(bp.group(2)))
+            ev = Evidence(m.evidence.source, at, m.evidence.end, text[at:m.evidence.end])
+            port = _mention(_port_name(bp.group(2), gaz), "Port", ev.quote, ev, gaz, RULE_NAME)
+            out.extend([replace(m, whole=(port.cls, port.name)), port])
+            continue
         if m.known or m.cls != "Port" or not _BARE_BERTH.fullmatch(m.name):
             out.append(m)
             continue
@@ -469,7 +485,7 @@ def _berths_with_their_port(text: str, mentions: list[EntityMention]) -> list[En
             if (bm := _BERTH_PORT.fullmatch(nxt.name)) is not None:
                 port = bm.group(2)
                 break
-        whole = None
+        whole = ("Port", _port_name(port, gaz)) if port and fold_chars(port).startswith("cang ") else None
         if port is None:  # the port the sentence names before the berth
             start = max(text.rfind(c, 0, m.evidence.start) for c in ".;\n")
             before = [p for p in mentions[:i] if p.cls == "Port" and p.evidence.start > start
@@ -497,7 +513,7 @@ def find_mentions(parsed, gaz: Gazetteer, tasks: list[Task] | None = None,  # no
     dropped: list[EntityMention] = []
     mentions += _rule_mentions(text, folded, gaz, lex, taken, parsed, list(mentions), dropped)
     mentions = [m for m in mentions if not any(m is d for d in dropped)]
-    mentions = _berths_with_their_port(text, sorted(mentions, key=lambda x: (x.evidence.start, -x.evidence.end)))
+    mentions = _berths_with_their_port(text, sorted(mentions, key=lambda x: (x.evidence.start, -x.evidence.end)), gaz)
     out = []
     for mention in mentions:
         task = task_at(tasks or [], mention.evidence.start)
