@@ -202,3 +202,9 @@ def test_a_berth_is_named_with_its_port() -> None:
         ("Bến số 2 cảng Lạch Ghép", "Cảng Lạch Ghép", "berth-of-port"),
         ("Bến số 3 cảng Lạch Ghép", "Cảng Lạch Ghép", "berth-of-port"),
         ("Bến số 7 Cảng Nghi Thiết", "Cảng Nghi Thiết", "berth-of-port")]
+
+
+def test_ocr_without_diacritics_keeps_multiword_heads_only() -> None:
+    """OCR noise drops diacritics: 'khu cong nghiep' is still the head; a bare 'cau' may be 'câu', never a bridge."""
+    assert found("1. Hoàn thành khu cong nghiep Tân Thạch; sửa chữa cau Hòa Bình.\n") == [
+        ("Khu công nghiệp Tân Thạch", "IndustrialPark", "khu cong nghiep Tân Thạch")]

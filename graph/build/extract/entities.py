@@ -157,6 +157,12 @@ def same_word(a: str, b: str) -> bool:
     return key(a) == key(b)
 
 
+def _head_as_printed(printed: str, head: Head) -> bool:
+    """The head word as printed, up to case and tone placement ('mở rộng' is not 'mỏ'); a head of several words
+    that OCR printed without diacritics ('khu cong nghiep') is still the head."""
+    return same_word(printed, head.printed) or (printed.isascii() and " " in head.printed)
+
+
 def _proper(token: str) -> bool:
     return token[:1].isupper() or token[:1].isdigit()
 
@@ -305,7 +311,7 @@ def _rule_mentions(parsed_text: str, folded: str, gaz: Gazetteer, lex: HeadLexic
     # 'các cụm công nghiệp đã có chủ đầu tư (Diên Sanh, Cam Hiếu)'
     for m in lex.list_re.finditer(folded):
         head = lex.heads[m.group(1)]
-        if not same_word(parsed_text[m.start(1):m.end(1)], head.printed) or any(taken[m.start(1):m.end()]):
+        if not _head_as_printed(parsed_text[m.start(1):m.end(1)], head) or any(taken[m.start(1):m.end()]):
             continue
         mid = parsed_text[m.start("mid"):m.end("mid")] if m.group("mid") else ""
         if mid != mid.lower():
@@ -361,7 +367,7 @@ def _rule_mentions(parsed_text: str, folded: str, gaz: Gazetteer, lex: HeadLexic
             continue  # (a known route followed by 'đoạn X' names a section of it: read on)
         head = lex.heads[head_key]
         head_text = parsed_text[start : m.end(1)]
-        if not same_word(head_text, head.printed) or _is_caps(parsed_text[start:m.end(1) + 12].split(",")[0]) \
+        if not _head_as_printed(head_text, head) or _is_caps(parsed_text[start:m.end(1) + 12].split(",")[0]) \
                 or (_is_caps(head_text) and head_text != head.printed):
             continue  # 'mở rộng' is not 'mỏ'; a head in a caps title ('CỤM CÔNG NGHIỆP VÀ …') names nothing
         name_from = m.end(1) + 1
