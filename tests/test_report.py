@@ -57,8 +57,8 @@ def test_gaps(report: Report) -> None:
     assert any(r.get("number") == "260-KL/TW" and "without a date" in r["problem"] for r in unresolved)
 
 
-def test_unresolved_mentions_section_is_consistent(report: Report, store: OxigraphStore) -> None:
-    rows = report.section("unresolved_mentions").rows
+def test_discovered_entities_section_is_consistent(report: Report, store: OxigraphStore) -> None:
+    rows = report.section("discovered_entities").rows
     for r in rows:  # whatever is listed really is outside the gazetteer scheme
         assert not store.ask("PREFIX skos: <http://www.w3.org/2004/02/skos/core#> ASK { ?n skos:inScheme ?s }",
                              {"n": __import__("pyoxigraph").NamedNode(r["node"])})
@@ -74,5 +74,5 @@ def test_report_cli_text_and_json(built) -> None:
     assert "Conflicting dates" in text.output and "07/11/2022" in text.output
     out = runner.invoke(main, ["--store", str(settings.store), "report", "--format", "json"])
     data = json.loads(out.output)
-    assert {s["name"] for s in data["sections"]} >= {"conflicting_dates", "shared_numbers", "unresolved_mentions",
+    assert {s["name"] for s in data["sections"]} >= {"conflicting_dates", "shared_numbers", "discovered_entities",
                                                      "tasks_without_lead", "targets_without_year", "cited_not_held"}

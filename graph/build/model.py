@@ -192,6 +192,10 @@ class EntityMention:
     evidence: Evidence
     known: bool  # True when the gazetteer knows it, False when found by a naming rule
     task: str | None = None  # section of the task whose text holds the mention
+    rule: str | None = None  # the naming rule that found it ('head-noun-name', 'head-noun-list' …); None: gazetteer
+    listed: bool = False  # a name in a list after its head ('các khu công nghiệp (A, B)'): printed without the head
+    whole: tuple[str, str] | None = None  # (class, name) of what it is part of: the known route of a section
+    # ('X đoạn Y'), the port of a berth ('Cảng Đông Hồi đã đưa bến số 1 …')
 
 
 @dataclass(frozen=True)

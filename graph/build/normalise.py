@@ -28,7 +28,9 @@ GLYPH_REPAIRS = {"\u01a3": "ư", "\u01a2": "Ư", "\u00a0": " ", "\t": " ", "\u20
 
 _MARKER = re.compile(
     r"^(?:\d{1,2}(?:\.\d{1,2})*\.(?=\s|$)|\d{1,2}(?:\.\d{1,2})+(?=\s|$)|[a-zđ]\)(?=\s)|[IVXL]+\.(?=\s|$)"
-    r"|[-–•+*](?=\s)|(?:TM|KT|TL|TUQ|Q)\.\s|T/M\s|Phụ lục\b|PHỤ LỤC\b|Nơi nhận\b)"
+    r"|[-–•+*](?=\s)|(?:TM|KT|TL|TUQ|Q)\.\s|T/M\s|Phụ lục\b|PHỤ LỤC\b|Nơi nhận\b"
+    # Party numbering 'II- ', '2- ', 'a- ' before a capital; articles 'Điều 3.'; numbered objectives '(1) '
+    r"|(?:[IVXL]{1,5}|\d{1,2}|[a-zđ])\s?-\s+(?=[A-ZĐÀ-Ỹ])|Điều\s+\d{1,3}\.|\(\d{1,2}\)\s)"
 )
 _SEPARATOR = re.compile(r"^[-–_*=.]{1,}$")
 _PAGE_NUMBER = re.compile(r"^(?:-\s*)?\d{1,3}(?:\s*-)?$")

@@ -130,7 +130,7 @@ def ask(ctx: click.Context, name: str | None, params: tuple[str, ...], fmt: str)
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
 @click.pass_context
 def report(ctx: click.Context, fmt: str) -> None:
-    """Data-quality report: conflicting dates, shared numbers, unresolved mentions, gaps."""
+    """Data-quality report: conflicting dates, shared numbers, discovered entities and bodies, gaps."""
     from graph.query.report import build_report
 
     rep = build_report(_store(ctx))

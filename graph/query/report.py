@@ -8,7 +8,8 @@ question too, else here):
 * shared numbers      — one number naming different documents (the two 08-NQ/TU);
 * suspicious numbers  — a document number that starts with a year ('2021-CTr/TU'), most likely a period
   ('2021-2025') read as a number;
-* unresolved mentions — projects, zones and places named in a text that the gazetteer does not know;
+* discovered entities — the same things as marked by the build (pol:curationStatus pol:Discovered), with the
+  naming rule, the number of documents and the sentence (:func:`discovered_entities`);
 * tasks without a lead agency;
 * targets without a year — printed chỉ tiêu kept as uncertain goals, or targets lacking pol:targetYear;
 * cited, not held     — documents cited whose text the corpus does not hold;
@@ -42,17 +43,6 @@ SELECT DISTINCT ?document ?number ?label ?evidence WHERE {
   OPTIONAL { ?document rdfs:label ?label FILTER(LANG(?label) != "en") }
   OPTIONAL { ?citing pol:evidence ?ev . ?ev rdf:object ?document ; pol:quote ?evidence }
 } ORDER BY ?number"""
-
-UNRESOLVED_MENTIONS = _PREFIXES + """
-SELECT ?node (SAMPLE(?l) AS ?label) (SAMPLE(?c) AS ?class) (SAMPLE(?d) AS ?document) (SAMPLE(?q) AS ?evidence)
-WHERE {
-  VALUES ?top { pol:InfrastructureProject pol:Zone pol:Place }
-  ?node a ?top .
-  FILTER NOT EXISTS { ?node skos:inScheme ?scheme }
-  OPTIONAL { ?node a ?c FILTER(STRSTARTS(STR(?c), STR(pol:)) && ?c != ?top) }
-  OPTIONAL { ?node rdfs:label ?l FILTER(LANG(?l) != "en") }
-  OPTIONAL { ?node pol:evidence ?ev . ?ev rdf:predicate pol:mentionedIn ; rdf:object ?d ; pol:quote ?q }
-} GROUP BY ?node ORDER BY ?label"""
 
 TARGETS_WITHOUT_YEAR = _PREFIXES + """
 SELECT DISTINCT ?goal ?kind ?section ?document ?text WHERE {
@@ -90,7 +80,7 @@ SELECT ?document (SAMPLE(?num) AS ?number) (SAMPLE(?l) AS ?label) ?problem (SAMP
 DISCOVERED_BODIES = _PREFIXES + """
 SELECT ?body (SAMPLE(?l) AS ?label) (SAMPLE(?lvl) AS ?level) (SAMPLE(?pl) AS ?province)
        (COUNT(DISTINCT ?d) AS ?documents) (SAMPLE(?dl) AS ?document) WHERE {
-  ?body a pol:Agency ; pol:discovered true .
+  ?body a pol:Agency ; pol:curationStatus pol:Discovered .
   OPTIONAL { ?body rdfs:label ?l FILTER(LANG(?l) != "en") }
   OPTIONAL { ?body pol:level ?lvl }
   OPTIONAL { ?body pol:jurisdiction ?p . ?p rdfs:label ?pl }
@@ -113,6 +103,29 @@ SELECT ?document (SAMPLE(?l) AS ?label) ?problem (SAMPLE(?pl) AS ?province) (SAM
     BIND("no province read: its provincial bodies are kept apart" AS ?problem)
   }
 } GROUP BY ?document ?problem ORDER BY ?label"""
+
+DISCOVERED_ENTITIES = _PREFIXES + """
+SELECT ?node (SAMPLE(?l) AS ?label) (SAMPLE(STRAFTER(STR(?c), "#")) AS ?class) (SAMPLE(?r) AS ?rule)
+       (COUNT(DISTINCT ?d) AS ?documents) (SAMPLE(?q) AS ?evidence)
+WHERE {
+  ?node pol:curationStatus pol:Discovered .
+  OPTIONAL { ?node a ?c FILTER(STRSTARTS(STR(?c), STR(pol:))
+             && ?c NOT IN (pol:InfrastructureProject, pol:Zone, pol:Place)) }
+  OPTIONAL { ?node a ?c FILTER(?c IN (pol:Zone, pol:Place)) }
+  OPTIONAL { ?node rdfs:label ?l FILTER(LANG(?l) != "en") }
+  OPTIONAL { ?node pol:mentionedIn ?d }
+  OPTIONAL { ?ev rdf:subject ?node ; rdf:predicate pol:curationStatus ; pol:rule ?r ; pol:quote ?q }
+} GROUP BY ?node ORDER BY DESC(?documents) ?label"""
+
+
+def discovered_entities(store: Store) -> Section:
+    """Projects, zones and places found by the head-noun rules (pol:curationStatus pol:Discovered): what the
+    open vocabulary added beyond the gazetteer, each with its class, rule, number of documents and sentence."""
+    return Section("discovered_entities", "Discovered projects, zones and places",
+                   "Things the naming rules found in the texts (a head noun such as 'cảng', 'khu công nghiệp', "
+                   "'quốc lộ' followed by a name) that the gazetteer does not list: check each name against its "
+                   "sentence, then curate it in data/gazetteer.yaml (aliases, class, links).",
+                   _rows(store, DISCOVERED_ENTITIES))
 
 
 @dataclass
@@ -180,10 +193,7 @@ def build_report(store: Store, library: Mapping[str, Question] | None = None) ->
                 "Numbers that begin with a year ('2021-CTr/TU', as 004 prints it): a misprint or a period read as a "
                 "number; check against the document itself.",
                 _rows(store, SUSPICIOUS_NUMBERS)),
-        Section("unresolved_mentions", "Mentions not resolved to a known entity",
-                "Projects, zones and places named in a text that the gazetteer does not know (found by a naming "
-                "rule): check the name, add it to data/gazetteer.yaml with its aliases.",
-                _rows(store, UNRESOLVED_MENTIONS)),
+        discovered_entities(store),
         Section("tasks_without_lead", "Tasks without a lead agency",
                 "Tasks (not section headings) that name no lead agency or group.",
                 question("tasks_without_lead")),

@@ -71,8 +71,9 @@ class BodyNodes:
         if b.province is not None:
             self.sink.add(node, pol("jurisdiction"), iri(self.province_iri(b.province)), graph)
         self.sink.add(node, pol("level"), lit(b.level), graph)
-        if not b.curated:
-            self.sink.add(node, pol("discovered"), lit(True), graph)
+        if not b.curated:  # found by its head word; data/agencies.yaml does not know it
+            self.sink.fact(node, pol("curationStatus"), pol("Discovered"), graph,
+                           evidence.with_method("rule", rule="body-head-word") if evidence else None)
         variant = " ".join((printed or "").split())
         seen = self._variants.setdefault(node_iri, set())
         if variant and variant not in (b.name, b.label) and variant not in seen:

@@ -66,7 +66,7 @@ def emit_documents(
             sink.fact(s, p, lit(title, "vi"), sink.minter.graph(ev.source), ev)
         for issuer, ev in _unique(node.issuers):
             g = sink.minter.graph(ev.source)
-            sink.fact(s, pol("issuedBy"), sink.bodies.agency(issuer, None, ev.source, g), g, ev)
+            sink.fact(s, pol("issuedBy"), sink.bodies.agency(issuer, None, ev.source, g, ev), g, ev)
         if node.jurisdiction is not None:
             sink.add(s, pol("jurisdiction"), iri(sink.bodies.province_iri(node.jurisdiction)), home)
 
@@ -94,10 +94,12 @@ def emit_documents(
                     sink.fact(doc, pol("recipientGroup"), sink.bodies.group(ref.name, ex.parsed.key, g), g,
                               ref.evidence)
                 else:
-                    sink.fact(doc, pol("recipient"), sink.bodies.agency(ref.name, ref.printed, ex.parsed.key, g), g,
+                    sink.fact(doc, pol("recipient"), sink.bodies.agency(ref.name, ref.printed, ex.parsed.key, g,
+                                                                           ref.evidence), g,
                               ref.evidence)
         if record.parent:
-            sink.add(doc, pol("issuerParent"), sink.bodies.agency(record.parent, None, ex.parsed.key, g), g)
+            sink.add(doc, pol("issuerParent"), sink.bodies.agency(record.parent, None, ex.parsed.key, g,
+                                                                  record.ref.evidence), g)
         if record.jurisdiction_evidence is not None and record.jurisdiction:
             province = sink.bodies.provinces.get(record.jurisdiction)
             if province is not None:

@@ -9,6 +9,9 @@
 * Every mention goes to its source's graph: ``a pol:<Class>`` and ``pol:mentionedIn`` the document, each with
   the mention's evidence (quote and offsets), ``prov:wasDerivedFrom`` the document, the printed form as
   ``skos:altLabel`` when it differs from the canonical name, and labels for names the gazetteer lacks.
+* A thing the gazetteer lacks (found by a naming rule of graph/build/extract/entities.py) is marked
+  ``pol:curationStatus pol:Discovered``, with rule evidence naming the rule and quoting the sentence; a name
+  that matches a gazetteer name or alias is the gazetteer's node and is not marked.
 * Every link is written with ``sink.fact`` so it carries its evidence (stated + cue, rule + used, …).
 
 IRIs: ``id/zone/<slug>``, ``id/place/<slug>``, ``id/project/<slug>`` from the canonical name (one node per
@@ -23,7 +26,7 @@ from graph.build.emit.rdf import PROV, RDF, RDFS, SKOS, A, QuadSink, iri, lit, p
 from graph.build.extract import ExtractionContext
 from graph.build.extract.entities import gazetteer
 from graph.build.iris import Minter, slug
-from graph.build.model import Extraction, NodeKey
+from graph.build.model import RULE, Extraction, NodeKey
 from graph.build.resolve import DocumentIndex
 
 GAZETTEER_SOURCE = "data/gazetteer.yaml"
@@ -102,8 +105,11 @@ def emit_entities(sink: QuadSink, extractions: list[Extraction], index: Document
             if not m.known:
                 sink.label(node, m.name, g)
                 sink.add(node, A, iri(SKOS + "Concept"), g)
-            if m.printed != m.name:
-                sink.add(node, iri(SKOS + "altLabel"), lit(m.printed, "vi"), g)
+                # found by a naming rule: marked discovered, with the rule and the sentence as evidence
+                sink.fact(node, pol("curationStatus"), pol("Discovered"), g,
+                          m.evidence.with_method(RULE, rule=m.rule or "head-noun-name", used=(m.evidence,)))
+            if m.printed != m.name and not m.listed:  # a listed name is printed without its head ('Nam Cấm')
+                sink.add(node, iri(SKOS + "altLabel"), lit(" ".join(m.printed.split()), "vi"), g)
 
     for ex in extractions:
         g = minter.graph(ex.parsed.key)

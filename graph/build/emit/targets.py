@@ -5,8 +5,9 @@ text, shared across documents), value, upper value, unit, comparator, target yea
 (``pol:timeframe`` + ``pol:startYear``/``pol:endYear``) and baseline. Every stated value is written
 with ``sink.fact`` so it has an evidence node pointing at the printed phrase.
 
-``pol:comparator`` follows the ontology's value space ("=", ">", "≥", "<", "≤", "≈", "range");
-the word as printed ('trên', 'thuộc nhóm' …) is kept in the label and the quote.
+``pol:comparator`` follows the ontology's value space ("=", ">", "≥", "<", "≤", "≈", "range"), each
+comparator word's symbol read from ``data/target_cues.yaml``; the word as printed ('trên', 'thuộc nhóm' …)
+is kept in the label and the quote.
 
 The SHACL shape of pol:Target requires exactly one value and one year. A printed chỉ tiêu without
 a value, or a target whose sentence gives no year, is therefore written as a plain ``pol:Goal``
@@ -20,16 +21,10 @@ import pyoxigraph as ox
 from graph.build.emit.entities import task_iri
 from graph.build.emit.rdf import PROV, A, QuadSink, iri, lit, pol
 from graph.build.extract import ExtractionContext
-from graph.build.extract.targets import contributes_links
+from graph.build.extract.targets import CUES_FILE, TargetCues, contributes_links, load_cues
 from graph.build.iris import slug
 from graph.build.model import Extraction, Goal, Target
 from graph.build.resolve import DocumentIndex
-
-COMPARATORS = {
-    "đạt": "=", "chiếm": "=", "trên": ">", "hơn": ">", "dưới": "<", "khoảng": "≈", "gần": "≈",
-    "ít nhất": "≥", "tối thiểu": "≥", "không dưới": "≥", "tối đa": "≤", "không quá": "≤",
-    "thuộc nhóm": "≤", "nằm trong nhóm": "≤", "trong nhóm": "≤", "thuộc top": "≤", "trong top": "≤",
-}
 
 
 def _num(value: object) -> str:
@@ -68,6 +63,7 @@ def emit_target_links(sink: QuadSink, extractions: list[Extraction], index: Docu
 
 def emit_targets(sink: QuadSink, extractions: list[Extraction], index: DocumentIndex,
                  ctx: ExtractionContext) -> None:
+    cues: TargetCues = ctx.extra.get(CUES_FILE) or load_cues()  # type: ignore[assignment]
     labels: dict[str, str] = {}  # one label per indicator node: the first printed form
     for ex in extractions:
         for t in ex.targets:
@@ -80,7 +76,7 @@ def emit_targets(sink: QuadSink, extractions: list[Extraction], index: DocumentI
         doc, g = iri(doc_iri), sink.minter.graph(key)
         nodes = _target_nodes(sink, ex, doc_iri)
         for t in ex.targets:
-            _emit_target(sink, nodes[t.key or ""], t, doc, g, labels)
+            _emit_target(sink, nodes[t.key or ""], t, doc, g, labels, cues)
         for i, goal in enumerate(ex.goals, 1):
             _emit_goal(sink, iri(sink.minter.under("goal", doc_iri, str(i))), goal, doc, g)
 
@@ -94,7 +90,7 @@ def _common(sink: QuadSink, node: ox.NamedNode, cls: str, label: str, quote: str
 
 
 def _emit_target(sink: QuadSink, node: ox.NamedNode, t: Target, doc: ox.NamedNode, g: str,
-                 labels: dict[str, str]) -> None:
+                 labels: dict[str, str], cues: TargetCues) -> None:
     ev = t.evidence
     measurable = t.value is not None and t.year is not None
     _common(sink, node, "Target" if measurable else "Goal", target_label(t), ev.quote, ev, doc, g)
@@ -117,7 +113,7 @@ def _emit_target(sink: QuadSink, node: ox.NamedNode, t: Target, doc: ox.NamedNod
         sink.fact(node, pol("upperValue"), lit(t.upper), g, ev)
     if t.unit:
         sink.fact(node, pol("unit"), lit(t.unit), g, ev)
-    symbol = COMPARATORS.get(t.comparator or "") or ("range" if t.upper is not None else None)
+    symbol = cues.symbol(t.comparator) or ("range" if t.upper is not None else None)
     if symbol:
         sink.fact(node, pol("comparator"), lit(symbol), g, ev)
     sink.fact(node, pol("targetYear"), lit(t.year), g, ev)

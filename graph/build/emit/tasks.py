@@ -87,4 +87,4 @@ def _emit_timeframe_detail(sink: QuadSink, node: ox.NamedNode, task: Task, g: st
 def _agency(sink: QuadSink, ref: AgencyRef, source: str, g: str) -> ox.NamedNode:
     if ref.group:
         return sink.bodies.group(ref.name, source, g)
-    return sink.bodies.agency(ref.name, ref.printed, source, g)
+    return sink.bodies.agency(ref.name, ref.printed, source, g, ref.evidence)

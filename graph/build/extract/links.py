@@ -24,6 +24,9 @@ Task -> entity (only tasks proper and appendix rows; headings and 'Tổ chức t
 * rule ``shared-name-coordination``: '(Đường bộ, đường sắt tốc độ cao Bắc - Nam …)' -> also the expressway
   'cao tốc Bắc - Nam' when the gazetteer knows it.
 
+Entity -> entity (rules ``route-section``, ``berth-of-port``): a found section 'X đoạn Y' of a route X the gazetteer
+knows is part of X; a berth 'bến số N' printed after its port in the sentence is part of the port.
+
 Entity -> entity (stated): ``partOf`` in definitions 'X …, trong đó Y là hạt nhân', 'X là Y', 'X với hạt nhân là
 Y', 'X …, gồm: Y1, Y2 và Y3' (members after 'gắn với' are not parts); ``connects`` for a route followed by
 'từ A đến B'; rule ``logistics-centre-at-port``: a logistics centre 'tại' a port or zone depends on it.
@@ -274,6 +277,14 @@ def _entity_links(doc: _Doc) -> list[Link]:
                 links.setdefault(k, Link(_key(part), "partOf", _key(whole),
                                          doc.ev(whole.evidence.start, max(pe, pe + (len(cue) + 1 if cue ==
                                                                                   "là hạt nhân" else 0)), cue=cue)))
+    # rules 'route-section' (a section 'X đoạn Y' of a known route X is part of X) and 'berth-of-port' (a berth
+    # number printed after its port: 'Cảng Đông Hồi đã đưa bến số 1 vào khai thác')
+    for m in ms:
+        if m.whole is not None:
+            rule = "berth-of-port" if m.cls == "Port" else "route-section"
+            links.setdefault((_key(m), "partOf", NodeKey("entity", m.whole)),
+                             Link(_key(m), "partOf", NodeKey("entity", m.whole),
+                                  m.evidence.with_method(RULE, rule=rule, used=(m.evidence,))))
     # connects: a route followed by 'từ A đến B'
     for i, m in enumerate(ms):
         if m.cls not in ("Road", "Railway", "PowerLine", "Bridge"):

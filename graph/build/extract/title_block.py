@@ -216,6 +216,10 @@ class TitleBlockReader:
         else:
             province, prov_ev = self._most_named_province(parsed)
             rule = "mentions" if province else None
+        if ev_end <= ev_start and issuer_parts:  # no type heading, no subject: the issuer block names it
+            ev_start, ev_end = issuer_parts[0][0], issuer_parts[-1][1]
+        if ev_end <= ev_start and parsed.text.lines:
+            ev_start, ev_end = parsed.text.lines[0].start, parsed.text.lines[0].end
         ref_ev = parsed.evidence(ev_start, ev_end) if ev_end > ev_start else parsed.evidence(0, 0)
         block.ref = DocumentRef(doc_type.word if doc_type else "Văn bản", number, issued, issuer, title, ref_ev)
         block.issuer_body = issuer
