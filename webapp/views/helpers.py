@@ -54,15 +54,19 @@ def wants_html() -> bool:
 
 
 def wants_json() -> bool:
-    best = request.accept_mimetypes.best_match(["application/json", "text/plain"])
-    return best == "application/json" or request.path.endswith(".json") or request.args.get("format") == "json"
+    """True for a JSON route, ``?format=json``, or a client that names JSON and prefers it to HTML."""
+    if request.path.endswith(".json") or request.args.get("format") == "json":
+        return True
+    accept = request.accept_mimetypes
+    named = max((q for mt, q in accept if mt == "application/json" or mt.endswith("+json")), default=0)
+    return named > 0 and accept.best_match(["text/html", "application/json"]) == "application/json"
 
 
 def error_response(status: int, message: str, headers: dict[str, str] | None = None) -> Response:
     """The error ``status`` as a page in the site's layout (browsers), JSON or plain text (machines)."""
     vi, en = ERROR_TITLES.get(status, ("Lỗi", "Error"))
     resp: Response
-    if wants_html() and not wants_json():
+    if wants_html() and not wants_json():  # JSON first when both are named
         try:
             resp = Response(render_template("error.html", status=status, title_vi=vi, title_en=en, message=message),
                             status=status, mimetype="text/html")
