@@ -311,6 +311,20 @@ class _Worker:
         self.conn.close()
 
 
+def _lowest_priority(worker: _Worker) -> None:
+    """A long query yields the CPU to everything else (pages, short queries) while it runs."""
+    import os
+
+    try:
+        if worker.process.pid is not None:
+            os.setpriority(os.PRIO_PROCESS, worker.process.pid, LONG_NICE)
+    except OSError:
+        pass
+
+
+LONG_NICE = 19
+
+
 class QueryPool:
     """Worker processes for user SPARQL and question runs, behind an admission limit.
 
@@ -320,7 +334,7 @@ class QueryPool:
     * A request's time limit covers its whole stay, waiting for a worker included.
     * A query still running after ``fast`` seconds needs one of ``long_slots`` long-query slots; with
       them all taken it is stopped then, so long queries can never hold every worker and short ones
-      always find one.
+      always find one. A long query runs at the lowest CPU priority; its worker is replaced afterwards.
     * A worker found dead (killed from outside) is replaced before a request uses it; a request
       is only failed by the death of the worker running its own query.
     """
@@ -428,6 +442,7 @@ class QueryPool:
                                    self._retry_after())
                 holding_long = True
                 self._long_deadlines[id(worker)] = deadline
+                _lowest_priority(worker)
                 if not worker.conn.poll(max(0.0, deadline - time.monotonic())):
                     self.stats["timeouts"] += 1
                     raise QueryTimeout(f"the query ran longer than {limit:g} s and was stopped")
@@ -444,7 +459,10 @@ class QueryPool:
             if holding_long:
                 self._long_deadlines.pop(id(worker), None)
                 self._long.release()
-        self._idle.put(worker)
+        if holding_long:  # it ran at the lowest priority, which a process cannot undo: a fresh one replaces it
+            self._replace(worker)
+        else:
+            self._idle.put(worker)
         return response
 
     def _retry_after(self) -> int:
