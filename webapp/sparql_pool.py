@@ -6,9 +6,9 @@ passes the process is killed (the query really stops: its CPU and memory go with
 fresh worker takes its place. Results are capped in the worker and serialised there, so only
 the bytes cross the pipe.
 
-The workers are forked from a small preloaded fork server (a replacement costs milliseconds),
-run with a lower CPU priority than the web process, and — where the kernel allows unprivileged
-namespaces — have no network at all. What a query may say is checked before it gets here
+The workers are forked from a small preloaded fork server (a replacement costs milliseconds);
+a long query drops to the lowest CPU priority; where the kernel allows unprivileged namespaces
+the workers have no network at all. What a query may say is checked before it gets here
 (``webapp.guard``); :class:`QueryPool` decides how many run and for how long.
 """
 
@@ -18,6 +18,7 @@ import csv
 import io
 import json
 import multiprocessing as mp
+import os
 import queue
 import threading
 import time
@@ -202,7 +203,6 @@ def execute(store: ox.Store, req: QueryRequest) -> QueryResponse:
 
 
 WORKER_STACK = 512 * 1024 * 1024  # bytes of (virtual) stack for the thread that runs queries
-WORKER_NICE = 5  # workers yield the CPU to the web process: pages stay fast while a long query runs
 
 
 def isolate_network() -> bool:
@@ -210,7 +210,6 @@ def isolate_network() -> bool:
     has no network at all, so no query can reach another host or port whatever the query engine does
     (defence in depth behind the SERVICE refusal). False where the kernel does not allow it."""
     import ctypes
-    import os
 
     clone_newuser, clone_newnet = 0x10000000, 0x40000000
     uid, gid = os.getuid(), os.getgid()
@@ -230,13 +229,7 @@ def isolate_network() -> bool:
 
 
 def _worker_main(store_path: str, conn, isolate: bool = True) -> None:  # noqa: ANN001 (a Connection)
-    import os
-
     isolated = isolate_network() if isolate else False
-    try:
-        os.nice(WORKER_NICE)
-    except OSError:
-        pass
     # Oxigraph parses and evaluates recursively: on the main thread's 8 MB stack a few thousand chained
     # operators overflow it and kill the process. A thread with a large stack reserve takes any query
     # under the length limit (only the pages it touches are used).
@@ -311,10 +304,21 @@ class _Worker:
         self.conn.close()
 
 
+_TICK = os.sysconf("SC_CLK_TCK")
+
+
+def _cpu_seconds(worker: _Worker) -> float:
+    """CPU time (user + system) the worker process has used."""
+    try:
+        with open(f"/proc/{worker.process.pid}/stat", "rb") as fh:
+            fields = fh.read().rsplit(b")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / _TICK
+    except (OSError, IndexError, ValueError):
+        return 0.0
+
+
 def _lowest_priority(worker: _Worker) -> None:
     """A long query yields the CPU to everything else (pages, short queries) while it runs."""
-    import os
-
     try:
         if worker.process.pid is not None:
             os.setpriority(os.PRIO_PROCESS, worker.process.pid, LONG_NICE)
@@ -332,7 +336,7 @@ class QueryPool:
       ``Retry-After``), so a crowd of queries holds at most that many of the web server's threads and
       the rest stay free for pages.
     * A request's time limit covers its whole stay, waiting for a worker included.
-    * A query still running after ``fast`` seconds needs one of ``long_slots`` long-query slots; with
+    * A query that has used ``fast`` seconds of CPU needs one of ``long_slots`` long-query slots; with
       them all taken it is stopped then, so long queries can never hold every worker and short ones
       always find one. A long query runs at the lowest CPU priority; its worker is replaced afterwards.
     * A worker found dead (killed from outside) is replaced before a request uses it; a request
@@ -431,13 +435,13 @@ class QueryPool:
             return self._run_on(self._take(deadline, limit), req, deadline, limit)
         holding_long = False
         try:
-            first = min(self.fast, max(0.0, deadline - time.monotonic()))
-            if not worker.conn.poll(first):
+            if not self._wait_short(worker, deadline):
                 if time.monotonic() >= deadline:
+                    self.stats["timeouts"] += 1
                     raise QueryTimeout(f"the query ran longer than {limit:g} s and was stopped")
                 if not self._long.acquire(blocking=False):
                     self.stats["stopped_long"] += 1
-                    raise PoolBusy(f"the query ran longer than {self.fast:g} s while the server was already "
+                    raise PoolBusy(f"the query used more than {self.fast:g} s of CPU while the server was already "
                                    f"running its {self.long_slots} long queries, and was stopped; retry later",
                                    self._retry_after())
                 holding_long = True
@@ -464,6 +468,21 @@ class QueryPool:
         else:
             self._idle.put(worker)
         return response
+
+    def _wait_short(self, worker: _Worker, deadline: float) -> bool:
+        """Wait for the answer while the query is short: True when it came; False once the query has used
+        ``fast`` seconds of CPU (or twice that in wall time, for a query waiting on the disk) or the
+        deadline passed. CPU time, not wall time: a machine busy with other work makes every query slower
+        in wall time, but only a query that computes a lot uses a lot of CPU."""
+        started = time.monotonic()
+        cpu0 = _cpu_seconds(worker)
+        while True:
+            now = time.monotonic()
+            if worker.conn.poll(max(0.0, min(0.05, deadline - now))):
+                return True
+            now = time.monotonic()
+            if now >= deadline or now - started >= 2 * self.fast or _cpu_seconds(worker) - cpu0 >= self.fast:
+                return False
 
     def _retry_after(self) -> int:
         """Seconds until the first long query must end (and free its slot)."""
