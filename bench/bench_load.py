@@ -84,9 +84,10 @@ def descendants(pid: int) -> list[int]:
     return out
 
 
-def memory_mb(pid: int) -> tuple[float, float, int]:
-    """RSS and PSS (MB) summed over the server process and its descendants, and how many processes."""
-    rss = pss = 0
+def memory_mb(pid: int) -> tuple[float, float, int, float]:
+    """RSS and PSS (MB) summed over the server process and its descendants, how many processes, and the
+    PSS of the web process alone."""
+    rss = pss = web = 0
     pids = descendants(pid)
     for p in pids:
         try:
@@ -95,20 +96,45 @@ def memory_mb(pid: int) -> tuple[float, float, int]:
                     rss += int(line.split()[1])
                 elif line.startswith("Pss:"):
                     pss += int(line.split()[1])
+                    web += int(line.split()[1]) if p == pid else 0
         except OSError:
             continue
-    return rss / 1024, pss / 1024, len(pids)
+    return rss / 1024, pss / 1024, len(pids), web / 1024
+
+
+class Pacer:
+    """Hands out send times ``1 / rate`` apart (an open-loop arrival rate); no pacing when rate is 0."""
+
+    def __init__(self, rate: float) -> None:
+        self.gap = 1.0 / rate if rate else 0.0
+        self.next = time.perf_counter()
+        self.lock = threading.Lock()
+
+    def wait(self) -> None:
+        if not self.gap:
+            return
+        with self.lock:
+            slot = max(self.next, time.perf_counter() - 1.0)  # a late client does not bunch a burst
+            self.next = slot + self.gap
+        delay = slot - time.perf_counter()
+        if delay > 0:
+            time.sleep(delay)
 
 
 class Client(threading.Thread):
-    def __init__(self, port: int, pick, stop_at: float, counter, max_requests: int, out: list) -> None:  # noqa: ANN001
+    def __init__(self, port: int, pick, stop_at: float, counter, max_requests: int, out: list,  # noqa: ANN001
+                 pacer: Pacer | None = None) -> None:
         super().__init__(daemon=True)
         self.port, self.pick, self.stop_at, self.counter, self.max_requests, self.out = (
             port, pick, stop_at, counter, max_requests, out)
+        self.pacer = pacer or Pacer(0)
 
     def run(self) -> None:
         conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=30)
         while time.perf_counter() < self.stop_at:
+            self.pacer.wait()
+            if time.perf_counter() >= self.stop_at:
+                break
             n = next(self.counter)
             if n >= self.max_requests:
                 break
@@ -146,7 +172,7 @@ def targets(port: int) -> dict[str, list[str]]:
     return {"entities": entities}
 
 
-def make_picker(found: dict[str, list[str]], seed: int):  # noqa: ANN201
+def make_picker(found: dict[str, list[str]], seed: int, every: int = 50):  # noqa: ANN201
     rng = random.Random(seed)
     lock = threading.Lock()
     entities = found["entities"]
@@ -156,8 +182,8 @@ def make_picker(found: dict[str, list[str]], seed: int):  # noqa: ANN201
     accept_html = {"Accept": "text/html"}
 
     def pick(n: int):  # noqa: ANN202
-        if n % 50 == 49:
-            name, query = PATHOLOGICAL[(n // 50) % len(PATHOLOGICAL)]
+        if every and n % every == every - 1:
+            name, query = PATHOLOGICAL[(n // every) % len(PATHOLOGICAL)]
             return (f"pathological: {name}", "POST", "/sparql", urlencode({"query": query}).encode(),
                     {"Content-Type": "application/x-www-form-urlencoded", "Accept": "application/json"}, True)
         with lock:
@@ -191,6 +217,9 @@ def main() -> None:
     ap.add_argument("--clients", type=int, default=8)
     ap.add_argument("--max-requests", type=int, default=200_000)
     ap.add_argument("--threads", type=int, default=0, help="waitress threads (default: the app's SERVER_THREADS)")
+    ap.add_argument("--rate", type=float, default=0.0,
+                    help="requests per second offered in all (open loop); 0: each client sends as fast as it can")
+    ap.add_argument("--every", type=int, default=50, help="one request in EVERY is pathological (0: none)")
     ap.add_argument("--seed", type=int, default=7)
     ap.add_argument("--warmup", type=float, default=15.0, help="seconds of the same mix before measuring")
     ap.add_argument("--json", type=Path, help="also write the raw summary here")
@@ -224,8 +253,9 @@ def main() -> None:
         # warm-up: the same mix, untimed (caches, templates, worker pages in memory)
         warm: list = []
         warm_until = time.perf_counter() + args.warmup
-        warmers = [Client(port, make_picker(found, args.seed + 100 + i), warm_until, itertools.count(), 10**6, warm)
-                   for i in range(args.clients)]
+        warm_pacer = Pacer(args.rate)
+        warmers = [Client(port, make_picker(found, args.seed + 100 + i, args.every), warm_until, itertools.count(),
+                          10**6, warm, warm_pacer) for i in range(args.clients)]
         for c in warmers:
             c.start()
         for c in warmers:
@@ -235,8 +265,9 @@ def main() -> None:
         results: list = []
         counter = itertools.count()
         stop_at = time.perf_counter() + args.seconds
-        clients = [Client(port, make_picker(found, args.seed + i + 1), stop_at, counter, args.max_requests, results)
-                   for i in range(args.clients)]
+        pacer = Pacer(args.rate)
+        clients = [Client(port, make_picker(found, args.seed + i + 1, args.every), stop_at, counter,
+                          args.max_requests, results, pacer) for i in range(args.clients)]
         started = time.perf_counter()
         for c in clients:
             c.start()
@@ -257,8 +288,9 @@ def main() -> None:
     by_kind: dict[str, list] = defaultdict(list)
     for kind, status, seconds, pathological in results:
         by_kind[kind].append((status, seconds, pathological))
+    offered = f"offered {args.rate:g}/s" if args.rate else "closed loop"
     lines = [f"{len(results)} requests in {elapsed:.1f} s ({len(results) / elapsed:.0f}/s), {args.clients} clients, "
-             f"waitress threads: {args.threads or 'default'}", "",
+             f"{offered}, waitress threads: {args.threads or 'default'}", "",
              "| kind | requests | errors | p50 ms | p95 ms | p99 ms | max ms | statuses |",
              "|---|---|---|---|---|---|---|---|"]
     summary: dict = {"requests": len(results), "seconds": elapsed, "kinds": {}}
@@ -288,7 +320,8 @@ def main() -> None:
     growth = (mem_end[1] - mem_start[1]) / mem_start[1]
     lines += ["", f"memory (web process + SPARQL workers): start RSS {mem_start[0]:.0f} MB / PSS {mem_start[1]:.0f} MB "
               f"({mem_start[2]} processes); end RSS {mem_end[0]:.0f} MB / PSS {mem_end[1]:.0f} MB ({mem_end[2]} "
-              f"processes); PSS change {100 * growth:+.1f}%", "",
+              f"processes); PSS change {100 * growth:+.1f}% (web process alone: {mem_start[3]:.0f} → "
+              f"{mem_end[3]:.0f} MB)", "",
               "| goal | measured | met |", "|---|---|---|",
               f"| 0 errors on normal requests | {normal_errors} | {'yes' if normal_errors == 0 else 'no'} |",
               f"| page p99 ≤ 300 ms ({', '.join(PAGE_KINDS)}) | {page_p99:.1f} ms | "

@@ -23,6 +23,7 @@ import queue
 import threading
 import time
 from dataclasses import dataclass, field
+from pathlib import Path
 from xml.sax.saxutils import escape, quoteattr
 
 import pyoxigraph as ox
@@ -285,6 +286,7 @@ class _Worker:
         child.close()
         self.ready = False
         self.isolated = False
+        self.base_rss = 0.0
 
     def wait_ready(self, timeout: float = 30.0) -> None:
         if not self.ready:
@@ -294,6 +296,12 @@ class _Worker:
             if not (isinstance(message, tuple) and message[0] == "ready"):
                 raise RuntimeError("SPARQL worker did not start")
             self.ready, self.isolated = True, bool(message[1])
+            self.base_rss = _rss_mb(self)
+
+    def grown(self, limit_mb: float) -> bool:
+        """True when the worker holds more than ``limit_mb`` above what it held when it started (the memory
+        a large result left behind: freed, but kept by the allocator)."""
+        return _rss_mb(self) - self.base_rss > limit_mb
 
     def alive(self) -> bool:
         return self.process.is_alive()
@@ -313,6 +321,14 @@ def _cpu_seconds(worker: _Worker) -> float:
         with open(f"/proc/{worker.process.pid}/stat", "rb") as fh:
             fields = fh.read().rsplit(b")", 1)[1].split()
         return (int(fields[11]) + int(fields[12])) / _TICK
+    except (OSError, IndexError, ValueError):
+        return 0.0
+
+
+def _rss_mb(worker: _Worker) -> float:
+    try:
+        with open(f"/proc/{worker.process.pid}/statm", "rb") as fh:
+            return int(fh.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 2**20
     except (OSError, IndexError, ValueError):
         return 0.0
 
@@ -338,21 +354,31 @@ class QueryPool:
     * A request's time limit covers its whole stay, waiting for a worker included.
     * A query that has used ``fast`` seconds of CPU needs one of ``long_slots`` long-query slots; with
       them all taken it is stopped then, so long queries can never hold every worker and short ones
-      always find one. A long query runs at the lowest CPU priority; its worker is replaced afterwards.
+      always find one. A long query runs at the lowest CPU priority; its worker is replaced afterwards,
+      as is a worker whose memory grew by more than ``max_growth_mb`` (so memory stays flat).
     * A worker found dead (killed from outside) is replaced before a request uses it; a request
       is only failed by the death of the worker running its own query.
     """
 
     def __init__(self, store_path: str, workers: int = 4, timeout: float = 10.0, queue_size: int | None = None,
-                 long_slots: int | None = None, fast: float = 0.5, isolate: bool = True) -> None:
+                 long_slots: int | None = None, fast: float = 0.5, isolate: bool = True,
+                 max_growth_mb: float = 48.0) -> None:
         self.store_path = store_path
         self.size = max(1, workers)
         self.timeout = timeout
         self.fast = fast
+        self.max_growth_mb = max_growth_mb
         self.long_slots = max(1, self.size // 2) if long_slots is None else max(1, min(long_slots, self.size))
         self.queue_size = 2 * self.size if queue_size is None else max(0, queue_size)
         self.isolate = isolate
         self._ctx = mp.get_context("forkserver")
+        # The fork server imports this module once and forks every worker from it. Python 3.11's fork server
+        # does not take its parent's sys.path: it must find this very file through PYTHONPATH, not another
+        # installed copy of the package.
+        root = str(Path(__file__).resolve().parents[1])
+        paths = os.environ.get("PYTHONPATH", "").split(os.pathsep)
+        if root not in paths:
+            os.environ["PYTHONPATH"] = os.pathsep.join([root] + [p for p in paths if p])
         self._ctx.set_forkserver_preload(["webapp.sparql_pool"])
         self._idle: queue.Queue[_Worker] = queue.Queue()
         self._admit = threading.BoundedSemaphore(self.size + self.queue_size)
@@ -361,7 +387,7 @@ class QueryPool:
         self._lock = threading.RLock()
         self._started = False
         self._all: list[_Worker] = []
-        self.stats = {"busy": 0, "timeouts": 0, "stopped_long": 0, "replaced_dead": 0, "crashed": 0}
+        self.stats = {"busy": 0, "timeouts": 0, "stopped_long": 0, "replaced_dead": 0, "crashed": 0, "recycled": 0}
 
     @property
     def capacity(self) -> int:
@@ -464,6 +490,9 @@ class QueryPool:
                 self._long_deadlines.pop(id(worker), None)
                 self._long.release()
         if holding_long:  # it ran at the lowest priority, which a process cannot undo: a fresh one replaces it
+            self._replace(worker)
+        elif worker.grown(self.max_growth_mb):  # memory stays flat: a worker that grew is recycled
+            self.stats["recycled"] += 1
             self._replace(worker)
         else:
             self._idle.put(worker)
