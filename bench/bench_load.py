@@ -1,13 +1,16 @@
 """A bounded load test of the public service on 127.0.0.1 (run on demand; not a test).
 
-    python bench/bench_load.py                      # 60 s, 8 clients, the five sources
-    python bench/bench_load.py --seconds 20 --threads 8
+    python bench/bench_load.py                      # 60 s at 25 requests/s offered, 16 clients
+    python bench/bench_load.py --rate 0 --clients 8 # closed loop: each client as fast as it can
+    python bench/bench_load.py --every 0            # the same mix without pathological queries
 
 Builds the five sources into a temporary store and starts `python -m graph serve` (waitress, the
 production settings) in a subprocess. Then, for a fixed time and at most --max-requests requests,
 --clients keep-alive clients send a mix of home, search, entity pages, network JSON and expansion,
-named questions and simple /sparql queries; every 50th request (2%) is pathological (cross products,
-nested SERVICE, deep nesting, full dumps by SELECT and CONSTRUCT, ORDER BY over a cross product).
+named questions and simple /sparql queries, at --rate requests per second in all (open loop: a slow
+answer does not slow the arrivals) or as fast as each client can (--rate 0); every 50th request (2%,
+--every) is pathological: cross products, nested SERVICE, deep nesting, full dumps by SELECT and
+CONSTRUCT, ORDER BY over a cross product.
 
 Prints a Markdown table: requests, errors, p50/p95/p99 per kind, memory of the server (the web
 process and its SPARQL workers, RSS and PSS) at the start and the end, and whether the goals hold:
@@ -214,10 +217,10 @@ def make_picker(found: dict[str, list[str]], seed: int, every: int = 50):  # noq
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--seconds", type=float, default=60.0)
-    ap.add_argument("--clients", type=int, default=8)
+    ap.add_argument("--clients", type=int, default=16)
     ap.add_argument("--max-requests", type=int, default=200_000)
     ap.add_argument("--threads", type=int, default=0, help="waitress threads (default: the app's SERVER_THREADS)")
-    ap.add_argument("--rate", type=float, default=0.0,
+    ap.add_argument("--rate", type=float, default=25.0,
                     help="requests per second offered in all (open loop); 0: each client sends as fast as it can")
     ap.add_argument("--every", type=int, default=50, help="one request in EVERY is pathological (0: none)")
     ap.add_argument("--seed", type=int, default=7)

@@ -142,6 +142,9 @@ def serve(settings: Settings | None = None, host: str = "127.0.0.1", port: int =
     """
     import waitress
 
+    from .sparql_pool import steady_malloc
+
+    steady_malloc()
     app = create_app(settings)
     threads = threads or int(app.config["SERVER_THREADS"])
     pool = app.extensions["policykg"].pool

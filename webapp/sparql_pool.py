@@ -7,9 +7,10 @@ fresh worker takes its place. Results are capped in the worker and serialised th
 the bytes cross the pipe.
 
 The workers are forked from a small preloaded fork server (a replacement costs milliseconds);
-a long query drops to the lowest CPU priority; where the kernel allows unprivileged namespaces
-the workers have no network at all. What a query may say is checked before it gets here
-(``webapp.guard``); :class:`QueryPool` decides how many run and for how long.
+they run a little below the web process's CPU priority, and a long query drops to the lowest;
+where the kernel allows unprivileged namespaces the workers have no network at all. What a query
+may say is checked before it gets here (``webapp.guard``); :class:`QueryPool` decides how many run
+and for how long.
 """
 
 from __future__ import annotations
@@ -204,6 +205,31 @@ def execute(store: ox.Store, req: QueryRequest) -> QueryResponse:
 
 
 WORKER_STACK = 512 * 1024 * 1024  # bytes of (virtual) stack for the thread that runs queries
+WORKER_NICE = 5  # short queries: a little below the web process, so pages come first
+LONG_NICE = 19  # long queries: below everything
+
+
+def steady_malloc() -> None:
+    """Keep glibc from holding on to memory after large results: a fixed mmap threshold (large buffers are
+    mapped and unmapped, instead of the threshold creeping up to 32 MB and the heap keeping them)."""
+    import ctypes
+
+    try:
+        libc = ctypes.CDLL(None)
+        libc.mallopt(-3, 256 * 1024)  # M_MMAP_THRESHOLD
+        libc.mallopt(-1, 1024 * 1024)  # M_TRIM_THRESHOLD
+    except (OSError, AttributeError):
+        pass
+
+
+def release_memory() -> None:
+    """Give freed heap memory back to the system (after a large result)."""
+    import ctypes
+
+    try:
+        ctypes.CDLL(None).malloc_trim(0)
+    except (OSError, AttributeError):
+        pass
 
 
 def isolate_network() -> bool:
@@ -231,6 +257,11 @@ def isolate_network() -> bool:
 
 def _worker_main(store_path: str, conn, isolate: bool = True) -> None:  # noqa: ANN001 (a Connection)
     isolated = isolate_network() if isolate else False
+    steady_malloc()
+    try:
+        os.nice(WORKER_NICE)
+    except OSError:
+        pass
     # Oxigraph parses and evaluates recursively: on the main thread's 8 MB stack a few thousand chained
     # operators overflow it and kill the process. A thread with a large stack reserve takes any query
     # under the length limit (only the pages it touches are used).
@@ -257,6 +288,9 @@ def _serve(store_path: str, conn, isolated: bool) -> None:  # noqa: ANN001
             conn.send(response)
         except (EOFError, OSError):
             return
+        if len(response.body) > 1_000_000:
+            del response
+            release_memory()
 
 
 # -- in the web process --------------------------------------------------------------------------
@@ -342,9 +376,6 @@ def _lowest_priority(worker: _Worker) -> None:
         pass
 
 
-LONG_NICE = 19
-
-
 class QueryPool:
     """Worker processes for user SPARQL and question runs, behind an admission limit.
 
@@ -362,7 +393,7 @@ class QueryPool:
 
     def __init__(self, store_path: str, workers: int = 4, timeout: float = 10.0, queue_size: int | None = None,
                  long_slots: int | None = None, fast: float = 0.5, isolate: bool = True,
-                 max_growth_mb: float = 48.0) -> None:
+                 max_growth_mb: float = 24.0) -> None:
         self.store_path = store_path
         self.size = max(1, workers)
         self.timeout = timeout
