@@ -185,6 +185,7 @@ def test_long_flat_queries_do_not_kill_a_worker(client, app) -> None:
     pool = app.extensions["policykg"].pool
     client.get("/sparql", query_string={"query": "ASK {}"})
     before = sorted(pool.pids())
+    crashed, recycled = pool.stats["crashed"], pool.stats["recycled"]
     queries = ["SELECT * WHERE { VALUES ?s { <http://example.org/a> } "
                + " ".join(["MINUS { ?s <urn:n> ?o }"] * 4000) + "}",
                "SELECT (" + "!" * 20_000 + "true AS ?x) WHERE {}"]
@@ -193,7 +194,9 @@ def test_long_flat_queries_do_not_kill_a_worker(client, app) -> None:
         r = client.post("/sparql", data=query.encode(), content_type="application/sparql-query")
         statuses.append(r.status_code)
         assert r.status_code in (200, 400), (r.status_code, r.get_data(as_text=True)[:200])
-    assert sorted(pool.pids()) == before, statuses  # no worker died or was replaced
+    gone = set(before) - set(pool.pids())
+    # no worker died; one whose memory grew (parsing 4,000 MINUS) may have been recycled, on purpose
+    assert pool.stats["crashed"] == crashed and len(gone) <= pool.stats["recycled"] - recycled, statuses
     assert client.get("/sparql", query_string={"query": "ASK {}"}).status_code == 200
 
 
