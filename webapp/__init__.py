@@ -30,12 +30,13 @@ from .sparql_pool import QueryPool
 DEFAULTS: dict[str, Any] = {
     "SPARQL_TIMEOUT": 10.0,  # seconds a /sparql query may run before its worker is killed
     "SPARQL_CAP": 10_000,  # rows (or triples) returned at most; the response says when it cut
-    "SPARQL_WORKERS": 4,  # worker processes for /sparql and question runs
-    "SPARQL_QUEUE": 8,  # requests that may wait for a worker; beyond workers + queue: 503 at once
+    "SPARQL_WORKERS": 6,  # worker processes for /sparql and question runs
+    "SPARQL_QUEUE": 10,  # requests that may wait for a worker; beyond workers + queue: 503 at once
     "SPARQL_LONG_SLOTS": 2,  # queries that may run past SPARQL_FAST seconds at once (the rest are stopped)
-    "SPARQL_FAST": 0.5,
+    "SPARQL_FAST": 0.5,  # seconds of CPU after which a query is long
+    "SPARQL_WORKER_GROWTH_MB": 12,  # a worker that grew by more (after large results) is recycled
     "SPARQL_ISOLATE": True,  # workers without network (Linux user + network namespace) where allowed
-    "SERVER_THREADS": 24,  # waitress threads: SPARQL can hold at most workers + queue of them
+    "SERVER_THREADS": 32,  # waitress threads: SPARQL can hold at most workers + queue of them
     "NETWORK_CAP": 100,  # nodes in an ego network before "expand more"
     "QUERIES_DIR": None,  # default: settings.queries_dir
     "DUMPS_DIR": None,  # default: a temporary folder, filled on first request
@@ -113,7 +114,8 @@ def create_app(settings: Settings | None = None, store: Any = None, config: dict
     pool = QueryPool(_on_disk_path(store, scratch), workers=int(app.config["SPARQL_WORKERS"]),
                      timeout=float(app.config["SPARQL_TIMEOUT"]), queue_size=int(app.config["SPARQL_QUEUE"]),
                      long_slots=int(app.config["SPARQL_LONG_SLOTS"]), fast=float(app.config["SPARQL_FAST"]),
-                     isolate=bool(app.config["SPARQL_ISOLATE"]))
+                     isolate=bool(app.config["SPARQL_ISOLATE"]),
+                     max_growth_mb=float(app.config["SPARQL_WORKER_GROWTH_MB"]))
     atexit.register(pool.close)
     pool.start_in_background()
     queries_dir = Path(app.config["QUERIES_DIR"] or settings.queries_dir)
@@ -137,7 +139,7 @@ def serve(settings: Settings | None = None, host: str = "127.0.0.1", port: int =
     """Run the app under waitress (a production WSGI server).
 
     SPARQL and question runs hold at most ``SPARQL_WORKERS + SPARQL_QUEUE`` of the server's threads
-    (further ones are answered 503 at once), so with the default 24 threads at least 12 always serve
+    (further ones are answered 503 at once), so with the default 32 threads at least 16 always serve
     pages, static files and linked data.
     """
     import waitress
