@@ -531,7 +531,7 @@ class QueryPool:
 
     def _wait_short(self, worker: _Worker, deadline: float) -> bool:
         """Wait for the answer while the query is short: True when it came; False once the query has used
-        ``fast`` seconds of CPU (or twice that in wall time, for a query waiting on the disk) or the
+        ``fast`` seconds of CPU (or six times that in wall time, for a query waiting on the disk) or the
         deadline passed. CPU time, not wall time: a machine busy with other work makes every query slower
         in wall time, but only a query that computes a lot uses a lot of CPU."""
         started = time.monotonic()
@@ -541,7 +541,7 @@ class QueryPool:
             if worker.conn.poll(max(0.0, min(0.05, deadline - now))):
                 return True
             now = time.monotonic()
-            if now >= deadline or now - started >= 2 * self.fast or _cpu_seconds(worker) - cpu0 >= self.fast:
+            if now >= deadline or now - started >= 6 * self.fast or _cpu_seconds(worker) - cpu0 >= self.fast:
                 return False
 
     def _retry_after(self) -> int:

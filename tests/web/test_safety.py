@@ -333,8 +333,8 @@ def test_short_queries_are_served_while_long_ones_run(crowded) -> None:  # noqa:
             quick.append(elapsed)
         status2, headers2, body2, elapsed2 = second.result()
         status1, _, body1, elapsed1 = first.result()
-    assert max(quick) < 1.0, quick  # at worst one fast window (2 × 0.3 s) behind the second slow query
-    assert status2 == 503 and b"long queries" in body2 and elapsed2 < 1.5  # stopped after 0.3 s
+    assert max(quick) < 2.2, quick  # at worst one fast window (0.3 s of CPU, 1.8 s wall) behind the second
+    assert status2 == 503 and b"long queries" in body2 and elapsed2 < 2.5  # stopped after 0.3 s of CPU
     assert int(headers2["retry-after"]) >= 1
     assert status1 == 503 and b"stopped" in body1 and elapsed1 <= app.config["SPARQL_TIMEOUT"] + 1.0
 
