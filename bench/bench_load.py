@@ -229,6 +229,9 @@ def main() -> None:
     ap.add_argument("--rate", type=float, default=25.0,
                     help="requests per second offered in all (open loop); 0: each client sends as fast as it can")
     ap.add_argument("--every", type=int, default=50, help="one request in EVERY is pathological (0: none)")
+    ap.add_argument("--server", choices=["waitress", "gunicorn-sync", "gunicorn-gthread"], default="waitress",
+                    help="gunicorn must be installed for the comparison (it is not a dependency)")
+    ap.add_argument("--processes", type=int, default=2, help="gunicorn worker processes")
     ap.add_argument("--seed", type=int, default=7)
     ap.add_argument("--warmup", type=float, default=15.0, help="seconds of the same mix before measuring")
     ap.add_argument("--json", type=Path, help="also write the raw summary here")
@@ -246,8 +249,14 @@ def main() -> None:
     env = dict(os.environ, PYTHONPATH=str(ROOT))
     if args.threads:
         env["POLICYKG_SERVER_THREADS"] = str(args.threads)
-    server = subprocess.Popen([sys.executable, "-m", "graph", "--store", str(settings.store), "serve", "--port",
-                               str(port)], cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    if args.server == "waitress":  # what `policykg serve` runs
+        command = [sys.executable, "-m", "graph", "--store", str(settings.store), "serve", "--port", str(port)]
+    else:  # for comparison: gunicorn, one app (and one SPARQL pool) per process
+        kind = args.server.removeprefix("gunicorn-")
+        env["POLICYKG_STORE"] = str(settings.store)
+        command = [sys.executable, "-m", "gunicorn", "-w", str(args.processes), "-k", kind, "--threads",
+                   str(args.threads or 32), "-b", f"127.0.0.1:{port}", "--timeout", "60", "webapp:create_app()"]
+    server = subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     try:
         deadline = time.time() + 60
         while time.time() < deadline:
@@ -299,7 +308,9 @@ def main() -> None:
         by_kind[kind].append((status, seconds, pathological))
     offered = f"offered {args.rate:g}/s" if args.rate else "closed loop"
     lines = [f"{len(results)} requests in {elapsed:.1f} s ({len(results) / elapsed:.0f}/s), {args.clients} clients, "
-             f"{offered}, waitress threads: {args.threads or 'default'}", "",
+             f"{offered}, server: {args.server}"
+             + (f" × {args.processes} processes" if args.server != "waitress" else "")
+             + f", threads: {args.threads or 'default'}", "",
              "| kind | requests | errors | p50 ms | p95 ms | p99 ms | max ms | statuses |",
              "|---|---|---|---|---|---|---|---|"]
     summary: dict = {"requests": len(results), "seconds": elapsed, "kinds": {}}
