@@ -9,6 +9,7 @@ from __future__ import annotations
 import atexit
 import shutil
 import tempfile
+import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -29,7 +30,13 @@ from .sparql_pool import QueryPool
 DEFAULTS: dict[str, Any] = {
     "SPARQL_TIMEOUT": 10.0,  # seconds a /sparql query may run before its worker is killed
     "SPARQL_CAP": 10_000,  # rows (or triples) returned at most; the response says when it cut
-    "SPARQL_WORKERS": 2,
+    "SPARQL_WORKERS": 6,  # worker processes for /sparql and question runs
+    "SPARQL_QUEUE": 10,  # requests that may wait for a worker; beyond workers + queue: 503 at once
+    "SPARQL_LONG_SLOTS": 2,  # queries that may run past SPARQL_FAST seconds at once (the rest are stopped)
+    "SPARQL_FAST": 0.5,  # seconds of CPU after which a query is long
+    "SPARQL_WORKER_GROWTH_MB": 12,  # a worker that grew by more (after large results) is recycled
+    "SPARQL_ISOLATE": True,  # workers without network (Linux user + network namespace) where allowed
+    "SERVER_THREADS": 32,  # waitress threads: SPARQL can hold at most workers + queue of them
     "NETWORK_CAP": 100,  # nodes in an ego network before "expand more"
     "QUERIES_DIR": None,  # default: settings.queries_dir
     "DUMPS_DIR": None,  # default: a temporary folder, filled on first request
@@ -48,6 +55,29 @@ class Services:
     pool: QueryPool
     questions: dict[str, Question]
     dumps_dir: Path
+    graphs: GraphList
+
+
+class GraphList:
+    """The names of the store's graphs (what FROM and default-graph-uri may name), re-read every few seconds."""
+
+    def __init__(self, store: Any, ttl: float = 5.0) -> None:
+        self.store = store
+        self.ttl = ttl
+        self._names: frozenset[str] = frozenset()
+        self._read = -ttl
+
+    def names(self) -> frozenset[str]:
+        now = time.monotonic()
+        if now - self._read >= self.ttl:
+            native = getattr(self.store, "native", None)
+            if native is not None:
+                self._names = frozenset(g.value for g in native.named_graphs() if isinstance(g, ox.NamedNode))
+            else:
+                rows = self.store.select("SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }").rows
+                self._names = frozenset(r["g"].value for r in rows)
+            self._read = now
+        return self._names
 
 
 def services() -> Services:
@@ -82,13 +112,16 @@ def create_app(settings: Settings | None = None, store: Any = None, config: dict
     kg = KnowledgeGraph(store, settings.base)
     iris = IriMap(settings.base)
     pool = QueryPool(_on_disk_path(store, scratch), workers=int(app.config["SPARQL_WORKERS"]),
-                     timeout=float(app.config["SPARQL_TIMEOUT"]))
+                     timeout=float(app.config["SPARQL_TIMEOUT"]), queue_size=int(app.config["SPARQL_QUEUE"]),
+                     long_slots=int(app.config["SPARQL_LONG_SLOTS"]), fast=float(app.config["SPARQL_FAST"]),
+                     isolate=bool(app.config["SPARQL_ISOLATE"]),
+                     max_growth_mb=float(app.config["SPARQL_WORKER_GROWTH_MB"]))
     atexit.register(pool.close)
     pool.start_in_background()
     queries_dir = Path(app.config["QUERIES_DIR"] or settings.queries_dir)
     dumps_dir = Path(app.config["DUMPS_DIR"] or scratch / "dumps")
     app.extensions["policykg"] = Services(settings, store, kg, SearchIndex(kg), iris, NetworkBuilder(kg, iris),
-                                          pool, load_questions(queries_dir), dumps_dir)
+                                          pool, load_questions(queries_dir), dumps_dir, GraphList(store))
 
     from .views import entity, explore, home, network, publish, questions, sparql
 
@@ -101,9 +134,23 @@ def create_app(settings: Settings | None = None, store: Any = None, config: dict
     return app
 
 
-def serve(settings: Settings | None = None, host: str = "127.0.0.1", port: int = 8000, threads: int = 8) -> None:
-    """Run the app under waitress (a production WSGI server)."""
+def serve(settings: Settings | None = None, host: str = "127.0.0.1", port: int = 8000,
+          threads: int | None = None) -> None:
+    """Run the app under waitress (a production WSGI server).
+
+    SPARQL and question runs hold at most ``SPARQL_WORKERS + SPARQL_QUEUE`` of the server's threads
+    (further ones are answered 503 at once), so with the default 32 threads at least 16 always serve
+    pages, static files and linked data.
+    """
     import waitress
 
+    from .sparql_pool import steady_malloc
+
+    steady_malloc()
     app = create_app(settings)
-    waitress.serve(app, host=host, port=port, threads=threads, ident="policykg")
+    threads = threads or int(app.config["SERVER_THREADS"])
+    pool = app.extensions["policykg"].pool
+    if threads <= pool.capacity:
+        raise ValueError(f"{threads} server threads leave none for pages: SPARQL may hold {pool.capacity}")
+    waitress.serve(app, host=host, port=port, threads=threads, ident="policykg", connection_limit=1000,
+                   channel_timeout=30)

@@ -8,7 +8,7 @@ from urllib.parse import quote
 import pyoxigraph as ox
 from flask import Blueprint, Response, abort, render_template, request
 
-from .. import services
+from .. import guard, services
 from ..kg import DCTERMS, POL, PROV, KnowledgeGraph
 from ..linked import BY_SUFFIX, RDF_FORMATS, RdfFormat, negotiate, serialise
 
@@ -101,7 +101,7 @@ def render_entity(iri: str) -> Response | str:
 @bp.get("/id/<path:rest>")
 def data_iri(rest: str):  # noqa: ANN201
     s = services()
-    iri = s.iris.public(rest)
+    iri = guard.iri(s.iris.public(rest), "path")
     if not s.kg.exists(iri):
         stem, dot, suffix = rest.rpartition(".")
         if dot and suffix in BY_SUFFIX and s.kg.exists(s.iris.public(stem)):
@@ -115,8 +115,8 @@ def data_iri(rest: str):  # noqa: ANN201
 def any_iri(suffix: str | None = None):  # noqa: ANN201
     """Nodes whose IRI is not under the data base (external vocabularies, cited web pages)."""
     s = services()
-    iri = request.args.get("iri", "")
-    if not iri or not s.kg.exists(iri):
+    iri = guard.iri(request.args.get("iri"), "iri")
+    if not s.kg.exists(iri):
         abort(404)
     if suffix:
         if suffix not in BY_SUFFIX:

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 import pyoxigraph as ox
 from flask import Blueprint, jsonify, render_template, request
 
-from .. import services
+from .. import guard, services
 from ..kg import POL, PROV, Evidence
 from ..network import Edge
 from .network import view_payload
@@ -98,7 +98,7 @@ def dependencies():  # noqa: ANN201
         projects = [(r["p"].value, int(r["n"].value)) for r in rows if s.kg.kind(r["p"].value) != "other"]
         return render_template("dependencies.html", project=None, projects=projects, name=name, candidates=[])
     if name.startswith(("http://", "https://")):
-        iri, candidates = name, []
+        iri, candidates = guard.iri(name, "project"), []
     else:
         hits = s.search.resolve(name, {"project", "zone", "place"})
         iri = hits[0].iri if hits else None

@@ -4,11 +4,14 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, jsonify, render_template, request, url_for
 
-from .. import services
+from .. import guard, services
 from ..kg import BROWSABLE_KINDS, KIND_NAMES
 from ..network import MAX_DEPTH, View
 
 bp = Blueprint("network", __name__, url_prefix="/network")
+# what the page posts to /network/expand.json (anything else is a 400 that names the field)
+EXPAND_BODY = guard.Shape({"iri": "str", "present": "list[str]", "kinds": "list[str]", "rels": "list[str]",
+                           "limit": "int"})
 
 
 def _filters() -> tuple[set[str] | None, set[str] | None]:
@@ -36,8 +39,8 @@ def view_payload(view: View, focus: str | None = None) -> dict:
 @bp.get("")
 def ego():  # noqa: ANN201
     s = services()
-    iri = request.args.get("iri", "")
-    if not iri or not s.kg.exists(iri):
+    iri = guard.iri(request.args.get("iri"), "iri")
+    if not s.kg.exists(iri):
         abort(404)
     kinds, rels = _filters()
     depth = _int("depth", 1, 1, MAX_DEPTH)
@@ -78,9 +81,9 @@ def _known_relations() -> list[str]:
 def expand():  # noqa: ANN201
     """Neighbours of one node that are not on the page yet (the page sends what it shows)."""
     s = services()
-    body = request.get_json(silent=True) or {}
-    iri = body.get("iri") or request.args.get("iri", "")
-    if not iri or not s.kg.exists(iri):
+    body = guard.json_object(request.get_data(), EXPAND_BODY) if request.method == "POST" else {}
+    iri = guard.iri(body.get("iri") or request.args.get("iri"), "iri")
+    if not s.kg.exists(iri):
         abort(404)
     present = set(body.get("present") or request.args.getlist("present"))
     kinds = {k for k in body.get("kinds") or request.args.getlist("kind") if k in BROWSABLE_KINDS} or None

@@ -97,6 +97,7 @@ def question(name: str):  # noqa: ANN201
     shown = {p.name: typed.get(p.name, p.default) for p in q.params}
     run = bool(request.args) or all(p.default or p.optional for p in q.params)
     seconds = 0.0
+    busy = 0  # seconds to wait before retrying, when the SPARQL service is at capacity
     if run:
         try:
             bindings, _ = bind(q, typed, resolver())
@@ -111,8 +112,10 @@ def question(name: str):  # noqa: ANN201
             error = f"query error: {exc}"
         except (QueryTimeout, PoolBusy) as exc:
             error = str(exc)
+            busy = exc.retry_after if isinstance(exc, PoolBusy) else 1
+    headers = {"Retry-After": str(busy)} if busy else {}
     if error and fmt:
-        return Response(error + "\n", status=400, mimetype="text/plain")
+        return Response(error + "\n", status=503 if busy else 400, mimetype="text/plain", headers=headers)
     variables: list[str] = []
     rows: list[dict] = []
     graph_triples: list[ox.Triple] | None = None
@@ -143,9 +146,10 @@ def question(name: str):  # noqa: ANN201
     graph = _graph_payload(variables, rows) if q.view == "graph" and rows else None
     timeline = _timeline(variables, rows) if q.view == "timeline" and rows else None
     query_args = {k: v for k, v in request.args.items() if k != "format"}
-    return render_template("question.html", q=q, shown=shown, error=error, candidates=candidates, ran=run,
+    html = render_template("question.html", q=q, shown=shown, error=error, candidates=candidates, ran=run,
                            variables=variables, rows=rows, boolean=boolean, graph_triples=graph_triples,
                            graph=graph, timeline=timeline, seconds=seconds, query_args=query_args)
+    return html, 503 if busy else 200, headers
 
 
 def _answer_triples(variables: list[str], rows: list[dict]) -> list[ox.Triple]:

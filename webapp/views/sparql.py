@@ -8,11 +8,14 @@ from flask import Blueprint, Response, current_app, render_template, request
 
 from graph.store import PREFIXES
 
-from .. import services
+from .. import guard, services
+from ..guard import BadInput
 from ..linked import OUTPUT_PREFIXES
-from ..sparql_pool import PoolBusy, QueryRequest, QueryTimeout
+from ..sparql_pool import PoolBusy, QueryRequest, QueryTimeout, WorkerFailed
 
 bp = Blueprint("sparql", __name__)
+# bytes of a POST body: the longest admissible query, percent-encoded, with room for the other fields
+MAX_BODY = 3 * guard.MAX_QUERY_CHARS + 64_000
 
 RESULT_TYPES = {
     "application/sparql-results+json": "json", "application/json": "json",
@@ -49,8 +52,11 @@ EXAMPLES = [
 ]
 
 
-def _error(status: int, message: str) -> Response:
-    return Response(message.rstrip() + "\n", status=status, mimetype="text/plain")
+def _error(status: int, message: str, retry_after: int | None = None) -> Response:
+    resp = Response(message.rstrip() + "\n", status=status, mimetype="text/plain")
+    if retry_after is not None:
+        resp.headers["Retry-After"] = str(retry_after)
+    return resp
 
 
 def _formats() -> tuple[str, str]:
@@ -64,11 +70,27 @@ def _formats() -> tuple[str, str]:
     return RESULT_TYPES.get(results or "", "json"), GRAPH_TYPES.get(graph or "", "ttl")
 
 
-def _read_operation() -> tuple[str | None, Response | None]:
+def _form() -> dict[str, list[str]]:
+    """The fields of a form-encoded POST body (empty for other requests); BadInput if it is not UTF-8."""
+    if request.method != "POST" or (request.mimetype or "").lower() != "application/x-www-form-urlencoded":
+        return {}
+    try:
+        return parse_qs(request.get_data(as_text=False).decode("utf-8"), keep_blank_values=True,
+                        errors="strict", max_num_fields=1000)
+    except UnicodeDecodeError as exc:
+        raise BadInput("the form is not UTF-8") from exc
+    except ValueError as exc:
+        raise BadInput(f"the form cannot be read: {exc}") from exc
+
+
+READ_ONLY = "this endpoint is read-only: SPARQL Update is not accepted"
+
+
+def _read_operation(form: dict[str, list[str]]) -> tuple[str | None, Response | None]:
     """The query text of a protocol request, or an error response (updates are refused)."""
     if request.method == "GET":
         if "update" in request.args:
-            return None, _error(405, "this endpoint is read-only: SPARQL Update is not accepted")
+            return None, _error(405, READ_ONLY)
         queries = request.args.getlist("query")
         if len(queries) != 1:
             return None, _error(400, "give exactly one 'query' parameter")
@@ -78,14 +100,10 @@ def _read_operation() -> tuple[str | None, Response | None]:
     if charset not in ("utf-8", "utf8"):
         return None, _error(415, f"the request must be UTF-8 (got charset={charset})")
     if ctype == "application/sparql-update":
-        return None, _error(405, "this endpoint is read-only: SPARQL Update is not accepted")
+        return None, _error(405, READ_ONLY)
     if ctype == "application/x-www-form-urlencoded":
-        try:
-            form = parse_qs(request.get_data(as_text=False).decode("utf-8"), keep_blank_values=True)
-        except UnicodeDecodeError:
-            return None, _error(400, "the form is not UTF-8")
         if "update" in form:
-            return None, _error(405, "this endpoint is read-only: SPARQL Update is not accepted")
+            return None, _error(405, READ_ONLY)
         queries = form.get("query", [])
         if len(queries) != 1:
             return None, _error(400, "give exactly one 'query' parameter")
@@ -99,11 +117,8 @@ def _read_operation() -> tuple[str | None, Response | None]:
                              "application/x-www-form-urlencoded 'query' parameter")
 
 
-def _graphs(name: str) -> list[str]:
-    values = request.args.getlist(name)
-    if request.method == "POST" and request.mimetype == "application/x-www-form-urlencoded":
-        values += parse_qs(request.get_data(as_text=False).decode("utf-8", "replace")).get(name, [])
-    return values
+def _graphs(name: str, form: dict[str, list[str]]) -> list[str]:
+    return guard.graph_parameter(request.args.getlist(name) + form.get(name, []), name, services().graphs.names())
 
 
 @bp.route("/sparql", methods=["GET", "POST", "PUT", "DELETE", "PATCH"], strict_slashes=False)
@@ -111,27 +126,36 @@ def _graphs(name: str) -> list[str]:
 def endpoint():  # noqa: ANN201
     if request.method not in ("GET", "POST"):
         return _error(405, "use GET or POST")
+    # a body larger than any admissible query is refused before it is read (413)
+    request.max_content_length = MAX_BODY
     has_operation = any(k in request.args for k in ("query", "update")) or request.method == "POST"
     if not has_operation:
         return render_template("sparql.html", examples=EXAMPLES, prefixes=PREFIXES,
                                timeout=current_app.config["SPARQL_TIMEOUT"], cap=current_app.config["SPARQL_CAP"])
-    query, error = _read_operation()
-    if error is not None:
-        return error
-    assert query is not None
+    try:
+        form = _form()
+        query, error = _read_operation(form)
+        if error is not None:
+            return error
+        assert query is not None
+        s = services()
+        guard.check_query(query, s.graphs.names(), request.base_url)
+        default_graphs, named_graphs = _graphs("default-graph-uri", form), _graphs("named-graph-uri", form)
+    except BadInput as exc:
+        return _error(exc.status, exc.message)
     results_format, graph_format = _formats()
     req = QueryRequest(query=query, results_format=results_format, graph_format=graph_format,
-                       default_graphs=_graphs("default-graph-uri"), named_graphs=_graphs("named-graph-uri"),
+                       default_graphs=default_graphs, named_graphs=named_graphs,
                        cap=int(current_app.config["SPARQL_CAP"]), output_prefixes=OUTPUT_PREFIXES,
                        base_iri=request.base_url)
     try:
-        result = services().pool.run(req)
+        result = s.pool.run(req)
     except QueryTimeout as exc:
-        return _error(503, str(exc))
+        return _error(503, str(exc), retry_after=1)
     except PoolBusy as exc:
-        return _error(503, str(exc))
-    except (EOFError, OSError, RuntimeError) as exc:
-        return _error(500, f"the query worker failed: {exc}")
+        return _error(503, str(exc), retry_after=exc.retry_after)
+    except WorkerFailed as exc:
+        return _error(500, str(exc))
     resp = Response(result.body, status=result.status)
     media = result.media_type
     if ";" not in media and (media.startswith("text/") or media.endswith("json")):
