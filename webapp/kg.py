@@ -13,41 +13,29 @@ from dataclasses import dataclass, field
 
 import pyoxigraph as ox
 
-from graph.store import PREFIXES
-
-POL = PREFIXES["pol"]
-RDF = PREFIXES["rdf"]
-RDFS = PREFIXES["rdfs"]
-SKOS = PREFIXES["skos"]
-DCTERMS = PREFIXES["dcterms"]
-PROV = PREFIXES["prov"]
-FOAF = PREFIXES["foaf"]
-ONTOLOGY_GRAPH = "https://w3id.org/policykg/ont"
-RDF_TYPE = RDF + "type"
+from graph.vocab import (  # noqa: F401 (re-exported to the views)
+    BROWSABLE_KINDS,
+    DCTERMS,
+    FOAF,
+    KIND_COLOURS,
+    KIND_NAMES,
+    KINDS,
+    ONTOLOGY_GRAPH,
+    OWL,
+    POL,
+    PREFIXES,
+    PROV,
+    RDF,
+    RDF_TYPE,
+    RDFS,
+    SKOS,
+    inferred_graph,
+    kind_of,
+)
 
 LABEL_PREDICATES = (SKOS + "prefLabel", RDFS + "label", FOAF + "name", DCTERMS + "title")
 ALIAS_PREDICATES = (SKOS + "altLabel", SKOS + "hiddenLabel", POL + "documentNumber", SKOS + "notation")
 
-# Kinds, most specific first: the first class a node has decides how it is shown and grouped.
-KINDS: list[tuple[str, str, str, str]] = [
-    # (class IRI, kind key, Vietnamese name, colour)
-    (POL + "Document", "document", "Văn bản", "#4e79a7"),
-    (POL + "Target", "target", "Chỉ tiêu", "#f28e2b"),
-    (POL + "Goal", "goal", "Mục tiêu", "#ffbe7d"),
-    (POL + "Task", "task", "Nhiệm vụ", "#59a14f"),
-    (POL + "InfrastructureProject", "project", "Công trình, dự án", "#e15759"),
-    (POL + "Zone", "zone", "Khu kinh tế, khu", "#b07aa1"),
-    (POL + "Place", "place", "Địa danh", "#9c755f"),
-    (POL + "AgencyGroup", "group", "Nhóm cơ quan", "#bab0ac"),
-    (POL + "Agency", "agency", "Cơ quan", "#76b7b2"),
-    (FOAF + "Person", "person", "Người ký", "#edc948"),
-    (POL + "Indicator", "indicator", "Chỉ số", "#ff9da7"),
-    (POL + "Evidence", "evidence", "Bằng chứng", "#d3d3d3"),
-    (POL + "SourceText", "text", "Văn bản nguồn", "#d3d3d3"),
-]
-KIND_NAMES = {k: name for _, k, name, _ in KINDS} | {"other": "Khác"}
-KIND_COLOURS = {k: colour for _, k, _, colour in KINDS} | {"other": "#cccccc"}
-BROWSABLE_KINDS = [k for _, k, _, _ in KINDS if k not in ("evidence", "text")]
 
 # Links that are plumbing, not relations a reader follows in a network.
 NOT_RELATIONS = {
@@ -100,7 +88,7 @@ class KnowledgeGraph:
     def __init__(self, store, base: str) -> None:  # noqa: ANN001 (any graph.store.Store)
         self.store = store
         self.base = base if base.endswith("/") else base + "/"
-        self.inferred_graph = self.base + "graph/inferred"
+        self.inferred_graph = inferred_graph(self.base)
         self.labels: dict[str, dict[str, str]] = defaultdict(dict)
         self.aliases: dict[str, list[str]] = defaultdict(list)
         self.types: dict[str, set[str]] = defaultdict(set)
@@ -130,17 +118,13 @@ class KnowledgeGraph:
             self.types[row["s"].value].add(row["t"].value)
         self.kinds = {s: self._kind_of(ts) for s, ts in self.types.items()}
         self.inverse = {}
-        for row in self._rows(f"SELECT ?a ?b WHERE {{ ?a <{PREFIXES['owl']}inverseOf> ?b }}"):
+        for row in self._rows(f"SELECT ?a ?b WHERE {{ ?a <{OWL}inverseOf> ?b }}"):
             self.inverse[row["a"].value] = row["b"].value
             self.inverse[row["b"].value] = row["a"].value
 
     @staticmethod
     def _kind_of(types: Iterable[str]) -> str:
-        types = set(types)
-        for cls, kind, _, _ in KINDS:
-            if cls in types:
-                return kind
-        return "other"
+        return kind_of(list(types))
 
     def _rows(self, sparql: str, bindings: dict | None = None) -> list[dict]:
         return self.store.select(sparql, bindings).rows

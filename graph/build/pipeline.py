@@ -25,8 +25,7 @@ from graph.build.resolve import DocumentIndex, resolve_documents
 from graph.build.sources import read_sources
 from graph.config import Settings
 from graph.store import write_store
-
-ONTOLOGY_GRAPH = "https://w3id.org/policykg/ont"
+from graph.vocab import ONTOLOGY_GRAPH
 
 # The emitters after documents, in order: (sink, extractions, index, ctx) -> None
 EMITTERS: list[Callable[[QuadSink, list[Extraction], DocumentIndex, ExtractionContext], None]] = [

@@ -11,10 +11,8 @@ from __future__ import annotations
 
 import pyoxigraph as ox
 
-OWL = "http://www.w3.org/2002/07/owl#"
-RDFS = "http://www.w3.org/2000/01/rdf-schema#"
-RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
-RDF_TYPE = RDF + "type"
+from graph.vocab import OWL, RDF, RDF_TYPE, RDFS
+
 MAX_ROUNDS = 10
 
 

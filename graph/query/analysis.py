@@ -32,11 +32,8 @@ from dataclasses import dataclass, field
 import networkx as nx
 import pyoxigraph as ox
 
-from graph.config import POL
 from graph.store import Store
-
-PROV = "http://www.w3.org/ns/prov#"
-RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
+from graph.vocab import POL, PROV, RDF  # noqa: F401
 
 # predicate local name -> True when the dependency runs subject -> object, False when object -> subject
 DEPENDENCY_PREDICATES: dict[str, bool] = {

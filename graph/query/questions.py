@@ -32,11 +32,11 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from graph.config import POL, Settings
+from graph.config import Settings
 from graph.store import SelectResult, Store, Term
 from graph.text import fold
+from graph.vocab import POL, XSD
 
-XSD = "http://www.w3.org/2001/XMLSchema#"
 PARAM_TYPES = ("iri", "agency", "project", "document", "string", "integer", "date")
 VIEWS = ("table", "graph", "timeline")
 NAME_TYPES = ("agency", "project", "document")

@@ -9,6 +9,7 @@ import pyoxigraph as ox
 from flask import Blueprint, Response, abort, current_app, render_template, request
 
 from graph.store import bind_values
+from graph.vocab import MEDIA_BY_SUFFIX
 
 from .. import services
 from ..linked import BY_SUFFIX, serialise
@@ -130,8 +131,7 @@ def question(name: str):  # noqa: ANN201
         graph_triples = list(result)
     if fmt in ("csv", "json", "tsv", "xml") and graph_triples is None and boolean is None:
         body = serialise_select(variables, [[r.get(v) for v in variables] for r in rows], fmt, False, 0)
-        media = {"csv": "text/csv", "json": "application/sparql-results+json", "tsv": "text/tab-separated-values",
-                 "xml": "application/sparql-results+xml"}[fmt]
+        media = MEDIA_BY_SUFFIX[fmt].media_type
         return Response(body, mimetype=media,
                         headers={"Content-Disposition": f'attachment; filename="{name}.{fmt}"'})
     if fmt in ("ttl", "nt", "jsonld", "rdf"):
