@@ -5,13 +5,20 @@ The rules are read from the ontology itself (no rule is hard-coded here):
 ``rdfs:subPropertyOf`` and ``rdfs:subClassOf`` (an OWL 2 RL subset), applied with SPARQL UPDATE in Oxigraph until
 nothing new appears. Inferred triples go to the named graph ``id/graph/inferred``,
 so they can be told apart from stated ones.
+
+Then the dependency model (:mod:`graph.dependency`) is materialised: ``X pol:needs P`` for every pair of its
+closure, and on every P the number of tasks and documents that need it (``pol:dependentTaskCount``,
+``pol:dependentDocumentCount``), so dependency questions are an index lookup at query time.
+:func:`materialise_needs` recomputes them from the stated facts alone; an incremental ingest calls it after
+adding or removing a document.
 """
 
 from __future__ import annotations
 
 import pyoxigraph as ox
 
-from graph.vocab import OWL, RDF, RDF_TYPE, RDFS
+from graph.dependency import NAMING, PART_OF, DependencyModel
+from graph.vocab import OWL, POL, PROV, RDF, RDF_TYPE, RDFS, XSD
 
 MAX_ROUNDS = 10
 
@@ -81,4 +88,58 @@ def materialise(store: ox.Store, inferred_graph: str) -> int:
         f"DELETE {{ GRAPH {g} {{ ?s ?p ?o }} }} WHERE {{ GRAPH {g} {{ ?s ?p ?o }} "
         f"GRAPH ?h {{ ?s ?p ?o }} FILTER(?h != {g}) }}"
     )
+    materialise_needs(store, inferred_graph)
     return len(store) - before
+
+
+NEEDS = POL + "needs"
+TASK_COUNT = POL + "dependentTaskCount"
+DOCUMENT_COUNT = POL + "dependentDocumentCount"
+
+
+def stated_dependency_model(store: ox.Store, inferred_graph: str) -> DependencyModel:
+    """The dependency model over the stated facts of ``store`` (every graph but the inferred one)."""
+    model = DependencyModel()
+    inferred = ox.NamedNode(inferred_graph)
+    for local in (*NAMING, PART_OF):
+        for q in store.quads_for_pattern(None, ox.NamedNode(POL + local), None):
+            if q.graph_name != inferred and isinstance(q.subject, ox.NamedNode) \
+                    and isinstance(q.object, ox.NamedNode):
+                model.add_fact(q.subject.value, local, q.object.value)
+    return model
+
+
+def materialise_needs(store: ox.Store, inferred_graph: str) -> int:
+    """(Re)write ``pol:needs`` and the dependant counts into ``inferred_graph``; returns how many pairs."""
+    g = ox.NamedNode(inferred_graph)
+    for predicate in (NEEDS, TASK_COUNT, DOCUMENT_COUNT):
+        for q in list(store.quads_for_pattern(None, ox.NamedNode(predicate), None, g)):
+            store.remove(q)
+    model = stated_dependency_model(store, inferred_graph)
+    tasks = {q.subject.value for q in store.quads_for_pattern(None, ox.NamedNode(RDF_TYPE), ox.NamedNode(POL + "Task"))}
+    documents = {q.subject.value for q in store.quads_for_pattern(None, ox.NamedNode(RDF_TYPE),
+                                                                   ox.NamedNode(POL + "Document"))}
+    derived = ox.NamedNode(PROV + "wasDerivedFrom")
+    needs = ox.NamedNode(NEEDS)
+    task_count: dict[str, int] = {}
+    doc_sets: dict[str, set[str]] = {}
+    quads: list[ox.Quad] = []
+    pairs = 0
+    for node, reached in model.closure():
+        subject = ox.NamedNode(node)
+        is_task = node in tasks
+        docs = {q.object.value for q in store.quads_for_pattern(subject, derived, None)
+                if q.object.value in documents} if is_task else set()
+        for target in reached:
+            quads.append(ox.Quad(subject, needs, ox.NamedNode(target), g))
+            if is_task:
+                task_count[target] = task_count.get(target, 0) + 1
+                doc_sets.setdefault(target, set()).update(docs)
+        pairs += len(reached)
+    integer = ox.NamedNode(XSD + "integer")
+    for target, n in task_count.items():
+        quads.append(ox.Quad(ox.NamedNode(target), ox.NamedNode(TASK_COUNT), ox.Literal(str(n), datatype=integer), g))
+        quads.append(ox.Quad(ox.NamedNode(target), ox.NamedNode(DOCUMENT_COUNT),
+                             ox.Literal(str(len(doc_sets[target])), datatype=integer), g))
+    store.extend(quads)
+    return pairs
