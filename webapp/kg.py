@@ -42,6 +42,7 @@ NOT_RELATIONS = {
     RDF_TYPE, POL + "evidence", POL + "sourceText", POL + "describes", PROV + "wasDerivedFrom", POL + "usedExcerpt",
     DCTERMS + "source", RDFS + "seeAlso", RDF + "subject", RDF + "predicate", RDF + "object",
     "http://data.europa.eu/eli/ontology#cites", POL + "method", RDFS + "isDefinedBy",
+    POL + "needs",  # the dependency closure: every pair, not a relation drawn between neighbours
 }
 
 
@@ -191,8 +192,10 @@ class KnowledgeGraph:
 
     def describe(self, iri: str) -> Description:
         node = ox.NamedNode(iri)
-        out_rows = self._rows("SELECT ?p ?o ?g WHERE { GRAPH ?g { ?s ?p ?o } }", {"s": node})
-        in_rows = self._rows("SELECT ?x ?p ?g WHERE { GRAPH ?g { ?x ?p ?s } }", {"s": node})
+        # pol:needs (the dependency closure, thousands of pairs on a port) is read through the explorer, not listed
+        needs = f"FILTER(?p != <{POL}needs>)"
+        out_rows = self._rows(f"SELECT ?p ?o ?g WHERE {{ GRAPH ?g {{ ?s ?p ?o }} {needs} }}", {"s": node})
+        in_rows = self._rows(f"SELECT ?x ?p ?g WHERE {{ GRAPH ?g {{ ?x ?p ?s }} {needs} }}", {"s": node})
         # the bound end of the evidence first: Oxigraph joins in the written order
         ev_tail = f"""?e <{RDF}predicate> ?p ; <{POL}quote> ?quote .
             OPTIONAL {{ ?e <{PROV}wasDerivedFrom> ?doc }} OPTIONAL {{ ?e <{POL}method> ?method }}

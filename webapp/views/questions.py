@@ -14,19 +14,14 @@ from graph.vocab import MEDIA_BY_SUFFIX
 from .. import services
 from ..linked import BY_SUFFIX, serialise
 from ..network import Edge
-from ..questions import AmbiguousName, ParameterError, Resolver, bind
+from ..questions import AmbiguousName, ParameterError, bind
+from ..readside import resolver
 from ..sparql_pool import PoolBusy, QueryRequest, QueryTimeout, serialise_select
 from .network import view_payload
 
 bp = Blueprint("questions", __name__, url_prefix="/questions")
 
 
-def resolver() -> Resolver:
-    """One name resolver per app (it indexes the labels of the store on first use)."""
-    ext = current_app.extensions
-    if "policykg.resolver" not in ext:
-        ext["policykg.resolver"] = Resolver(services().store)
-    return ext["policykg.resolver"]
 
 
 @bp.get("")
