@@ -89,6 +89,12 @@ NAME_CLASSES: dict[str, tuple[str, ...]] = {
     "document": (POL + "Document",),
 }
 
+# Nodes known by their names (search indexes their labels and aliases).
+NAMED_CLASSES: tuple[str, ...] = (
+    POL + "Agency", POL + "AgencyGroup", POL + "InfrastructureProject", POL + "Zone", POL + "Place",
+    POL + "Indicator", FOAF + "Person",
+)
+
 
 def kind_of(types: set[str] | frozenset[str] | list[str]) -> str:
     """The kind key of a node with these classes ('other' when none is known)."""
