@@ -271,4 +271,49 @@ def central(ctx: click.Context, top: int) -> None:
         click.echo(f"  {count:4d}  {_clip(graph.label(n), 90)}")
 
 
-COMMANDS = (ask, report, deps, path, impact, central)
+@click.command()
+@click.argument("query")
+@click.option("--kind", "kinds", multiple=True, help="Only this kind (task, document, project, agency, target …; "
+              "repeatable).")
+@click.option("--document", help="Only what this document sets or says (a number, title or IRI).")
+@click.option("--province", help="Only documents of this province (the place in their date line).")
+@click.option("--year", type=click.IntRange(1900, 2200), help="Only documents of this year.")
+@click.option("--json", "as_json", is_flag=True)
+@paged
+@click.pass_context
+def search(ctx: click.Context, query: str, kinds: tuple[str, ...], document: str | None, province: str | None,
+           year: int | None, as_json: bool, limit: int | None, offset: int) -> None:
+    """Full-text search over task texts, evidence quotes, document titles, targets, names and aliases
+    (diacritics optional: "vung ang" finds "Vũng Áng"); ranked, with the matching words marked."""
+    from graph.store.search import SearchIndex, index_path
+
+    settings: Settings = ctx.obj["settings"] if ctx.obj else Settings()
+    try:
+        index = SearchIndex(index_path(settings.store))
+    except FileNotFoundError as exc:
+        raise click.ClickException(str(exc)) from exc
+    doc = None
+    if document:
+        store = _store(ctx)
+        try:
+            doc = Resolver(store).resolve("document", document).value
+        except QuestionError as exc:
+            raise click.ClickException(str(exc)) from exc
+    page = index.search(query, kinds=kinds, document=doc, province=province, year=year, limit=limit or 20,
+                        offset=offset)
+    if as_json:
+        click.echo(json.dumps({"query": query, "total": page.total, "offset": page.offset, "limit": page.limit,
+                               "hits": [{"iri": h.iri, "kind": h.kind, "matched_in": h.matched_in, "text": h.text,
+                                         "document": h.document, "year": h.year, "province": h.province,
+                                         "score": round(h.score, 3),
+                                         "snippet": "".join(f"[{s}]" if m else s for s, m in h.snippet)}
+                                        for h in page.hits]}, ensure_ascii=False, indent=2))
+        return
+    for h in page.hits:
+        marked = "".join(click.style(s, bold=True, fg="yellow") if m else s for s, m in h.snippet)
+        click.echo(f"[{h.kind}] {h.iri}  ({h.matched_in}{f', {h.year}' if h.year else ''})")
+        click.echo(f"    {marked}")
+    click.echo(f"({_range(page.offset, len(page.hits), page.total)})")
+
+
+COMMANDS = (ask, report, deps, path, impact, central, search)

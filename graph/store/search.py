@@ -287,8 +287,10 @@ def _snippet(text: str, marked: str) -> list[tuple[str, bool]]:
             pos += 1
     if len(text) <= SNIPPET_CHARS or not spans:
         lo, hi = 0, min(len(text), SNIPPET_CHARS)
-    else:
-        lo = max(0, spans[0][0] - SNIPPET_CHARS // 3)
+    else:  # the window holding the most distinct matched words
+        def words(lo: int) -> int:
+            return len({fold(text[a:b]) for a, b in spans if lo <= a and b <= lo + SNIPPET_CHARS})
+        lo = max((max(0, a - SNIPPET_CHARS // 4) for a, _b in spans), key=lambda lo: (words(lo), -lo))
         hi = min(len(text), lo + SNIPPET_CHARS)
     out: list[tuple[str, bool]] = [("…", False)] if lo > 0 else []
     cur = lo
