@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 
 import pyoxigraph as ox
 
+from graph.query.lookup import Evidence, evidence_around, evidence_for
 from graph.vocab import (  # noqa: F401 (re-exported to the views)
     BROWSABLE_KINDS,
     DCTERMS,
@@ -44,18 +45,6 @@ NOT_RELATIONS = {
     "http://data.europa.eu/eli/ontology#cites", POL + "method", RDFS + "isDefinedBy",
     POL + "needs",  # the dependency closure: every pair, not a relation drawn between neighbours
 }
-
-
-@dataclass
-class Evidence:
-    iri: str
-    quote: str
-    document: str | None = None
-    method: str | None = None
-    start: int | None = None
-    end: int | None = None
-    cue: str | None = None
-    rule: str | None = None
 
 
 @dataclass
@@ -157,56 +146,13 @@ class KnowledgeGraph:
         return self.store.ask("ASK { { ?s ?p ?o } UNION { ?o ?p ?s } }", {"s": ox.NamedNode(iri)})
 
     # -- descriptions -------------------------------------------------------------------------
-    def evidence_for(self, subject: str | None, predicate: str | None, obj: str | None) -> list[Evidence]:
-        """Evidence nodes for (subject predicate obj); None leaves that position open."""
-        bindings = {}
-        if subject:
-            bindings["s"] = ox.NamedNode(subject)
-        if predicate:
-            bindings["p"] = ox.NamedNode(predicate)
-        if obj:
-            bindings["o"] = ox.NamedNode(obj)
-        rows = self._rows(f"""SELECT ?e ?s ?p ?o ?quote ?doc ?method ?start ?end ?cue ?rule WHERE {{
-            {"?e <" + RDF + "subject> ?s ." if subject else ""} {"?e <" + RDF + "object> ?o ." if obj else ""}
-            ?e <{RDF}subject> ?s ; <{RDF}predicate> ?p ; <{RDF}object> ?o ; <{POL}quote> ?quote .
-            OPTIONAL {{ ?e <{PROV}wasDerivedFrom> ?doc }} OPTIONAL {{ ?e <{POL}method> ?method }}
-            OPTIONAL {{ ?e <{POL}startOffset> ?start }} OPTIONAL {{ ?e <{POL}endOffset> ?end }}
-            OPTIONAL {{ ?e <{POL}cue> ?cue }} OPTIONAL {{ ?e <{POL}rule> ?rule }} }}""", bindings)
-        out: list[Evidence] = []
-        for r in rows:
-            out.append(Evidence(
-                iri=r["e"].value, quote=r["quote"].value, document=_value(r.get("doc")),
-                method=_value(r.get("method")), start=int(r["start"].value) if "start" in r else None,
-                end=int(r["end"].value) if "end" in r else None, cue=_value(r.get("cue")),
-                rule=_value(r.get("rule"))))
-        return out
-
-    def _evidence_index(self, rows: list[dict], key: str) -> dict[tuple[str, str], list[Evidence]]:
-        index: dict[tuple[str, str], list[Evidence]] = defaultdict(list)
-        for r in rows:
-            index[(r["p"].value, r[key].value)].append(Evidence(
-                iri=r["e"].value, quote=r["quote"].value, document=_value(r.get("doc")),
-                method=_value(r.get("method")), start=int(r["start"].value) if "start" in r else None,
-                end=int(r["end"].value) if "end" in r else None, cue=_value(r.get("cue"))))
-        return index
-
     def describe(self, iri: str) -> Description:
         node = ox.NamedNode(iri)
         # pol:needs (the dependency closure, thousands of pairs on a port) is read through the explorer, not listed
         needs = f"FILTER(?p != <{POL}needs>)"
         out_rows = self._rows(f"SELECT ?p ?o ?g WHERE {{ GRAPH ?g {{ ?s ?p ?o }} {needs} }}", {"s": node})
         in_rows = self._rows(f"SELECT ?x ?p ?g WHERE {{ GRAPH ?g {{ ?x ?p ?s }} {needs} }}", {"s": node})
-        # the bound end of the evidence first: Oxigraph joins in the written order
-        ev_tail = f"""?e <{RDF}predicate> ?p ; <{POL}quote> ?quote .
-            OPTIONAL {{ ?e <{PROV}wasDerivedFrom> ?doc }} OPTIONAL {{ ?e <{POL}method> ?method }}
-            OPTIONAL {{ ?e <{POL}startOffset> ?start }} OPTIONAL {{ ?e <{POL}endOffset> ?end }}
-            OPTIONAL {{ ?e <{POL}cue> ?cue }} }}"""
-        ev_out = self._evidence_index(self._rows(
-            f"SELECT ?e ?p ?o ?quote ?doc ?method ?start ?end ?cue WHERE {{ ?e <{RDF}subject> ?s ; <{RDF}object> ?o . "
-            + ev_tail, {"s": node}), "o")
-        ev_in = self._evidence_index(self._rows(
-            f"SELECT ?e ?p ?x ?quote ?doc ?method ?start ?end ?cue WHERE {{ ?e <{RDF}object> ?s ; <{RDF}subject> ?x . "
-            + ev_tail, {"s": node}), "x")
+        ev_out, ev_in = evidence_around(self.store, iri)
 
         graphs_out: dict[tuple[str, ox.NamedNode | ox.BlankNode | ox.Literal], set[str]] = defaultdict(set)
         for r in out_rows:
@@ -249,7 +195,8 @@ class KnowledgeGraph:
             incoming[p].append(Link(p, x, inferred, ev_in.get((p, x.value), [])))
         for links in list(outgoing.values()) + list(incoming.values()):
             links.sort(key=lambda link: (link.inferred, self.label(link.other.value).lower()))
-        own = [e for e in self.evidence_for(iri, RDF_TYPE, None)]
+        own_facts = [(iri, RDF_TYPE, t) for t in types]
+        own = [e for evs in evidence_for(self.store, own_facts).values() for e in evs]
         return Description(iri, types, self._kind_of(types), labels, aliases, dict(literals),
                            dict(outgoing), dict(incoming), own)
 
