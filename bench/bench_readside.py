@@ -86,7 +86,7 @@ def in_memory_walk(store: OxigraphStore, target: str) -> tuple[float, float, set
     model = stated_dependency_model(store.native, inferred_graph())
     load = time.perf_counter() - t
     t = time.perf_counter()
-    found = {x for x in model.named if target in model.needs(x)}
+    found = model.dependants(target)
     return load, time.perf_counter() - t, found
 
 

@@ -35,6 +35,7 @@ class DependencyModel:
 
     def __init__(self) -> None:
         self.named: dict[str, dict[str, str]] = defaultdict(dict)  # x -> {thing it names: predicate}
+        self.named_by: dict[str, set[str]] = defaultdict(set)  # thing -> what names it
         self.wholes: dict[str, set[str]] = defaultdict(set)  # part -> the wholes it is stated part of
         self.parts: dict[str, set[str]] = defaultdict(set)  # whole -> its stated parts
         self._reach: dict[str, dict[str, str | None]] = {}
@@ -44,6 +45,7 @@ class DependencyModel:
     def add_named(self, subject: str, predicate: str, obj: str) -> None:
         if subject != obj:
             self.named[subject].setdefault(obj, predicate)
+            self.named_by[obj].add(subject)
             self._direct.clear()
 
     def add_part(self, part: str, whole: str) -> None:
@@ -107,8 +109,19 @@ class DependencyModel:
                 yield node, needs
 
     def dependants(self, target: str) -> set[str]:
-        """Everything that depends on ``target``."""
-        return {x for x, needs in self.closure() if target in needs}
+        """Everything that depends on ``target``: a walk backwards from it. X depends on Y directly exactly
+        when X names something in reach(Y) (reach is symmetric: N is a part or whole of Y iff Y is of N)."""
+        found: set[str] = set()
+        queue = deque([target])
+        while queue:
+            y = queue.popleft()
+            for n in self.reach(y):
+                for x in self.named_by.get(n, ()):
+                    if x not in found:
+                        found.add(x)
+                        queue.append(x)
+        found.discard(target)
+        return found
 
     # -- explanation
     def _chain(self, start: str, end: str, direction: str | None) -> list[Fact]:

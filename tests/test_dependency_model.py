@@ -107,6 +107,8 @@ def test_every_form_gives_the_same_answer(title: str, facts: list, node: str, de
     model = model_from_facts(facts)
     assert model.dependants(node) == dependants, "the model"
     assert model.needs(node) == needs, "the model, downstream"
+    for n in {n for f in facts for n in (f[0], f[2])}:  # the walk backwards agrees with the closure forwards
+        assert model.dependants(n) == {x for x, reached in model.closure() if n in reached}, n
     store = build_case(facts)
     target = _iri(node)
     materialised = {q.subject.value for q in store.native.quads_for_pattern(

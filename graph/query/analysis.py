@@ -104,7 +104,6 @@ class DependencyGraph:
         self.model = DependencyModel()
         self.labels: dict[str, str] = {}
         self.kinds: dict[str, str] = {}
-        self._needed_by: dict[str, set[str]] | None = None
 
     # -- loading
     @classmethod
@@ -182,7 +181,6 @@ class DependencyGraph:
     def add_fact(self, s: str, p: str, o: str, evidence: Iterable[EdgeEvidence] = ()) -> None:
         self.facts.add_edge(s, o, key=p, predicate=p, evidence=tuple(evidence))
         if self.model.add_fact(s, p, o):
-            self._needed_by = None
             return
         forward = LINEAGE_PREDICATES.get(p)
         if forward is None:
@@ -211,13 +209,7 @@ class DependencyGraph:
 
     def needed_by(self, node: str) -> set[str]:
         """What depends on ``node`` by the dependency model."""
-        if self._needed_by is None:
-            index: dict[str, set[str]] = defaultdict(set)
-            for x, needs in self.model.closure():
-                for target in needs:
-                    index[target].add(x)
-            self._needed_by = dict(index)
-        return self._needed_by.get(node, set())
+        return self.model.dependants(node)
 
     def _model_steps(self, source: str, target: str) -> list[Step]:
         return [self.step(*fact) for fact in self.model.explain(source, target)]
