@@ -14,8 +14,10 @@ Formally, with ``named(X)`` the things X names and ``reach(N) = {N} ∪ wholes�
     needs(X)  = direct(X) ∪ ⋃ needs(Y) for Y in direct(X)          (X itself left out)
 
 The build writes ``X pol:needs P`` for every pair into the inferred graph (``graph.build.reason``), with
-``pol:dependentTaskCount`` / ``pol:dependentDocumentCount`` on every P, so a question reads the answer
-with one index lookup. :meth:`DependencyModel.explain` gives the chain of stated facts behind a pair.
+``pol:dependentTaskCount`` / ``pol:dependentDocumentCount`` on every P, and ``N pol:leadsTo P`` for every
+thing N that something names (what naming N brings in: ``needs(X)`` is the union of ``leadsTo(N)`` over
+what X names), so a question reads the answer, and which named thing explains it, with index lookups.
+:meth:`DependencyModel.explain` gives the chain of stated facts behind a pair.
 This module works on plain strings (IRIs or any keys): no store, no networkx.
 """
 
@@ -40,6 +42,7 @@ class DependencyModel:
         self.parts: dict[str, set[str]] = defaultdict(set)  # whole -> its stated parts
         self._reach: dict[str, dict[str, str | None]] = {}
         self._direct: dict[str, set[str]] = {}
+        self._needs: dict[str, frozenset[str]] = {}
 
     # -- facts
     def add_named(self, subject: str, predicate: str, obj: str) -> None:
@@ -47,6 +50,7 @@ class DependencyModel:
             self.named[subject].setdefault(obj, predicate)
             self.named_by[obj].add(subject)
             self._direct.clear()
+            self._needs.clear()
 
     def add_part(self, part: str, whole: str) -> None:
         if part != whole:
@@ -54,6 +58,7 @@ class DependencyModel:
             self.parts[whole].add(part)
             self._reach.clear()
             self._direct.clear()
+            self._needs.clear()
 
     def add_fact(self, subject: str, predicate: str, obj: str) -> bool:
         """Add a fact if the model uses it (a naming predicate or partOf); True when it was used."""
@@ -90,6 +95,11 @@ class DependencyModel:
 
     def needs(self, node: str) -> set[str]:
         """Everything ``node`` depends on (empty for a node that names nothing)."""
+        if node not in self._needs:
+            self._needs[node] = frozenset(self._walk(node))
+        return set(self._needs[node])
+
+    def _walk(self, node: str) -> set[str]:
         seen: set[str] = set()
         queue = deque(self.direct(node))
         seen.update(queue)
@@ -100,6 +110,15 @@ class DependencyModel:
                     queue.append(nxt)
         seen.discard(node)
         return seen
+
+    def leads_to(self, named: str) -> set[str]:
+        """What naming ``named`` makes a thing depend on: reach(named) and everything those need
+        (so ``needs(X)`` is the union of ``leads_to(N)`` over the N that X names, X itself left out)."""
+        out: set[str] = set()
+        for y in self.reach(named):
+            out.add(y)
+            out.update(self._needs.get(y) or self.needs(y))
+        return out
 
     def closure(self) -> Iterator[tuple[str, set[str]]]:
         """(x, needs(x)) for every x that names something."""

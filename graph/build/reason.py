@@ -93,6 +93,7 @@ def materialise(store: ox.Store, inferred_graph: str) -> int:
 
 
 NEEDS = POL + "needs"
+LEADS_TO = POL + "leadsTo"
 TASK_COUNT = POL + "dependentTaskCount"
 DOCUMENT_COUNT = POL + "dependentDocumentCount"
 
@@ -110,9 +111,10 @@ def stated_dependency_model(store: ox.Store, inferred_graph: str) -> DependencyM
 
 
 def materialise_needs(store: ox.Store, inferred_graph: str) -> int:
-    """(Re)write ``pol:needs`` and the dependant counts into ``inferred_graph``; returns how many pairs."""
+    """(Re)write ``pol:needs``, ``pol:leadsTo`` and the dependant counts into ``inferred_graph``; returns how
+    many ``pol:needs`` pairs."""
     g = ox.NamedNode(inferred_graph)
-    for predicate in (NEEDS, TASK_COUNT, DOCUMENT_COUNT):
+    for predicate in (NEEDS, LEADS_TO, TASK_COUNT, DOCUMENT_COUNT):
         for q in list(store.quads_for_pattern(None, ox.NamedNode(predicate), None, g)):
             store.remove(q)
     model = stated_dependency_model(store, inferred_graph)
@@ -136,6 +138,10 @@ def materialise_needs(store: ox.Store, inferred_graph: str) -> int:
                 task_count[target] = task_count.get(target, 0) + 1
                 doc_sets.setdefault(target, set()).update(docs)
         pairs += len(reached)
+    leads_to = ox.NamedNode(LEADS_TO)
+    for named in list(model.named_by):
+        subject = ox.NamedNode(named)
+        quads += [ox.Quad(subject, leads_to, ox.NamedNode(target), g) for target in model.leads_to(named)]
     integer = ox.NamedNode(XSD + "integer")
     for target, n in task_count.items():
         quads.append(ox.Quad(ox.NamedNode(target), ox.NamedNode(TASK_COUNT), ox.Literal(str(n), datatype=integer), g))
