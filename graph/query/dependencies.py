@@ -89,10 +89,12 @@ class Dependencies:
         return f"VALUES ?cls {{ {classes} }} ?{var} a ?cls ."
 
     def _page(self, pattern: str, var: str, bindings: dict, limit: int, offset: int) -> tuple[list[str], int]:
+        """A page of the distinct ``?var`` of ``pattern``, in the store's index order (stable while the store
+        is: sorting thousands of IRIs by their text costs more than the whole answer), and the total."""
         total = int(self.store.select(_PREFIXES + f"SELECT (COUNT(DISTINCT ?{var}) AS ?n) WHERE {{ {pattern} }}",
                                       bindings).rows[0]["n"].value)
         rows = self.store.select(_PREFIXES + f"""SELECT DISTINCT ?{var} WHERE {{ {pattern} }}
-                                 ORDER BY ?{var} LIMIT {limit} OFFSET {offset}""", bindings).rows
+                                 LIMIT {limit} OFFSET {offset}""", bindings).rows
         return [r[var].value for r in rows], total
 
     def dependants(self, node: str, kinds: Iterable[str] | None = None, *, limit: int | None = 100,
@@ -148,31 +150,44 @@ class Dependencies:
                   GRAPH ?g {{ ?s ?p ?o }} FILTER(?g != <{self.inferred}> && isIRI(?o)) }}""").rows:
                 model.add_named(r["s"].value, r["p"].value.removeprefix(POL), r["o"].value)
 
-    def _model_for(self, sources: list[str], target: str) -> DependencyModel:
-        """The stated facts needed to explain how each of ``sources`` depends on ``target``."""
+    def _needing(self, nodes: Iterable[str], target: str) -> set[str]:
+        """Which of ``nodes`` depend on ``target``."""
+        nodes = list(dict.fromkeys(nodes))
+        out: set[str] = set()
+        for i in range(0, len(nodes), 500):
+            chunk = " ".join(str(ox.NamedNode(n)) for n in nodes[i:i + 500])
+            out |= {r["x"].value for r in self.store.select(
+                _PREFIXES + f"SELECT ?x WHERE {{ VALUES ?x {{ {chunk} }} ?x pol:needs ?target }}",
+                {"target": ox.NamedNode(target)}).rows}
+        return out
+
+    def explain_many(self, sources: list[str], target: str, max_depth: int = 12) -> dict[str, list[Step]]:
+        """For each of ``sources`` (things that depend on ``target``), the shortest chain of stated facts with
+        their evidence. The stated facts are loaded one step at a time, only for the things on the way that
+        depend on the target themselves, so a page costs a few queries whatever the size of the answer."""
+        if not sources:
+            return {}
         parts = self._part_model()
         model = DependencyModel()
         model.wholes, model.parts = parts.wholes, parts.parts
-        # intermediate nodes on a path depend on the target too: projects (and rarely tasks) among its dependants
-        middle = self.store.select(_PREFIXES + """SELECT ?x WHERE { ?x pol:needs ?target
-                                   FILTER NOT EXISTS { ?x a pol:Task } }""", {"target": ox.NamedNode(target)}).rows
-        self._load_named(model, sources + [r["x"].value for r in middle])
-        return model
-
-    def explain_many(self, sources: list[str], target: str) -> dict[str, list[Step]]:
-        """For each of ``sources`` (things that depend on ``target``), the chain of stated facts with evidence."""
-        if not sources:
-            return {}
-        model = self._model_for(sources, target)
-        chains = {s: model.explain(s, target) for s in sources}
-        missing = [s for s, c in chains.items() if not c]
-        if missing:  # a path through tasks: load every dependant
-            self._load_named(model, self.all_dependants(target))
-            chains.update({s: model.explain(s, target) for s in missing})
+        chains: dict[str, list] = {}
+        frontier, loaded = set(sources), set()
+        for _ in range(max_depth):
+            self._load_named(model, frontier - loaded)
+            loaded |= frontier
+            for s in sources:
+                if s not in chains and (chain := model.explain(s, target)):
+                    chains[s] = chain
+            if len(chains) == len(sources):
+                break
+            reached = {y for u in frontier for n in model.named.get(u, ()) for y in model.reach(n)} - loaded
+            frontier = self._needing(reached, target)
+            if not frontier:
+                break
         facts = {(s, POL + p, o) for chain in chains.values() for s, p, o in chain}
         evidence = evidence_for(self.store, facts)
-        return {s: [Step(a, p, b, tuple(evidence.get((a, POL + p, b), ()))) for a, p, b in chain]
-                for s, chain in chains.items()}
+        return {s: [Step(a, p, b, tuple(evidence.get((a, POL + p, b), ()))) for a, p, b in chains.get(s, [])]
+                for s in sources}
 
     def explain(self, source: str, target: str) -> list[Step]:
         return self.explain_many([source], target).get(source, [])
