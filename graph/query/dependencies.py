@@ -142,13 +142,13 @@ class Dependencies:
 
     def _load_named(self, model: DependencyModel, nodes: Iterable[str]) -> None:
         nodes = [n for n in dict.fromkeys(nodes) if n not in model.named]
-        preds = " ".join(f"pol:{p}" for p in NAMING)
+        # one branch per predicate, written as a constant: `VALUES ?p {…} ?s ?p ?o` makes Oxigraph scan
+        branches = " UNION ".join(f'{{ GRAPH ?g {{ ?s pol:{p} ?o }} BIND("{p}" AS ?p) }}' for p in NAMING)
         for i in range(0, len(nodes), 500):
             chunk = " ".join(str(ox.NamedNode(n)) for n in nodes[i:i + 500])
             for r in self.store.select(_PREFIXES + f"""SELECT DISTINCT ?s ?p ?o WHERE {{
-                  VALUES ?s {{ {chunk} }} VALUES ?p {{ {preds} }}
-                  GRAPH ?g {{ ?s ?p ?o }} FILTER(?g != <{self.inferred}> && isIRI(?o)) }}""").rows:
-                model.add_named(r["s"].value, r["p"].value.removeprefix(POL), r["o"].value)
+                  VALUES ?s {{ {chunk} }} {branches} FILTER(?g != <{self.inferred}> && isIRI(?o)) }}""").rows:
+                model.add_named(r["s"].value, r["p"].value, r["o"].value)
 
     def _needing(self, nodes: Iterable[str], target: str) -> set[str]:
         """Which of ``nodes`` depend on ``target``."""
@@ -156,9 +156,9 @@ class Dependencies:
         out: set[str] = set()
         for i in range(0, len(nodes), 500):
             chunk = " ".join(str(ox.NamedNode(n)) for n in nodes[i:i + 500])
+            # the target written as a constant: bound through VALUES, Oxigraph joins 500 rows 14 times slower
             out |= {r["x"].value for r in self.store.select(
-                _PREFIXES + f"SELECT ?x WHERE {{ VALUES ?x {{ {chunk} }} ?x pol:needs ?target }}",
-                {"target": ox.NamedNode(target)}).rows}
+                _PREFIXES + f"SELECT ?x WHERE {{ VALUES ?x {{ {chunk} }} ?x pol:needs {ox.NamedNode(target)} }}").rows}
         return out
 
     def explain_many(self, sources: list[str], target: str, max_depth: int = 12) -> dict[str, list[Step]]:
