@@ -8,12 +8,13 @@ from dataclasses import dataclass, field
 import pyoxigraph as ox
 from flask import Blueprint, jsonify, render_template, request
 
+from graph.query.documents import targets_timeline
 from graph.query.lookup import Evidence
 from graph.query.questions import MAX_STRING as MAX_NAME
 from graph.query.questions import AmbiguousName, ParameterError
 
 from .. import services
-from ..kg import POL, PROV
+from ..kg import POL
 from ..network import Edge
 from ..readside import dependencies, resolver
 from .network import view_payload
@@ -110,14 +111,7 @@ def dependencies_page():  # noqa: ANN201
 def targets():  # noqa: ANN201
     s = services()
     year = request.args.get("year", "").strip()
-    rows = s.store.select(f"""SELECT ?t ?year ?indicator ?value ?upper ?unit ?comparator ?doc ?quote WHERE {{
-        ?t a <{POL}Target> .
-        OPTIONAL {{ ?t <{POL}targetYear> ?year }} OPTIONAL {{ ?t <{POL}indicator> ?ind0 }}
-        BIND(IF(BOUND(?ind0), IF(isIRI(?ind0), ?ind0, STR(?ind0)), "") AS ?indicator)
-        OPTIONAL {{ ?t <{POL}targetValue> ?value }} OPTIONAL {{ ?t <{POL}upperValue> ?upper }}
-        OPTIONAL {{ ?t <{POL}unit> ?unit }} OPTIONAL {{ ?t <{POL}comparator> ?comparator }}
-        OPTIONAL {{ ?t <{PROV}wasDerivedFrom> ?doc }} OPTIONAL {{ ?t <{POL}quote> ?quote }}
-    }} ORDER BY ?year ?indicator""").rows
+    rows = targets_timeline(s.store)
     by_year: dict[str, dict[str, list[dict]]] = defaultdict(lambda: defaultdict(list))
     seen = set()
     for r in rows:
