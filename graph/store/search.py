@@ -4,8 +4,8 @@ What is indexed: every task's text, every evidence quote, document titles, subje
 targets and goals, and the names and aliases of agencies, projects, zones, places, indicators and people.
 Text is folded with :func:`graph.text.fold_chars` (no diacritics, 'đ' -> 'd', lower case, one character per
 character), so "vung ang" finds "Vũng Áng" and a match's offsets in the folded text are offsets in the
-original: snippets are cut and highlighted on the text as written. Hits are ranked by bm25, boosted by field
-(a name counts more than a long quote; data/search.yaml), one hit per node, and can be filtered by kind,
+original: snippets are cut and highlighted on the text as written. Hits are ranked by bm25 over two columns, names
+and texts (a name counts more than a long quote; data/search.yaml), one hit per node, and can be filtered by kind,
 document, province (the place in the document's date line, GENRE.md) and year (the document's).
 
 The index is kept in step with the store by :func:`build_index` (the whole store, atomically: used by
@@ -35,11 +35,14 @@ SETTINGS_PATH = Path(__file__).resolve().parents[2] / "data" / "search.yaml"
 _PREFIXES = sparql_prefixes("pol", "rdf", "rdfs", "skos", "prov", "dcterms", "foaf")
 _TOKEN = re.compile(r"[a-z0-9]+")
 SNIPPET_CHARS = 240
+NAME_FIELDS = ("name", "alias", "title")  # indexed in the 'name' column, the rest in 'body'
+EXACT_TOTAL_UP_TO = 5000  # matching entries counted exactly; beyond, the total says "at least"
+CANDIDATES = 200  # rows fetched by FTS5 rank before boosts and grouping (at least; more for later pages)
 MAX_QUERY_TOKENS = 12
 
 SCHEMA = """
 CREATE VIRTUAL TABLE IF NOT EXISTS search USING fts5(
-    folded, iri UNINDEXED, kind UNINDEXED, field UNINDEXED, text UNINDEXED, document UNINDEXED,
+    name, body, iri UNINDEXED, kind UNINDEXED, field UNINDEXED, text UNINDEXED, document UNINDEXED,
     province UNINDEXED, year UNINDEXED, tokenize = "unicode61 remove_diacritics 2");
 CREATE TABLE IF NOT EXISTS documents (iri TEXT PRIMARY KEY, province TEXT, year INTEGER);
 CREATE TABLE IF NOT EXISTS names (iri TEXT PRIMARY KEY);
@@ -180,10 +183,12 @@ def _insert(conn: sqlite3.Connection, store: ox.Store, rows: list[_Row],
             continue
         seen.add((r.iri, text))
         province, year = docs.get(r.document, (None, None)) if r.document else (None, None)
-        records.append((fold_chars(text), r.iri, r.kind or kinds.get(r.iri, "other"), r.field, text, r.document,
-                        province, year))
-    conn.executemany("INSERT INTO search (folded, iri, kind, field, text, document, province, year) "
-                     "VALUES (?, ?, ?, ?, ?, ?, ?, ?)", records)
+        folded = fold_chars(text)
+        named = r.field in NAME_FIELDS
+        records.append((folded if named else "", "" if named else folded, r.iri, r.kind or kinds.get(r.iri, "other"),
+                        r.field, text, r.document, province, year))
+    conn.executemany("INSERT INTO search (name, body, iri, kind, field, text, document, province, year) "
+                     "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", records)
     conn.executemany("INSERT OR REPLACE INTO documents (iri, province, year) VALUES (?, ?, ?)",
                      [(d, p, y) for d, (p, y) in docs.items()])
     conn.executemany("INSERT OR IGNORE INTO names (iri) VALUES (?)",
@@ -196,9 +201,8 @@ def build_index(store, path: Path) -> int:  # noqa: ANN001 (an ox.Store or a gra
     native = _native(store)
     tmp = path.with_name(path.name + f".tmp-{os.getpid()}")
     tmp.unlink(missing_ok=True)
-    conn = sqlite3.connect(tmp)
+    conn = _connect(tmp)
     try:
-        conn.executescript(SCHEMA)
         rows, docs = _document_facts(native, None)
         n = _insert(conn, native, _names(native, None) + rows, docs)  # names first: they win a tie on text
         conn.execute("INSERT INTO search (search) VALUES ('optimize')")
@@ -215,6 +219,11 @@ def build_index(store, path: Path) -> int:  # noqa: ANN001 (an ox.Store or a gra
 def _connect(path: Path) -> sqlite3.Connection:
     conn = sqlite3.connect(path)
     conn.executescript(SCHEMA)
+    weights = settings()["column_weights"]
+    # bm25 with a weight per column: a hit in a name counts more than one in a long text, and FTS5's fast
+    # top-k path (ORDER BY rank LIMIT k) already ranks by it
+    conn.execute("INSERT INTO search (search, rank) VALUES ('rank', ?)",
+                 (f"bm25({float(weights['name'])}, {float(weights['body'])})",))
     return conn
 
 
@@ -261,9 +270,10 @@ class Hit:
 class SearchPage:
     query: str
     hits: list[Hit]
-    total: int
+    total: int  # matching nodes (at least this many when not ``exact``)
     limit: int
     offset: int
+    exact: bool = True
 
 
 def match_expression(query: str) -> str | None:
@@ -272,19 +282,15 @@ def match_expression(query: str) -> str | None:
     return " ".join(f'"{w}"*' for w in words) or None
 
 
-def _snippet(text: str, marked: str) -> list[tuple[str, bool]]:
-    """Cut ``text`` around its first highlighted span; ``marked`` is the folded text with \\x01 … \\x02 marks."""
-    spans: list[tuple[int, int]] = []
-    pos, start = 0, None
-    for ch in marked:
-        if ch == "\x01":
-            start = pos
-        elif ch == "\x02":
-            if start is not None:
-                spans.append((start, pos))
-            start = None
-        else:
-            pos += 1
+def matched_spans(text: str, words: list[str]) -> list[tuple[int, int]]:
+    """Where in ``text`` a word begins with one of the query ``words`` (FTS5's prefix match, on the same
+    alphanumeric runs its tokenizer splits on); offsets in ``text`` itself, as fold_chars keeps them."""
+    return [(m.start(), m.start() + len(w)) for m in _TOKEN.finditer(fold_chars(text))
+            for w in [next((w for w in words if m.group().startswith(w)), "")] if w]
+
+
+def _snippet(text: str, spans: list[tuple[int, int]]) -> list[tuple[str, bool]]:
+    """Cut ``text`` where most of the matched words are, the matches marked."""
     if len(text) <= SNIPPET_CHARS or not spans:
         lo, hi = 0, min(len(text), SNIPPET_CHARS)
     else:  # the window holding the most distinct matched words
@@ -323,7 +329,7 @@ class SearchIndex:
                offset: int = 0) -> SearchPage:
         expression = match_expression(query)
         if expression is None:
-            return SearchPage(query, [], 0, limit, offset)
+            return SearchPage(query, [], 0, limit, offset, True)
         where = ["search MATCH ?"]
         args: list[object] = [expression]
         phrase = " ".join(_TOKEN.findall(fold(query)))
@@ -340,27 +346,29 @@ class SearchIndex:
         if province:
             where.append("document IN (SELECT iri FROM documents WHERE province = ?)")
             args.append(self._province_name(province))
-        boost = " ".join(f"WHEN '{f}' THEN {float(b)}" for f, b in settings()["field_boost"].items())
         condition = " AND ".join(where)
-        total = self._conn.execute(f"SELECT COUNT(DISTINCT iri) FROM search WHERE {condition}", args).fetchone()[0]
-        rows = self._conn.execute(f"""
-            WITH matched AS MATERIALIZED (
-              SELECT rowid AS id, iri, kind, field, text, document, year, province,
-                     bm25(search) * (CASE field {boost} ELSE 1.0 END)
-                     * (CASE WHEN folded = ?1 THEN 3.0 WHEN instr(folded, ?1) > 0 THEN 2.0 ELSE 1.0 END) AS score
-              FROM search WHERE {condition})
-            SELECT id, iri, kind, field, text, document, year, province, MIN(score) FROM matched
-            GROUP BY iri ORDER BY MIN(score), iri LIMIT ? OFFSET ?""", [phrase, *args, limit, offset]).fetchall()
-        marks: dict[int, str] = {}
-        if rows:
-            ids = [r[0] for r in rows]
-            for rowid, marked in self._conn.execute(
-                    f"SELECT rowid, highlight(search, 0, char(1), char(2)) FROM search WHERE search MATCH ? "
-                    f"AND rowid IN ({', '.join('?' * len(ids))})", [expression, *ids]):
-                marks[rowid] = marked
-        hits = [Hit(iri, kind, fld, text, doc, yr, prov, -score, _snippet(text, marks.get(rowid, "")))
-                for rowid, iri, kind, fld, text, doc, yr, prov, score in rows]
-        return SearchPage(query, hits, total, limit, offset)
+        entries = self._conn.execute(f"SELECT COUNT(*), COUNT(DISTINCT iri) FROM (SELECT iri FROM search WHERE "
+                                     f"{condition} LIMIT {EXACT_TOTAL_UP_TO + 1})", args).fetchone()
+        exact = entries[0] <= EXACT_TOTAL_UP_TO
+        # candidates by FTS5's rank (column-weighted bm25, its fast top-k path), then the phrase bonus and one
+        # hit per node
+        want = max(CANDIDATES, 4 * (offset + limit))
+        rows = self._conn.execute(
+            "SELECT iri, kind, field, text, document, year, province, name || body, rank FROM search WHERE "
+            f"{condition} ORDER BY rank LIMIT ?", [*args, want]).fetchall()
+        best: dict[str, tuple] = {}
+        for row in rows:
+            folded, rank = row[7], row[8]
+            bonus = 3.0 if folded == phrase else 2.0 if phrase and phrase in folded else 1.0
+            score = -rank * bonus
+            if row[0] not in best or score > best[row[0]][-1]:
+                best[row[0]] = (*row[:7], score)
+        ranked = sorted(best.values(), key=lambda r: (-r[-1], r[0]))[offset:offset + limit]
+        words = _TOKEN.findall(fold(query))[:MAX_QUERY_TOKENS]
+        hits = [Hit(iri, kind, fld, text, doc, yr, prov, score, _snippet(text, matched_spans(text, words)))
+                for iri, kind, fld, text, doc, yr, prov, score in ranked]
+        total = entries[1] if exact else max(entries[1], len(best))
+        return SearchPage(query, hits, total, limit, offset, exact)
 
     def _province_name(self, typed: str) -> str:
         """The province as the index writes it, for a name typed without diacritics ('ha tinh')."""
