@@ -43,7 +43,7 @@ NOT_RELATIONS = {
     RDF_TYPE, POL + "evidence", POL + "sourceText", POL + "describes", PROV + "wasDerivedFrom", POL + "usedExcerpt",
     DCTERMS + "source", RDFS + "seeAlso", RDF + "subject", RDF + "predicate", RDF + "object",
     "http://data.europa.eu/eli/ontology#cites", POL + "method", RDFS + "isDefinedBy",
-    POL + "needs",  # the dependency closure: every pair, not a relation drawn between neighbours
+    POL + "needs", POL + "leadsTo",  # the dependency closure: every pair, not a relation between neighbours
 }
 
 
@@ -149,7 +149,7 @@ class KnowledgeGraph:
     def describe(self, iri: str) -> Description:
         node = ox.NamedNode(iri)
         # pol:needs (the dependency closure, thousands of pairs on a port) is read through the explorer, not listed
-        needs = f"FILTER(?p != <{POL}needs>)"
+        needs = f"FILTER(?p != <{POL}needs> && ?p != <{POL}leadsTo>)"
         out_rows = self._rows(f"SELECT ?p ?o ?g WHERE {{ GRAPH ?g {{ ?s ?p ?o }} {needs} }}", {"s": node})
         in_rows = self._rows(f"SELECT ?x ?p ?g WHERE {{ GRAPH ?g {{ ?x ?p ?s }} {needs} }}", {"s": node})
         ev_out, ev_in = evidence_around(self.store, iri)
