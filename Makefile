@@ -26,3 +26,4 @@ bench: install
 	$(PYTHON) bench/bench_stores.py --triples 1000000
 	$(PYTHON) bench/bench_queries.py --documents 1000
 	$(PYTHON) bench/bench_web.py --synthetic 1000
+	$(PYTHON) bench/bench_readside.py --documents 1000

@@ -19,17 +19,13 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from graph.build.pipeline import ONTOLOGY_GRAPH, build_dataset
+from graph.build.pipeline import build_dataset
 from graph.build.reason import materialise
-from graph.config import POL, Settings
+from graph.config import Settings
+from graph.vocab import DCTERMS, DEFAULT_BASE, ONTOLOGY_GRAPH, POL, PROV, RDF, RDFS, SKOS, XSD, inferred_graph
 
-ID = "https://w3id.org/policykg/id/"
-RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
-RDFS = "http://www.w3.org/2000/01/rdf-schema#"
-SKOS = "http://www.w3.org/2004/02/skos/core#"
-PROV = "http://www.w3.org/ns/prov#"
-DCT = "http://purl.org/dc/terms/"
-XSD = "http://www.w3.org/2001/XMLSchema#"
+ID = DEFAULT_BASE
+DCT = DCTERMS
 A = ox.NamedNode(RDF + "type")
 
 DOC_TYPES = [("Resolution", "Nghị quyết", "NQ"), ("Conclusion", "Kết luận", "KL"), ("Plan", "Kế hoạch", "KH"),
@@ -168,7 +164,7 @@ def synthetic_store(n_documents: int = 1000, settings: Settings | None = None) -
     store.bulk_extend(generate(n_documents))
     store.bulk_load(path=str((settings or Settings()).ontology_dir / "pol.ttl"), format=ox.RdfFormat.TURTLE,
                     to_graph=ox.NamedNode(ONTOLOGY_GRAPH))
-    materialise(store, ID + "graph/inferred")
+    materialise(store, inferred_graph())
     return store
 
 

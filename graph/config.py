@@ -10,10 +10,11 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from graph.vocab import DEFAULT_BASE, ONTOLOGY_IRI, POL
+
+__all__ = ["DEFAULT_BASE", "ONTOLOGY_IRI", "POL", "PROJECT_ROOT", "Settings"]
+
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
-DEFAULT_BASE = "https://w3id.org/policykg/id/"
-ONTOLOGY_IRI = "https://w3id.org/policykg/ont"
-POL = "https://w3id.org/policykg/ont#"
 
 
 def _env_path(name: str, default: Path) -> Path:

@@ -1,4 +1,4 @@
-"""Dependency and impact analysis (graph/analysis.py) on the graph of the five sources, plus the
+"""Dependency and impact analysis (graph/query/analysis.py) on the graph of the five sources, plus the
 materialised inference it and the named questions rely on. Expected answers from the texts."""
 
 from __future__ import annotations
@@ -139,7 +139,8 @@ def test_small_graph_edge_cases() -> None:
     g.add_fact("p2", "dependsOn", "t1")  # a cycle
     g.add_fact("x", "concerns", "y")
     assert {r.node for r in g.upstream("p1")} == {"t1", "p2"}
-    assert {r.node for r in g.downstream("t1")} == {"p1"}  # the whole p2 needs its part p1, not the reverse
+    # naming a part is depending on the whole (graph/dependency.py): t1 names p1, a part of p2
+    assert {r.node for r in g.downstream("t1")} == {"p1", "p2"}
     assert {r.node for r in g.downstream("p2")} == {"t1", "p1"}
     assert g.explain_path("t1", "y") == []
     assert g.explain_path("unknown", "t1") == []

@@ -35,7 +35,7 @@ def test_header_comments() -> None:
 
 def test_vung_ang_port_question(store: OxigraphStore) -> None:
     gold = yaml.safe_load(GOLD.read_text(encoding="utf-8"))["question_vung_ang_port"]
-    rows = _rows(store)
+    rows = _rows(store, {"project": ox.NamedNode(PORT)})  # the parameter's default, bound as `policykg ask` does
     print(f"\n  {len(rows)} tasks depend on Cảng Vũng Áng:")
     for r in rows:
         print(f"  {r['source'][:3]} {r['task']:6} {r['path']}\n      {r['quotes'][:300]}")

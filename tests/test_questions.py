@@ -403,7 +403,7 @@ def test_projects_most_dependants(store: OxigraphStore) -> None:
 
 
 def test_ttl_answer_carries_evidence(store: OxigraphStore) -> None:
-    from graph.query.questions import answer_triples
+    from graph.query.answers import answer_triples
 
     answer = run(store, "document_cites", {"document": "57-KL/TU"})
     triples = answer_triples(store, answer)

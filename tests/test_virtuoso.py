@@ -179,19 +179,8 @@ def test_virtuoso_path_quirks(store: OxigraphStore, virtuoso: tuple[VirtuosoServ
     assert got != expected  # 26-CTr/TU reaches 29-NQ/TW directly and through 13-KH/TW: two rows
 
 
-# Wrong answers from Virtuoso 7.2.5 itself, checked by hand against the data.
-VIRTUOSO_WRONG = {
-    "shared_numbers": "Virtuoso joins the GROUP BY/HAVING sub-select wrongly: 08-NQ/TU (2021) gets the 2018 "
-                      "document's dates (the same query without the sub-select is right)",
-    "document_cites": "Virtuoso keeps pol:cites rows that FILTER(?relation = pol:implements || NOT EXISTS "
-                      "{ ?document pol:implements ?cited }) must drop (13-KH/TW and 29-NQ/TW, which 26-CTr/TU "
-                      "implements)",
-    "project_footprint": "Virtuoso's core sub-select returns the same (task, thing) pairs as Oxigraph (000 §1–3, "
-                         "001 §3.14), yet COUNT(DISTINCT ?task) over the UNION gives 4 for the logistics "
-                         "conclusion, which has 3 such tasks",
-    "tasks_depending_on_project": "Virtuoso 7.2.5 cannot compile it: 'SQ156: Internal Optimized compiler error: "
-                                  "unknown table for a column' (path alternatives inside OPTIONAL/UNION)",
-}
+# Every named question is written in shapes both engines answer alike (README, "Virtuoso"); what Virtuoso
+# 7.2.5 answers wrongly is pinned in test_virtuoso_path_quirks and avoided in queries/*.rq, not excused here.
 
 
 # ---- named questions: queries/*.rq with their default parameters -------------------------------
@@ -247,12 +236,7 @@ def default_bindings(path: Path, store: OxigraphStore) -> dict[str, Term]:
 def test_named_question(path: Path, store: OxigraphStore, virtuoso: tuple[VirtuosoServer, SparqlStore]) -> None:
     sparql = path.read_text(encoding="utf-8")
     bindings = default_bindings(path, store)
-    try:
-        _same(sparql, bindings, store, virtuoso[1])
-    except (AssertionError, StoreError):
-        if path.stem in VIRTUOSO_WRONG:
-            pytest.xfail(VIRTUOSO_WRONG[path.stem])
-        raise
+    _same(sparql, bindings, store, virtuoso[1])
 
 
 # ---- writes through the Graph Store protocol ------------------------------------------------

@@ -13,60 +13,38 @@ from dataclasses import dataclass, field
 
 import pyoxigraph as ox
 
-from graph.store import PREFIXES
-
-POL = PREFIXES["pol"]
-RDF = PREFIXES["rdf"]
-RDFS = PREFIXES["rdfs"]
-SKOS = PREFIXES["skos"]
-DCTERMS = PREFIXES["dcterms"]
-PROV = PREFIXES["prov"]
-FOAF = PREFIXES["foaf"]
-ONTOLOGY_GRAPH = "https://w3id.org/policykg/ont"
-RDF_TYPE = RDF + "type"
+from graph.query.lookup import Evidence, evidence_around, evidence_for
+from graph.vocab import (  # noqa: F401 (re-exported to the views)
+    BROWSABLE_KINDS,
+    DCTERMS,
+    FOAF,
+    KIND_COLOURS,
+    KIND_NAMES,
+    KINDS,
+    ONTOLOGY_GRAPH,
+    OWL,
+    POL,
+    PREFIXES,
+    PROV,
+    RDF,
+    RDF_TYPE,
+    RDFS,
+    SKOS,
+    inferred_graph,
+    kind_of,
+)
 
 LABEL_PREDICATES = (SKOS + "prefLabel", RDFS + "label", FOAF + "name", DCTERMS + "title")
 ALIAS_PREDICATES = (SKOS + "altLabel", SKOS + "hiddenLabel", POL + "documentNumber", SKOS + "notation")
 
-# Kinds, most specific first: the first class a node has decides how it is shown and grouped.
-KINDS: list[tuple[str, str, str, str]] = [
-    # (class IRI, kind key, Vietnamese name, colour)
-    (POL + "Document", "document", "Văn bản", "#4e79a7"),
-    (POL + "Target", "target", "Chỉ tiêu", "#f28e2b"),
-    (POL + "Goal", "goal", "Mục tiêu", "#ffbe7d"),
-    (POL + "Task", "task", "Nhiệm vụ", "#59a14f"),
-    (POL + "InfrastructureProject", "project", "Công trình, dự án", "#e15759"),
-    (POL + "Zone", "zone", "Khu kinh tế, khu", "#b07aa1"),
-    (POL + "Place", "place", "Địa danh", "#9c755f"),
-    (POL + "AgencyGroup", "group", "Nhóm cơ quan", "#bab0ac"),
-    (POL + "Agency", "agency", "Cơ quan", "#76b7b2"),
-    (FOAF + "Person", "person", "Người ký", "#edc948"),
-    (POL + "Indicator", "indicator", "Chỉ số", "#ff9da7"),
-    (POL + "Evidence", "evidence", "Bằng chứng", "#d3d3d3"),
-    (POL + "SourceText", "text", "Văn bản nguồn", "#d3d3d3"),
-]
-KIND_NAMES = {k: name for _, k, name, _ in KINDS} | {"other": "Khác"}
-KIND_COLOURS = {k: colour for _, k, _, colour in KINDS} | {"other": "#cccccc"}
-BROWSABLE_KINDS = [k for _, k, _, _ in KINDS if k not in ("evidence", "text")]
 
 # Links that are plumbing, not relations a reader follows in a network.
 NOT_RELATIONS = {
     RDF_TYPE, POL + "evidence", POL + "sourceText", POL + "describes", PROV + "wasDerivedFrom", POL + "usedExcerpt",
     DCTERMS + "source", RDFS + "seeAlso", RDF + "subject", RDF + "predicate", RDF + "object",
     "http://data.europa.eu/eli/ontology#cites", POL + "method", RDFS + "isDefinedBy",
+    POL + "needs", POL + "leadsTo",  # the dependency closure: every pair, not a relation between neighbours
 }
-
-
-@dataclass
-class Evidence:
-    iri: str
-    quote: str
-    document: str | None = None
-    method: str | None = None
-    start: int | None = None
-    end: int | None = None
-    cue: str | None = None
-    rule: str | None = None
 
 
 @dataclass
@@ -100,7 +78,7 @@ class KnowledgeGraph:
     def __init__(self, store, base: str) -> None:  # noqa: ANN001 (any graph.store.Store)
         self.store = store
         self.base = base if base.endswith("/") else base + "/"
-        self.inferred_graph = self.base + "graph/inferred"
+        self.inferred_graph = inferred_graph(self.base)
         self.labels: dict[str, dict[str, str]] = defaultdict(dict)
         self.aliases: dict[str, list[str]] = defaultdict(list)
         self.types: dict[str, set[str]] = defaultdict(set)
@@ -130,17 +108,13 @@ class KnowledgeGraph:
             self.types[row["s"].value].add(row["t"].value)
         self.kinds = {s: self._kind_of(ts) for s, ts in self.types.items()}
         self.inverse = {}
-        for row in self._rows(f"SELECT ?a ?b WHERE {{ ?a <{PREFIXES['owl']}inverseOf> ?b }}"):
+        for row in self._rows(f"SELECT ?a ?b WHERE {{ ?a <{OWL}inverseOf> ?b }}"):
             self.inverse[row["a"].value] = row["b"].value
             self.inverse[row["b"].value] = row["a"].value
 
     @staticmethod
     def _kind_of(types: Iterable[str]) -> str:
-        types = set(types)
-        for cls, kind, _, _ in KINDS:
-            if cls in types:
-                return kind
-        return "other"
+        return kind_of(list(types))
 
     def _rows(self, sparql: str, bindings: dict | None = None) -> list[dict]:
         return self.store.select(sparql, bindings).rows
@@ -172,54 +146,13 @@ class KnowledgeGraph:
         return self.store.ask("ASK { { ?s ?p ?o } UNION { ?o ?p ?s } }", {"s": ox.NamedNode(iri)})
 
     # -- descriptions -------------------------------------------------------------------------
-    def evidence_for(self, subject: str | None, predicate: str | None, obj: str | None) -> list[Evidence]:
-        """Evidence nodes for (subject predicate obj); None leaves that position open."""
-        bindings = {}
-        if subject:
-            bindings["s"] = ox.NamedNode(subject)
-        if predicate:
-            bindings["p"] = ox.NamedNode(predicate)
-        if obj:
-            bindings["o"] = ox.NamedNode(obj)
-        rows = self._rows(f"""SELECT ?e ?s ?p ?o ?quote ?doc ?method ?start ?end ?cue ?rule WHERE {{
-            {"?e <" + RDF + "subject> ?s ." if subject else ""} {"?e <" + RDF + "object> ?o ." if obj else ""}
-            ?e <{RDF}subject> ?s ; <{RDF}predicate> ?p ; <{RDF}object> ?o ; <{POL}quote> ?quote .
-            OPTIONAL {{ ?e <{PROV}wasDerivedFrom> ?doc }} OPTIONAL {{ ?e <{POL}method> ?method }}
-            OPTIONAL {{ ?e <{POL}startOffset> ?start }} OPTIONAL {{ ?e <{POL}endOffset> ?end }}
-            OPTIONAL {{ ?e <{POL}cue> ?cue }} OPTIONAL {{ ?e <{POL}rule> ?rule }} }}""", bindings)
-        out: list[Evidence] = []
-        for r in rows:
-            out.append(Evidence(
-                iri=r["e"].value, quote=r["quote"].value, document=_value(r.get("doc")),
-                method=_value(r.get("method")), start=int(r["start"].value) if "start" in r else None,
-                end=int(r["end"].value) if "end" in r else None, cue=_value(r.get("cue")),
-                rule=_value(r.get("rule"))))
-        return out
-
-    def _evidence_index(self, rows: list[dict], key: str) -> dict[tuple[str, str], list[Evidence]]:
-        index: dict[tuple[str, str], list[Evidence]] = defaultdict(list)
-        for r in rows:
-            index[(r["p"].value, r[key].value)].append(Evidence(
-                iri=r["e"].value, quote=r["quote"].value, document=_value(r.get("doc")),
-                method=_value(r.get("method")), start=int(r["start"].value) if "start" in r else None,
-                end=int(r["end"].value) if "end" in r else None, cue=_value(r.get("cue"))))
-        return index
-
     def describe(self, iri: str) -> Description:
         node = ox.NamedNode(iri)
-        out_rows = self._rows("SELECT ?p ?o ?g WHERE { GRAPH ?g { ?s ?p ?o } }", {"s": node})
-        in_rows = self._rows("SELECT ?x ?p ?g WHERE { GRAPH ?g { ?x ?p ?s } }", {"s": node})
-        # the bound end of the evidence first: Oxigraph joins in the written order
-        ev_tail = f"""?e <{RDF}predicate> ?p ; <{POL}quote> ?quote .
-            OPTIONAL {{ ?e <{PROV}wasDerivedFrom> ?doc }} OPTIONAL {{ ?e <{POL}method> ?method }}
-            OPTIONAL {{ ?e <{POL}startOffset> ?start }} OPTIONAL {{ ?e <{POL}endOffset> ?end }}
-            OPTIONAL {{ ?e <{POL}cue> ?cue }} }}"""
-        ev_out = self._evidence_index(self._rows(
-            f"SELECT ?e ?p ?o ?quote ?doc ?method ?start ?end ?cue WHERE {{ ?e <{RDF}subject> ?s ; <{RDF}object> ?o . "
-            + ev_tail, {"s": node}), "o")
-        ev_in = self._evidence_index(self._rows(
-            f"SELECT ?e ?p ?x ?quote ?doc ?method ?start ?end ?cue WHERE {{ ?e <{RDF}object> ?s ; <{RDF}subject> ?x . "
-            + ev_tail, {"s": node}), "x")
+        # pol:needs (the dependency closure, thousands of pairs on a port) is read through the explorer, not listed
+        needs = f"FILTER(?p != <{POL}needs> && ?p != <{POL}leadsTo>)"
+        out_rows = self._rows(f"SELECT ?p ?o ?g WHERE {{ GRAPH ?g {{ ?s ?p ?o }} {needs} }}", {"s": node})
+        in_rows = self._rows(f"SELECT ?x ?p ?g WHERE {{ GRAPH ?g {{ ?x ?p ?s }} {needs} }}", {"s": node})
+        ev_out, ev_in = evidence_around(self.store, iri)
 
         graphs_out: dict[tuple[str, ox.NamedNode | ox.BlankNode | ox.Literal], set[str]] = defaultdict(set)
         for r in out_rows:
@@ -262,7 +195,8 @@ class KnowledgeGraph:
             incoming[p].append(Link(p, x, inferred, ev_in.get((p, x.value), [])))
         for links in list(outgoing.values()) + list(incoming.values()):
             links.sort(key=lambda link: (link.inferred, self.label(link.other.value).lower()))
-        own = [e for e in self.evidence_for(iri, RDF_TYPE, None)]
+        own_facts = [(iri, RDF_TYPE, t) for t in types]
+        own = [e for evs in evidence_for(self.store, own_facts).values() for e in evs]
         return Description(iri, types, self._kind_of(types), labels, aliases, dict(literals),
                            dict(outgoing), dict(incoming), own)
 

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import io
 import json
-from dataclasses import dataclass
 from functools import lru_cache
 from urllib.parse import quote
 
@@ -18,7 +17,7 @@ import rdflib
 from flask import Request
 
 from graph.config import PROJECT_ROOT
-from graph.store import PREFIXES
+from graph.vocab import MEDIA_BY_SUFFIX, PREFIXES, MediaType
 
 from .kg import POL
 
@@ -27,20 +26,9 @@ CONTEXT_PATH = PROJECT_ROOT / "ontology" / "context.jsonld"  # the one fixed con
 OUTPUT_PREFIXES = {p: ns for p, ns in PREFIXES.items() if p != "id"}
 
 
-@dataclass(frozen=True)
-class RdfFormat:
-    suffix: str
-    media_type: str
-    name: str
-    ox_format: ox.RdfFormat
-
-
-RDF_FORMATS: list[RdfFormat] = [
-    RdfFormat("ttl", "text/turtle", "Turtle", ox.RdfFormat.TURTLE),
-    RdfFormat("jsonld", "application/ld+json", "JSON-LD", ox.RdfFormat.JSON_LD),
-    RdfFormat("rdf", "application/rdf+xml", "RDF/XML", ox.RdfFormat.RDF_XML),
-    RdfFormat("nt", "application/n-triples", "N-Triples", ox.RdfFormat.N_TRIPLES),
-]
+RdfFormat = MediaType
+# the formats an entity page offers (triples only: no named graphs on a page)
+RDF_FORMATS: list[MediaType] = [MEDIA_BY_SUFFIX[s] for s in ("ttl", "jsonld", "rdf", "nt")]
 BY_SUFFIX = {f.suffix: f for f in RDF_FORMATS}
 BY_MEDIA = {f.media_type: f for f in RDF_FORMATS} | {
     "application/x-turtle": BY_SUFFIX["ttl"], "application/json": BY_SUFFIX["jsonld"],
@@ -72,7 +60,7 @@ def serialise(triples: list[ox.Triple], fmt: RdfFormat) -> bytes:
     if fmt.suffix == "jsonld":
         return to_jsonld(triples)
     buf = io.BytesIO()
-    ox.serialize(triples, buf, fmt.ox_format, prefixes=OUTPUT_PREFIXES if fmt.suffix in ("ttl", "rdf") else None)
+    ox.serialize(triples, buf, fmt.rdf_format, prefixes=OUTPUT_PREFIXES if fmt.suffix in ("ttl", "rdf") else None)
     return buf.getvalue()
 
 

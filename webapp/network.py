@@ -15,10 +15,11 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 import networkx as nx
-import pyoxigraph as ox
 from pyvis.network import Network
 
-from .kg import KIND_COLOURS, KIND_NAMES, NOT_RELATIONS, ONTOLOGY_GRAPH, POL, PROV, RDF, KnowledgeGraph
+from graph.query.lookup import evidence_for
+
+from .kg import KIND_COLOURS, KIND_NAMES, NOT_RELATIONS, ONTOLOGY_GRAPH, POL, KnowledgeGraph
 from .linked import IriMap
 
 SERVER_LAYOUT_OVER = 150  # nodes; above this the browser gets positions and no physics
@@ -150,38 +151,14 @@ class NetworkBuilder:
                 best[key] = e
         return self.assemble(docs, list(best.values()), truncated=len(docs) >= cap)
 
-    def dependants(self, project: str, cap: int = 200) -> View:
-        """What depends on ``project``: every node with a dependsOn / concerns / partOf path into it."""
-        rows = self.kg.store.select(f"""SELECT DISTINCT ?x WHERE {{
-            ?x (<{POL}dependsOn>|<{POL}concerns>|<{POL}partOf>|^<{POL}hasTask>)+ ?p }}""",
-                                    {"p": ox.NamedNode(project)}).rows
-        nodes = [project] + [r["x"].value for r in rows if r["x"].value != project][: cap - 1]
-        rels = {POL + "dependsOn", POL + "concerns", POL + "partOf", POL + "hasTask", POL + "leadAgency",
-                POL + "contributesTo", POL + "hasGoal"}
-        members = set(nodes)
-        edges = [e for e in self.edges_of(nodes, rels) if e.source in members and e.target in members]
-        return self.assemble(nodes, edges, focus=project, truncated=len(rows) >= cap)
-
     # -- records for vis-network --------------------------------------------------------------------
     def _evidence_texts(self, edges: list[Edge]) -> dict[tuple[str, str, str], str]:
-        subjects = sorted({e.source for e in edges})
-        if not subjects:
-            return {}
+        """The hover text of each edge: its first quote and the document it is from."""
+        found = evidence_for(self.kg.store, [(e.source, e.predicate, e.target) for e in edges])
         texts: dict[tuple[str, str, str], str] = {}
-        for start in range(0, len(subjects), 200):
-            values = " ".join(f"<{s}>" for s in subjects[start:start + 200])
-            rows = self.kg.store.select(f"""SELECT ?s ?p ?o ?quote ?doc WHERE {{ VALUES ?s {{ {values} }}
-                ?e <{RDF}subject> ?s ; <{RDF}predicate> ?p ; <{RDF}object> ?o ; <{POL}quote> ?quote .
-                OPTIONAL {{ ?e <{PROV}wasDerivedFrom> ?doc }} }}""").rows
-            for r in rows:
-                if not isinstance(r["o"], ox.NamedNode):
-                    continue
-                key = (r["s"].value, r["p"].value, r["o"].value)
-                if key in texts:
-                    continue
-                doc = r.get("doc")
-                source = f"\n— {self.kg.label(doc.value)}" if doc is not None else ""
-                texts[key] = f"“{_short(r['quote'].value, 400)}”{source}"
+        for key, evs in found.items():
+            source = f"\n— {self.kg.label(evs[0].document)}" if evs[0].document else ""
+            texts[key] = f"“{_short(evs[0].quote, 400)}”{source}"
         return texts
 
     def assemble(self, nodes: list[str], edges: list[Edge], focus: str | None = None,

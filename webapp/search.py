@@ -1,15 +1,21 @@
-"""Search by name the way people type it: no diacritics needed ('vung ang', 'so cong thuong'),
-aliases count ('bến cảng Vũng Áng - Sơn Dương' finds the port), results grouped by kind."""
+"""Search for the web pages: the full-text index built with the store (graph/store/search.py), hits grouped by
+kind. Diacritic-insensitive ('vung ang', 'so cong thuong'), aliases count ('bến cảng Vũng Áng - Sơn Dương'
+finds the port), every word matches the start of a word, task texts and evidence quotes are searched too, and
+each hit carries a highlighted snippet of the text that matched."""
 
 from __future__ import annotations
 
-import re
+import tempfile
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from pathlib import Path
 
-from graph.text import fold
+from graph.store.search import SearchIndex as TextIndex
+from graph.store.search import build_index, index_path
 
 from .kg import BROWSABLE_KINDS, KnowledgeGraph
+
+PAGE = 200  # hits fetched per search, then grouped by kind
 
 
 @dataclass
@@ -17,61 +23,32 @@ class Hit:
     iri: str
     label: str
     kind: str
-    matched: str  # the label or alias that matched, as written
+    matched: str  # the label, alias or text that matched, as written
     score: float
+    matched_in: str = "name"  # name, alias, title, task, target or quote
+    snippet: list[tuple[str, bool]] = field(default_factory=list)
 
 
 class SearchIndex:
-    """Folded keys of every label and alias of every browsable node, built once."""
+    """The store's search index (built beside an on-disk store; in a temporary file for one in memory)."""
 
     def __init__(self, kg: KnowledgeGraph) -> None:
         self.kg = kg
-        self.entries: list[tuple[str, str, str, bool]] = []  # (folded key, iri, text, is preferred)
-        for iri, labels in kg.labels.items():
-            if kg.kind(iri) not in BROWSABLE_KINDS:
-                continue
-            for text in labels.values():
-                self.entries.append((fold(text), iri, text, True))
-            for alias in kg.aliases.get(iri, []):
-                self.entries.append((fold(alias), iri, alias, False))
+        store_path = getattr(kg.store, "path", None)
+        path = index_path(store_path) if store_path is not None else None
+        if path is None or not path.exists():
+            scratch = Path(tempfile.mkdtemp(prefix="policykg-search-"))
+            path = scratch / "search.sqlite"
+            build_index(kg.store, path)
+        self.index = TextIndex(path)
 
-    def search(self, query: str, kinds: set[str] | None = None, limit_per_kind: int = 50) -> dict[str, list[Hit]]:
-        """Hits grouped by kind: every token of the query must begin a word of one label or alias
-        ('vung ang' finds 'Cảng Vũng Áng' but not '… bền vững … 22/34 hạng')."""
-        key = fold(query)
-        tokens = re.findall(r"[a-z0-9]+", key)  # the same word split as the labels ('08-NQ/TU' -> 08 nq tu)
-        if not tokens:
-            return {}
-        best: dict[str, Hit] = {}
-        for folded, iri, text, preferred in self.entries:
-            words = re.findall(r"[a-z0-9]+", folded)
-            if not all(any(w.startswith(t) for w in words) for t in tokens):
-                continue
-            kind = self.kg.kind(iri)
-            if kinds and kind not in kinds:
-                continue
-            if folded == key:
-                score = 100.0
-            elif folded.startswith(key):
-                score = 60.0
-            elif key in folded:
-                score = 40.0
-            else:
-                score = 20.0
-            score += 10.0 * sum(1 for t in tokens if t in words)  # whole-word matches first
-            score += 5.0 if preferred else 0.0
-            score -= len(folded) / 100.0  # shorter names first
-            hit = best.get(iri)
-            if hit is None or score > hit.score:
-                best[iri] = Hit(iri, self.kg.label(iri), kind, text, score)
+    def search(self, query: str, kinds: set[str] | None = None, *, document: str | None = None,
+               province: str | None = None, year: int | None = None) -> tuple[dict[str, list[Hit]], int]:
+        """(hits grouped by kind in the order of BROWSABLE_KINDS, the total number of matching nodes)."""
+        page = self.index.search(query, kinds=kinds or BROWSABLE_KINDS, document=document, province=province,
+                                 year=year, limit=PAGE)
         groups: dict[str, list[Hit]] = defaultdict(list)
-        for hit in sorted(best.values(), key=lambda h: (-h.score, h.label.lower())):
-            groups[hit.kind].append(hit)
+        for h in page.hits:
+            groups[h.kind].append(Hit(h.iri, self.kg.label(h.iri), h.kind, h.text, h.score, h.matched_in, h.snippet))
         order = {k: i for i, k in enumerate(BROWSABLE_KINDS)}
-        return {k: groups[k] for k in sorted(groups, key=lambda k: order.get(k, 99))}
-
-    def resolve(self, name: str, kinds: set[str] | None = None) -> list[Hit]:
-        """Candidates for a typed name, best first (used for question parameters)."""
-        groups = self.search(name, kinds)
-        hits = sorted((h for hs in groups.values() for h in hs), key=lambda h: -h.score)
-        return hits
+        return {k: groups[k] for k in sorted(groups, key=lambda k: order.get(k, 99))}, page.total

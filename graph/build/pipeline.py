@@ -26,8 +26,8 @@ from graph.build.resolve import DocumentIndex, DocumentScope, resolve_documents
 from graph.build.sources import read_sources
 from graph.config import Settings
 from graph.store import write_store
-
-ONTOLOGY_GRAPH = "https://w3id.org/policykg/ont"
+from graph.store.search import build_index, index_path
+from graph.vocab import ONTOLOGY_GRAPH
 
 # The emitters after documents, in order: (sink, extractions, index, ctx) -> None
 EMITTERS: list[Callable[[QuadSink, list[Extraction], DocumentIndex, ExtractionContext], None]] = [
@@ -96,6 +96,7 @@ def build(settings: Settings | None = None, *, progress: bool = False) -> BuildR
     inferred = sum(1 for _ in memory.quads_for_pattern(None, None, None, ox.NamedNode(Minter(settings.base)
                                                                                      .inferred_graph())))
     write_store(settings.store, iter(memory))
+    build_index(memory, index_path(settings.store))  # full-text search, beside the store
     report = BuildReport(settings.store, len(extractions), total, inferred, time.perf_counter() - started)
     report.counts = count_kinds(memory)
     report.unresolved = [f"{ref.type} {ref.number} ({ref.evidence.source}): {why}" for ref, why in index.unresolved]

@@ -5,16 +5,23 @@ The rules are read from the ontology itself (no rule is hard-coded here):
 ``rdfs:subPropertyOf`` and ``rdfs:subClassOf`` (an OWL 2 RL subset), applied with SPARQL UPDATE in Oxigraph until
 nothing new appears. Inferred triples go to the named graph ``id/graph/inferred``,
 so they can be told apart from stated ones.
+
+Then the dependency model (:mod:`graph.dependency`) is materialised: ``X pol:needs P`` for every pair of its
+closure, and on every P the number of tasks and documents that need it (``pol:dependentTaskCount``,
+``pol:dependentDocumentCount``), so dependency questions are an index lookup at query time.
+:func:`materialise_needs` recomputes them from the stated facts alone; an incremental ingest calls it after
+adding or removing a document.
 """
 
 from __future__ import annotations
 
+import time
+
 import pyoxigraph as ox
 
-OWL = "http://www.w3.org/2002/07/owl#"
-RDFS = "http://www.w3.org/2000/01/rdf-schema#"
-RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
-RDF_TYPE = RDF + "type"
+from graph.dependency import NAMING, PART_OF, DependencyModel
+from graph.vocab import OWL, POL, PROV, RDF, RDF_TYPE, RDFS, XSD
+
 MAX_ROUNDS = 10
 
 
@@ -42,8 +49,9 @@ def _rdf_list(store: ox.Store, head: ox.BlankNode | ox.NamedNode) -> list[str]:
     return items
 
 
-def materialise(store: ox.Store, inferred_graph: str) -> int:
-    """Add the entailed triples to ``inferred_graph``; returns how many were added."""
+def materialise(store: ox.Store, inferred_graph: str, timings: dict[str, float] | None = None) -> int:
+    """Add the entailed triples to ``inferred_graph``; returns how many were added. ``timings``, when given,
+    collects the seconds each rule took over all rounds (bench/bench_build.py)."""
     g = f"<{inferred_graph}>"
     inverses = _pairs(store, f"SELECT ?a ?b WHERE {{ ?a <{OWL}inverseOf> ?b }}")
     transitive = [r["p"].value for r in store.query(
@@ -72,15 +80,84 @@ def materialise(store: ox.Store, inferred_graph: str) -> int:
         updates.append(f"INSERT {{ GRAPH {g} {{ ?x <{RDF_TYPE}> <{sup}> }} }} "
                        f"WHERE {{ GRAPH ?g1 {{ ?x <{RDF_TYPE}> <{sub}> }} FILTER(isIRI(?x)) }}")
     before = len(store)
+    clock = timings if timings is not None else {}
     for _ in range(MAX_ROUNDS):
         size = len(store)
         for update in updates:
+            started = time.perf_counter()
             store.update(update)
+            key = update.split("WHERE", 1)[1][:160]
+            clock[key] = clock.get(key, 0.0) + time.perf_counter() - started
+        clock["rounds"] = clock.get("rounds", 0) + 1
         if len(store) == size:
             break
+    started = time.perf_counter()
     # a fact stated anywhere is not also 'inferred'
     store.update(
         f"DELETE {{ GRAPH {g} {{ ?s ?p ?o }} }} WHERE {{ GRAPH {g} {{ ?s ?p ?o }} "
         f"GRAPH ?h {{ ?s ?p ?o }} FILTER(?h != {g}) }}"
     )
+    clock["deduplicate"] = time.perf_counter() - started
+    started = time.perf_counter()
+    materialise_needs(store, inferred_graph)
+    clock["dependency model (pol:needs)"] = time.perf_counter() - started
     return len(store) - before
+
+
+NEEDS = POL + "needs"
+LEADS_TO = POL + "leadsTo"
+TASK_COUNT = POL + "dependentTaskCount"
+DOCUMENT_COUNT = POL + "dependentDocumentCount"
+
+
+def stated_dependency_model(store: ox.Store, inferred_graph: str) -> DependencyModel:
+    """The dependency model over the stated facts of ``store`` (every graph but the inferred one)."""
+    model = DependencyModel()
+    inferred = ox.NamedNode(inferred_graph)
+    for local in (*NAMING, PART_OF):
+        for q in store.quads_for_pattern(None, ox.NamedNode(POL + local), None):
+            if q.graph_name != inferred and isinstance(q.subject, ox.NamedNode) \
+                    and isinstance(q.object, ox.NamedNode):
+                model.add_fact(q.subject.value, local, q.object.value)
+    return model
+
+
+def materialise_needs(store: ox.Store, inferred_graph: str) -> int:
+    """(Re)write ``pol:needs``, ``pol:leadsTo`` and the dependant counts into ``inferred_graph``; returns how
+    many ``pol:needs`` pairs."""
+    g = ox.NamedNode(inferred_graph)
+    for predicate in (NEEDS, LEADS_TO, TASK_COUNT, DOCUMENT_COUNT):
+        for q in list(store.quads_for_pattern(None, ox.NamedNode(predicate), None, g)):
+            store.remove(q)
+    model = stated_dependency_model(store, inferred_graph)
+    tasks = {q.subject.value for q in store.quads_for_pattern(None, ox.NamedNode(RDF_TYPE), ox.NamedNode(POL + "Task"))}
+    documents = {q.subject.value for q in store.quads_for_pattern(None, ox.NamedNode(RDF_TYPE),
+                                                                   ox.NamedNode(POL + "Document"))}
+    derived = ox.NamedNode(PROV + "wasDerivedFrom")
+    needs = ox.NamedNode(NEEDS)
+    task_count: dict[str, int] = {}
+    doc_sets: dict[str, set[str]] = {}
+    quads: list[ox.Quad] = []
+    pairs = 0
+    for node, reached in model.closure():
+        subject = ox.NamedNode(node)
+        is_task = node in tasks
+        docs = {q.object.value for q in store.quads_for_pattern(subject, derived, None)
+                if q.object.value in documents} if is_task else set()
+        for target in reached:
+            quads.append(ox.Quad(subject, needs, ox.NamedNode(target), g))
+            if is_task:
+                task_count[target] = task_count.get(target, 0) + 1
+                doc_sets.setdefault(target, set()).update(docs)
+        pairs += len(reached)
+    leads_to = ox.NamedNode(LEADS_TO)
+    for named in list(model.named_by):
+        subject = ox.NamedNode(named)
+        quads += [ox.Quad(subject, leads_to, ox.NamedNode(target), g) for target in model.leads_to(named)]
+    integer = ox.NamedNode(XSD + "integer")
+    for target, n in task_count.items():
+        quads.append(ox.Quad(ox.NamedNode(target), ox.NamedNode(TASK_COUNT), ox.Literal(str(n), datatype=integer), g))
+        quads.append(ox.Quad(ox.NamedNode(target), ox.NamedNode(DOCUMENT_COUNT),
+                             ox.Literal(str(len(doc_sets[target])), datatype=integer), g))
+    store.extend(quads)
+    return pairs

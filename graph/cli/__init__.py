@@ -182,7 +182,7 @@ def serve(ctx: click.Context, host: str, port: int, rebuild: bool) -> None:
     click.echo(f"Serving on http://{host}:{port}/ (store: {settings.store})")
     run_server(settings, host, port)
 
-from graph.cli.ask import ask, central, deps, impact, path, report  # noqa: E402
+from graph.cli.ask import ask, central, deps, impact, path, report, search  # noqa: E402
 
 main.add_command(ask)
 main.add_command(report)
@@ -190,6 +190,7 @@ main.add_command(deps)
 main.add_command(path)
 main.add_command(impact)
 main.add_command(central)
+main.add_command(search)
 
 from graph.cli.remote import push  # noqa: E402
 

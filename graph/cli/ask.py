@@ -6,7 +6,6 @@ They parse arguments and hand over to :mod:`graph.query.questions`, :mod:`graph.
 
 from __future__ import annotations
 
-import csv
 import json
 import sys
 import textwrap
@@ -15,8 +14,11 @@ import click
 import pyoxigraph as ox
 
 from graph.config import Settings
-from graph.query.analysis import DependencyGraph, Reached, Step
-from graph.query.questions import Answer, QuestionError, Resolver, answer_triples, load_library, parse_assignments, run
+from graph.query.analysis import DependencyGraph
+from graph.query.answers import answer_bytes
+from graph.query.dependencies import Dependant, Dependencies, Page, Step
+from graph.query.lookup import labels_for
+from graph.query.questions import Answer, QuestionError, Resolver, load_library, parse_assignments, run
 from graph.store import PREFIXES, OxigraphStore, StoreError, Term
 
 EVIDENCE_COLUMNS = ("evidence", "quotes", "text")
@@ -70,30 +72,36 @@ def render_answer(answer: Answer, width: int = 48) -> str:
                 wrapped = textwrap.fill(" ".join(row[q].value.split()), width=110, initial_indent=f'    {q}: "',
                                         subsequent_indent="      ")
                 out.append(wrapped + '"')
-    out.append(f"({len(result.rows)} rows, {answer.seconds * 1000:.1f} ms)")
+    out.append(f"({_range(answer.offset, len(result.rows), answer.total)}, {answer.seconds * 1000:.1f} ms)")
     return "\n".join(out)
 
 
+def _range(offset: int, shown: int, total: int) -> str:
+    if shown == total:
+        return f"{total} rows"
+    return f"rows {offset + 1}–{offset + shown} of {total}" if shown else f"no rows at offset {offset} of {total}"
+
+
 def write_answer(answer: Answer, fmt: str, store: OxigraphStore) -> None:
-    result = answer.result
     if fmt == "table":
         click.echo(render_answer(answer))
-    elif fmt == "csv":
-        writer = csv.writer(sys.stdout)
-        writer.writerow(result.variables)
-        for row in result.rows:
-            writer.writerow([row[v].value if v in row else "" for v in result.variables])
-    elif fmt == "json":
-        rows = [{v: row[v].value for v in result.variables if v in row} for row in result.rows]
-        labels = {k: v for k, v in answer.labels.items()}
-        click.echo(json.dumps({"question": answer.question.name, "title": answer.question.title,
-                               "title_en": answer.question.title_en, "parameters": answer.shown,
-                               "variables": result.variables, "rows": rows, "labels": labels,
-                               "seconds": answer.seconds}, ensure_ascii=False, indent=2))
-    elif fmt == "ttl":
-        sys.stdout.flush()
-        ox.serialize(answer_triples(store, answer), sys.stdout.buffer, ox.RdfFormat.TURTLE, prefixes=PREFIXES)
-        sys.stdout.buffer.flush()
+        return
+    sys.stdout.flush()
+    sys.stdout.buffer.write(answer_bytes(store, answer, fmt))
+    sys.stdout.buffer.flush()
+
+
+PAGE_OPTIONS = (
+    click.option("--limit", type=click.IntRange(1, 10_000), default=None,
+                 help="At most this many rows (ask: default all; deps, impact: default 100)."),
+    click.option("--offset", type=click.IntRange(0), default=0, show_default=True, help="Skip this many rows first."),
+)
+
+
+def paged(fn):  # noqa: ANN001, ANN201
+    for option in reversed(PAGE_OPTIONS):
+        fn = option(fn)
+    return fn
 
 
 @click.command()
@@ -102,8 +110,10 @@ def write_answer(answer: Answer, fmt: str, store: OxigraphStore) -> None:
               help="A parameter, e.g. --param agency='so cong thuong' (repeatable).")
 @click.option("--format", "fmt", type=click.Choice(["table", "csv", "json", "ttl"]), default="table",
               show_default=True, help="ttl: the facts the answer rests on, with their evidence.")
+@paged
 @click.pass_context
-def ask(ctx: click.Context, name: str | None, params: tuple[str, ...], fmt: str) -> None:
+def ask(ctx: click.Context, name: str | None, params: tuple[str, ...], fmt: str, limit: int | None,
+        offset: int) -> None:
     """Ask a named question (queries/*.rq); without NAME, list the questions."""
     try:
         library = load_library()
@@ -120,7 +130,7 @@ def ask(ctx: click.Context, name: str | None, params: tuple[str, ...], fmt: str)
         return
     store = _store(ctx)
     try:
-        answer = run(store, name, parse_assignments(params), library=library)
+        answer = run(store, name, parse_assignments(params), library=library, limit=limit, offset=offset)
     except QuestionError as exc:
         raise click.ClickException(str(exc)) from exc
     write_answer(answer, fmt, store)
@@ -144,25 +154,37 @@ def _resolve(store: OxigraphStore, text: str) -> str:
         raise click.ClickException(str(exc)) from exc
 
 
-def _show_steps(graph: DependencyGraph, steps: list[Step], indent: str = "    ") -> None:
+def _show_steps(labels: dict[str, str], steps: list[Step], indent: str = "    ") -> None:
     for st in steps:
-        click.echo(f"{indent}{graph.label(st.subject)} —{st.predicate}→ {graph.label(st.object)}")
+        click.echo(f"{indent}{_label(labels, st.subject)} —{st.predicate}→ {_label(labels, st.object)}")
         for ev in st.evidence[:1]:
-            src = f" [{graph.label(ev.document)}]" if ev.document else ""
+            src = f" [{_label(labels, ev.document)}]" if ev.document else ""
             click.echo(f'{indent}    "{_clip(ev.quote, 150)}"{_clip(src, 60)}')
 
 
-def _show_reached(graph: DependencyGraph, reached: list[Reached], as_json: bool) -> None:
-    if as_json:
-        click.echo(json.dumps([{"node": r.node, "kind": r.kind, "label": r.label, "distance": r.distance,
-                                "path": [{"subject": s.subject, "predicate": s.predicate, "object": s.object,
-                                          "evidence": [e.__dict__ for e in s.evidence]} for s in r.steps]}
-                               for r in reached], ensure_ascii=False, indent=2))
-        return
-    for r in reached:
-        click.echo(f"[{r.kind or '?'}] {r.label}  (distance {r.distance})")
-        _show_steps(graph, r.steps)
-    click.echo(f"({len(reached)} nodes)")
+def _label(labels: dict[str, str], iri: str) -> str:
+    return labels.get(iri) or iri.rsplit("/", 1)[-1]
+
+
+def _step_labels(store: OxigraphStore, rows: list[Dependant]) -> dict[str, str]:
+    iris = {x for r in rows for s in r.steps for x in (s.subject, s.object, *(e.document or "" for e in s.evidence))}
+    return labels_for(store, [i for i in iris if i])
+
+
+def _page_json(page: Page) -> dict:
+    return {"total": page.total, "offset": page.offset, "limit": page.limit,
+            "rows": [{"node": r.node, "kind": r.kind, "label": r.label, "distance": r.distance,
+                      "path": [{"subject": s.subject, "predicate": s.predicate, "object": s.object,
+                                "evidence": [e.__dict__ for e in s.evidence]} for s in r.steps]}
+                     for r in page.rows]}
+
+
+def _show_page(store: OxigraphStore, page: Page, indent: str = "") -> None:
+    labels = _step_labels(store, page.rows)
+    for r in page.rows:
+        click.echo(f"{indent}[{r.kind}] {r.label}  (distance {r.distance})")
+        _show_steps(labels, r.steps, indent + "    ")
+    click.echo(f"{indent}({_range(page.offset, len(page.rows), page.total)})")
 
 
 @click.command()
@@ -170,16 +192,23 @@ def _show_reached(graph: DependencyGraph, reached: list[Reached], as_json: bool)
 @click.option("--direction", type=click.Choice(["up", "down"]), default="up", show_default=True,
               help="up: what depends on ENTITY; down: what ENTITY depends on.")
 @click.option("--json", "as_json", is_flag=True)
+@paged
 @click.pass_context
-def deps(ctx: click.Context, entity: str, direction: str, as_json: bool) -> None:
-    """Transitive dependencies of ENTITY (a name or IRI), each with its path and the evidence of every edge."""
+def deps(ctx: click.Context, entity: str, direction: str, as_json: bool, limit: int | None, offset: int) -> None:
+    """Transitive dependencies of ENTITY (a name or IRI), each with its path and the evidence of every edge.
+
+    The dependency model: a task or project depends on what it names, on the wholes and the parts of that
+    (never a mere sibling part), and on what those depend on (see README, 'Dependencies')."""
     store = _store(ctx)
     node = _resolve(store, entity)
-    graph = DependencyGraph.from_store(store)
-    reached = graph.upstream(node) if direction == "up" else graph.downstream(node)
-    if not as_json:
-        click.echo(f"{'Upstream of (depends on)' if direction == 'up' else 'Downstream of'} {graph.label(node)}:")
-    _show_reached(graph, reached, as_json)
+    model = Dependencies(store)
+    page = (model.dependants if direction == "up" else model.requirements)(node, limit=limit or 100, offset=offset)
+    if as_json:
+        click.echo(json.dumps(_page_json(page), ensure_ascii=False, indent=2))
+        return
+    name = labels_for(store, [node]).get(node, node)
+    click.echo(f"{'What depends on' if direction == 'up' else 'What it depends on:'} {name}:")
+    _show_page(store, page)
 
 
 @click.command()
@@ -195,31 +224,31 @@ def path(ctx: click.Context, a: str, b: str) -> None:
     if not steps:
         raise click.ClickException(f"no connection between {graph.label(na)} and {graph.label(nb)}")
     click.echo(f"{graph.label(na)} … {graph.label(nb)}: {len(steps)} steps")
-    _show_steps(graph, steps, indent="  ")
+    for st in steps:
+        click.echo(f"  {graph.label(st.subject)} —{st.predicate}→ {graph.label(st.object)}")
+        for ev in st.evidence[:1]:
+            src = f" [{graph.label(ev.document)}]" if ev.document else ""
+            click.echo(f'      "{_clip(ev.quote, 150)}"{_clip(src, 60)}')
 
 
 @click.command()
 @click.argument("project")
 @click.option("--json", "as_json", is_flag=True)
+@paged
 @click.pass_context
-def impact(ctx: click.Context, project: str, as_json: bool) -> None:
-    """If PROJECT slips: the tasks, documents, agencies and targets affected, each with its path."""
+def impact(ctx: click.Context, project: str, as_json: bool, limit: int | None, offset: int) -> None:
+    """If PROJECT slips: the tasks and projects that depend on it, and the documents, agencies and targets of
+    those tasks, each page with its total."""
     store = _store(ctx)
     node = _resolve(store, project)
-    graph = DependencyGraph.from_store(store)
-    result = graph.impact(node)
-    groups = {"tasks": result.tasks, "documents": result.documents, "agencies": result.agencies,
-              "targets": result.targets, "other projects, zones, places": result.other}
+    groups = Dependencies(store).impact(node, limit=limit or 100, offset=offset)
     if as_json:
-        click.echo(json.dumps({k: [{"node": r.node, "label": r.label, "distance": r.distance} for r in v]
-                               for k, v in groups.items()}, ensure_ascii=False, indent=2))
+        click.echo(json.dumps({k: _page_json(v) for k, v in groups.items()}, ensure_ascii=False, indent=2))
         return
-    click.echo(f"If {graph.label(node)} slips:")
-    for title, reached in groups.items():
-        click.echo(f"\n== {title} ({len(reached)})")
-        for r in reached:
-            click.echo(f"  {r.label}")
-            _show_steps(graph, r.steps, indent="      ")
+    click.echo(f"If {labels_for(store, [node]).get(node, node)} slips:")
+    for title, page in groups.items():
+        click.echo(f"\n== {title} ({page.total})")
+        _show_page(store, page, "  ")
 
 
 @click.command()
@@ -227,10 +256,13 @@ def impact(ctx: click.Context, project: str, as_json: bool) -> None:
 @click.pass_context
 def central(ctx: click.Context, top: int) -> None:
     """Centrality: projects with most dependants, agencies with most tasks, most-cited documents."""
-    graph = DependencyGraph.from_store(_store(ctx))
+    store = _store(ctx)
+    ranking = Dependencies(store).ranking(limit=top)
+    labels = labels_for(store, [p for p, _t, _d in ranking.rows])
     click.echo("== Projects, zones and places with the most dependent tasks")
-    for n, count in graph.projects_by_dependants(top):
-        click.echo(f"  {count:4d}  {graph.label(n)}")
+    for n, count, documents in ranking.rows:
+        click.echo(f"  {count:4d}  {_label(labels, n)}  ({documents} documents)")
+    graph = DependencyGraph.from_store(store)
     click.echo("\n== Agencies carrying the most tasks (lead + cooperating)")
     for n, lead, coop in graph.agencies_by_tasks(top):
         click.echo(f"  {lead + coop:4d}  {graph.label(n)}  (lead {lead}, cooperating {coop})")
@@ -239,4 +271,49 @@ def central(ctx: click.Context, top: int) -> None:
         click.echo(f"  {count:4d}  {_clip(graph.label(n), 90)}")
 
 
-COMMANDS = (ask, report, deps, path, impact, central)
+@click.command()
+@click.argument("query")
+@click.option("--kind", "kinds", multiple=True, help="Only this kind (task, document, project, agency, target …; "
+              "repeatable).")
+@click.option("--document", help="Only what this document sets or says (a number, title or IRI).")
+@click.option("--province", help="Only documents of this province (the place in their date line).")
+@click.option("--year", type=click.IntRange(1900, 2200), help="Only documents of this year.")
+@click.option("--json", "as_json", is_flag=True)
+@paged
+@click.pass_context
+def search(ctx: click.Context, query: str, kinds: tuple[str, ...], document: str | None, province: str | None,
+           year: int | None, as_json: bool, limit: int | None, offset: int) -> None:
+    """Full-text search over task texts, evidence quotes, document titles, targets, names and aliases
+    (diacritics optional: "vung ang" finds "Vũng Áng"); ranked, with the matching words marked."""
+    from graph.store.search import SearchIndex, index_path
+
+    settings: Settings = ctx.obj["settings"] if ctx.obj else Settings()
+    try:
+        index = SearchIndex(index_path(settings.store))
+    except FileNotFoundError as exc:
+        raise click.ClickException(str(exc)) from exc
+    doc = None
+    if document:
+        store = _store(ctx)
+        try:
+            doc = Resolver(store).resolve("document", document).value
+        except QuestionError as exc:
+            raise click.ClickException(str(exc)) from exc
+    page = index.search(query, kinds=kinds, document=doc, province=province, year=year, limit=limit or 20,
+                        offset=offset)
+    if as_json:
+        click.echo(json.dumps({"query": query, "total": page.total, "offset": page.offset, "limit": page.limit,
+                               "hits": [{"iri": h.iri, "kind": h.kind, "matched_in": h.matched_in, "text": h.text,
+                                         "document": h.document, "year": h.year, "province": h.province,
+                                         "score": round(h.score, 3),
+                                         "snippet": "".join(f"[{s}]" if m else s for s, m in h.snippet)}
+                                        for h in page.hits]}, ensure_ascii=False, indent=2))
+        return
+    for h in page.hits:
+        marked = "".join(click.style(s, bold=True, fg="yellow") if m else s for s, m in h.snippet)
+        click.echo(f"[{h.kind}] {h.iri}  ({h.matched_in}{f', {h.year}' if h.year else ''})")
+        click.echo(f"    {marked}")
+    click.echo(f"({_range(page.offset, len(page.hits), page.total)})")
+
+
+COMMANDS = (ask, report, deps, path, impact, central, search)

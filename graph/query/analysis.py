@@ -1,23 +1,23 @@
-"""Dependency and impact analysis on the graph with networkx, every answer explained edge by edge.
+"""Lineage and impact analysis with networkx, every answer explained edge by edge.
 
 The store's stated facts (the inferred graph is left out, so that every step of a path is a fact some
 sentence states, or a curated or rule-derived one with its own evidence) are loaded into a
 :class:`DependencyGraph`: a networkx ``MultiDiGraph`` of the facts as stated (``s -p-> o``, with the
-evidence of each), and a derived ``DiGraph`` where an edge ``u -> v`` means "u depends on v: if v slips,
-u is affected":
+evidence of each). What tasks and projects depend on is the product's one dependency model
+(:mod:`graph.dependency`: naming, parts and wholes, never a sibling part), computed here from the same
+facts; around it, a ``DiGraph`` of lineage edges where ``u -> v`` means "if v slips, u is affected":
 
 =====================  ===========================================
-fact                   dependency
+fact                   edge
 =====================  ===========================================
-task dependsOn X       task -> X
-task concerns X        task -> X
-part partOf whole      whole -> part (a system needs its parts)
-part locatedIn zone    zone -> part
 doc cites/implements   citing doc -> cited doc
 doc hasTask task       doc -> task (and task wasDerivedFrom doc)
 task leadAgency ag     agency -> task (its workload)
 task contributesTo g   goal -> task
 =====================  ===========================================
+
+For large stores, the read side answers dependency questions from the materialised model instead
+(:mod:`graph.query.dependencies`); both give the same answer (tests/test_dependency_model.py).
 
 *Upstream* of X = everything with a dependency path to X (what is affected if X slips); *downstream* of
 X = everything X depends on. Paths are shortest paths in that graph, and each step carries its evidence.
@@ -32,18 +32,13 @@ from dataclasses import dataclass, field
 import networkx as nx
 import pyoxigraph as ox
 
-from graph.config import POL
+from graph.dependency import NAMING, PART_OF, DependencyModel
+from graph.query.lookup import Evidence
 from graph.store import Store
+from graph.vocab import POL, PROV, RDF  # noqa: F401
 
-PROV = "http://www.w3.org/ns/prov#"
-RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
-
-# predicate local name -> True when the dependency runs subject -> object, False when object -> subject
-DEPENDENCY_PREDICATES: dict[str, bool] = {
-    "dependsOn": True,
-    "concerns": True,
-    "partOf": False,
-    "locatedIn": False,
+# lineage: predicate local name -> True when the edge runs subject -> object, False when object -> subject
+LINEAGE_PREDICATES: dict[str, bool] = {
     "cites": True,
     "implements": True,
     "hasTask": True,
@@ -59,13 +54,9 @@ KIND_ORDER = ("Task", "Target", "Goal", "Document", "Agency", "AgencyGroup", "Zo
               "InfrastructureProject")
 
 
-@dataclass(frozen=True)
-class EdgeEvidence:
-    quote: str
-    document: str | None
-    method: str | None
-    start: int | None = None
-    end: int | None = None
+EdgeEvidence = Evidence
+# every predicate the analysis loads
+DEPENDENCY_PREDICATES = (*NAMING, PART_OF, *LINEAGE_PREDICATES)
 
 
 @dataclass(frozen=True)
@@ -110,6 +101,7 @@ class DependencyGraph:
     def __init__(self) -> None:
         self.facts = nx.MultiDiGraph()
         self.deps = nx.DiGraph()
+        self.model = DependencyModel()
         self.labels: dict[str, str] = {}
         self.kinds: dict[str, str] = {}
 
@@ -149,14 +141,14 @@ class DependencyGraph:
             key = (row["s"].value, row["p"].value.removeprefix(POL), row["o"].value)
             evidence[key].append(EdgeEvidence(
                 row["q"].value, row["d"].value if "d" in row else None,
-                row["m"].value.removeprefix(POL) if "m" in row else None,
+                row["m"].value if "m" in row else None,
                 int(row["a"].value) if "a" in row else None, int(row["b"].value) if "b" in row else None))
         # a task's own text is the evidence that its document sets it
         for row in store.select(prefix + """
             SELECT DISTINCT ?x ?d ?q WHERE { ?x a pol:Task ; prov:wasDerivedFrom ?d ; pol:quote ?q .
                                              ?d a pol:Document }""").rows:
             evidence[(row["d"].value, "hasTask", row["x"].value)].append(
-                EdgeEvidence(row["q"].value, row["d"].value, "stated"))
+                EdgeEvidence(row["q"].value, row["d"].value, POL + "Stated"))
         for (s, p, o), evs in evidence.items():
             if graph.facts.has_edge(s, o, key=p):
                 graph.facts.edges[s, o, p]["evidence"] = tuple(sorted(set(evs), key=lambda e: (e.start or 0)))
@@ -188,7 +180,9 @@ class DependencyGraph:
 
     def add_fact(self, s: str, p: str, o: str, evidence: Iterable[EdgeEvidence] = ()) -> None:
         self.facts.add_edge(s, o, key=p, predicate=p, evidence=tuple(evidence))
-        forward = DEPENDENCY_PREDICATES.get(p)
+        if self.model.add_fact(s, p, o):
+            return
+        forward = LINEAGE_PREDICATES.get(p)
         if forward is None:
             return
         u, v = (s, o) if forward else (o, s)
@@ -213,34 +207,59 @@ class DependencyGraph:
         steps = [self.step(*f) for f in facts]
         return max(steps, key=lambda st: (len(st.evidence), st.predicate != "hasTask"))
 
-    def _reach(self, node: str, graph: nx.DiGraph, *, towards: bool = False) -> list[Reached]:
-        if node not in graph:
-            return []
-        paths = nx.single_source_shortest_path(graph, node)
-        out = []
-        for target, path in paths.items():
-            if target == node:
-                continue
-            steps = [self._fact_step(a, b) for a, b in zip(path, path[1:], strict=False)]
-            if towards:  # read from the dependent node to ``node``
-                steps.reverse()
-            out.append(Reached(target, self.kind(target), self.label(target), steps))
-        out.sort(key=lambda r: (r.distance, r.kind, r.label))
+    def needed_by(self, node: str) -> set[str]:
+        """What depends on ``node`` by the dependency model."""
+        return self.model.dependants(node)
+
+    def _model_steps(self, source: str, target: str) -> list[Step]:
+        return [self.step(*fact) for fact in self.model.explain(source, target)]
+
+    def _neighbours(self, node: str, towards: bool) -> list[tuple[str, list[Step]]]:
+        """(next node, the steps from the dependent end to the other) one edge away."""
+        out: list[tuple[str, list[Step]]] = []
+        if towards:  # what depends on node
+            for x in sorted(self.needed_by(node)):
+                out.append((x, self._model_steps(x, node)))
+            if node in self.deps:
+                out += [(u, [self._dep_steps(u, node)]) for u in sorted(self.deps.predecessors(node))]
+        else:  # what node depends on
+            for y in sorted(self.model.needs(node)):
+                out.append((y, self._model_steps(node, y)))
+            if node in self.deps:
+                out += [(v, [self._dep_steps(node, v)]) for v in sorted(self.deps.successors(node))]
         return out
 
-    def _fact_step(self, a: str, b: str) -> Step:
-        if self.deps.has_edge(a, b):
-            return self._dep_steps(a, b)
-        return self._dep_steps(b, a)
+    def _reach(self, node: str, *, towards: bool) -> list[Reached]:
+        if node not in self.facts:
+            return []
+        parent: dict[str, tuple[str, list[Step]] | None] = {node: None}
+        queue = [node]
+        for cur in queue:
+            for nxt, steps in self._neighbours(cur, towards):
+                if nxt not in parent:
+                    parent[nxt] = (cur, steps)
+                    queue.append(nxt)
+        out = []
+        for target in queue[1:]:
+            hops: list[list[Step]] = []
+            n = target
+            while (link := parent[n]) is not None:
+                hops.append(link[1])
+                n = link[0]
+            if not towards:  # read from ``node`` to the target
+                hops.reverse()
+            out.append(Reached(target, self.kind(target), self.label(target), [s for hop in hops for s in hop]))
+        out.sort(key=lambda r: (r.distance, r.kind, r.label))
+        return out
 
     # -- questions
     def upstream(self, node: str) -> list[Reached]:
         """Everything that depends on ``node``, directly or transitively (what is affected if it slips)."""
-        return self._reach(node, self.deps.reverse(copy=False), towards=True)
+        return self._reach(node, towards=True)
 
     def downstream(self, node: str) -> list[Reached]:
         """Everything ``node`` depends on, directly or transitively."""
-        return self._reach(node, self.deps)
+        return self._reach(node, towards=False)
 
     def explain_path(self, a: str, b: str) -> list[Step]:
         """The shortest chain of stated facts between ``a`` and ``b`` in either direction ([] if none)."""
@@ -269,12 +288,11 @@ class DependencyGraph:
 
     # -- centrality
     def projects_by_dependants(self, top: int = 10) -> list[tuple[str, int]]:
-        """Projects, zones and places ranked by how many tasks depend on them (transitively)."""
-        reverse = self.deps.reverse(copy=False)
+        """Projects, zones and places ranked by how many tasks depend on them (the dependency model)."""
         scores = []
         for n, kind in self.kinds.items():
-            if kind in ("InfrastructureProject", "Zone", "Place") and n in reverse:
-                tasks = sum(1 for m in nx.descendants(reverse, n) if self.kind(m) == "Task")
+            if kind in ("InfrastructureProject", "Zone", "Place"):
+                tasks = sum(1 for m in self.needed_by(n) if self.kind(m) == "Task")
                 if tasks:
                     scores.append((n, tasks))
         return sorted(scores, key=lambda x: (-x[1], self.label(x[0])))[:top]
@@ -302,9 +320,12 @@ class DependencyGraph:
 
     def pagerank(self, top: int = 10) -> list[tuple[str, float]]:
         """Which nodes most of the dependency structure rests on (PageRank on the dependency graph)."""
-        if not self.deps:
+        graph = self.deps.copy()
+        for x in list(self.model.named):
+            graph.add_edges_from((x, y) for y in self.model.direct(x) if y != x)
+        if not graph:
             return []
-        ranks = nx.pagerank(self.deps)
+        ranks = nx.pagerank(graph)
         return sorted(ranks.items(), key=lambda x: -x[1])[:top]
 
 

@@ -32,11 +32,12 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from graph.config import POL, Settings
+from graph.config import Settings
+from graph.query.lookup import labels_for
 from graph.store import SelectResult, Store, Term
 from graph.text import fold
+from graph.vocab import POL, XSD
 
-XSD = "http://www.w3.org/2001/XMLSchema#"
 PARAM_TYPES = ("iri", "agency", "project", "document", "string", "integer", "date")
 VIEWS = ("table", "graph", "timeline")
 NAME_TYPES = ("agency", "project", "document")
@@ -117,12 +118,17 @@ class Question:
 
 @dataclass
 class Answer:
+    """One page of a question's answer: ``result.rows`` are rows ``offset`` … of ``total``."""
+
     question: Question
     result: SelectResult
     bindings: dict[str, Term]
     shown: dict[str, str]  # parameter -> what it resolved to, for people
     seconds: float
     labels: dict[str, str] = field(default_factory=dict)
+    total: int = 0
+    offset: int = 0
+    limit: int | None = None
 
 
 # --------------------------------------------------------------------------- library
@@ -377,26 +383,6 @@ def _iri(text: str) -> ox.NamedNode:
         raise ParameterError(f"not a valid IRI: {text!r} ({exc})") from exc
 
 
-def labels_for(store: Store, iris: Iterable[str]) -> dict[str, str]:
-    """A readable label for each IRI (rdfs:label, else the document number), in one query per 500 IRIs."""
-    iris = list(dict.fromkeys(iris))
-    out: dict[str, str] = {}
-    for i in range(0, len(iris), 500):
-        chunk = " ".join(str(ox.NamedNode(x)) for x in iris[i:i + 500])
-        rows = store.select(PREFIXES + f"""
-            SELECT ?n (SAMPLE(?v) AS ?label) (SAMPLE(?l) AS ?other) (SAMPLE(?num) AS ?number) WHERE {{
-              VALUES ?n {{ {chunk} }}
-              OPTIONAL {{ ?n rdfs:label ?v FILTER(LANG(?v) != "en") }}
-              OPTIONAL {{ ?n rdfs:label ?l }} OPTIONAL {{ ?n pol:documentNumber ?num }}
-            }} GROUP BY ?n""").rows
-        for row in rows:
-            if "label" in row or "other" in row:
-                out[row["n"].value] = row.get("label", row.get("other")).value
-            elif "number" in row:
-                out[row["n"].value] = row["number"].value
-    return out
-
-
 # --------------------------------------------------------------------------- parameters
 
 
@@ -471,40 +457,41 @@ def parse_assignments(pairs: Iterable[str]) -> dict[str, str]:
 # --------------------------------------------------------------------------- running
 
 
+MAX_LIMIT = 10_000
+
+
+def check_page(limit: int | None, offset: int | None) -> tuple[int | None, int]:
+    """Validate a page request (``limit`` None: every row); raises ParameterError."""
+    offset = offset or 0
+    if limit is not None and not 0 < limit <= MAX_LIMIT:
+        raise ParameterError(f"limit must be between 1 and {MAX_LIMIT}, not {limit}")
+    if offset < 0:
+        raise ParameterError(f"offset must be 0 or more, not {offset}")
+    return limit, offset
+
+
+def page_answer(question: Question, result: SelectResult, bindings: dict[str, Term], shown: dict[str, str],
+                seconds: float, store: Store, limit: int | None = None, offset: int = 0) -> Answer:
+    """The page ``offset``, ``offset + limit`` of a full result, with its total and the labels of its nodes."""
+    total = len(result.rows)
+    rows = result.rows[offset:offset + limit] if limit is not None else result.rows[offset:]
+    iris = [t.value for row in rows for t in row.values() if isinstance(t, ox.NamedNode)]
+    return Answer(question, SelectResult(result.variables, rows), bindings, shown, seconds, labels_for(store, iris),
+                  total, offset, limit)
+
+
 def run(store: Store, question: Question | str, values: Mapping[str, str] | None = None, *,
-        resolver: Resolver | None = None, library: Mapping[str, Question] | None = None) -> Answer:
-    """Run a named question with parameters as typed by a person; raises QuestionError before running on bad input."""
+        resolver: Resolver | None = None, library: Mapping[str, Question] | None = None,
+        limit: int | None = None, offset: int = 0) -> Answer:
+    """Run a named question with parameters as typed by a person; raises QuestionError before running on bad input.
+
+    ``limit`` / ``offset`` select a page of the rows (in the question's own order); the answer says the total."""
     if isinstance(question, str):
         question = get_question(question, library)
+    limit, offset = check_page(limit, offset)
     resolver = resolver or Resolver(store)
     bindings, shown = bind(question, values or {}, resolver)
     started = time.perf_counter()
     result = store.select(question.sparql, bindings)
     seconds = time.perf_counter() - started
-    iris = [t.value for row in result.rows for t in row.values() if isinstance(t, ox.NamedNode)]
-    return Answer(question, result, bindings, shown, seconds, labels_for(store, iris))
-
-
-def answer_triples(store: Store, answer: Answer, limit: int = 2000) -> list[ox.Triple]:
-    """The part of the graph an answer rests on: the nodes it names (type, label), the facts among them
-    and the evidence node (quote, offsets, source document) of each of those facts."""
-    iris = list(dict.fromkeys(t.value for row in answer.result.rows for t in row.values()
-                              if isinstance(t, ox.NamedNode)))[:limit]
-    iris += [t.value for t in answer.bindings.values() if isinstance(t, ox.NamedNode)]
-    if not iris:
-        return []
-    nodes = " ".join(str(ox.NamedNode(x)) for x in dict.fromkeys(iris))
-    return store.construct(PREFIXES + f"""
-        PREFIX rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#>
-        PREFIX prov: <http://www.w3.org/ns/prov#>
-        CONSTRUCT {{
-          ?s ?p ?o . ?ev a pol:Evidence ; rdf:subject ?s ; rdf:predicate ?p ; rdf:object ?o ; pol:quote ?q ;
-             pol:startOffset ?a ; pol:endOffset ?b ; prov:wasDerivedFrom ?d .
-        }} WHERE {{
-          VALUES ?s {{ {nodes} }}
-          {{ ?s ?p ?o . FILTER(?p IN (rdf:type, rdfs:label, pol:documentNumber, pol:sectionNumber, pol:quote)) }}
-          UNION
-          {{ VALUES ?o {{ {nodes} }} ?s ?p ?o .
-             OPTIONAL {{ ?s pol:evidence ?ev . ?ev rdf:predicate ?p ; rdf:object ?o ; pol:quote ?q ;
-                         pol:startOffset ?a ; pol:endOffset ?b . OPTIONAL {{ ?ev prov:wasDerivedFrom ?d }} }} }}
-        }}""")
+    return page_answer(question, result, bindings, shown, seconds, store, limit, offset)

@@ -20,6 +20,11 @@ from typing import Protocol
 
 import pyoxigraph as ox
 
+from graph.vocab import PREFIXES
+
+__all__ = ["PREFIXES", "OxigraphStore", "SelectResult", "Store", "StoreError", "Term", "bind_values",
+           "write_store"]
+
 Term = ox.NamedNode | ox.BlankNode | ox.Literal
 
 EXPORT_FORMATS: dict[str, ox.RdfFormat] = {
@@ -145,22 +150,6 @@ class OxigraphStore:
                 ox.serialize(triples, fh, rdf_format, prefixes=PREFIXES if fmt == "ttl" else None)
 
 
-PREFIXES = {
-    "pol": "https://w3id.org/policykg/ont#",
-    "id": "https://w3id.org/policykg/id/",
-    "dcterms": "http://purl.org/dc/terms/",
-    "skos": "http://www.w3.org/2004/02/skos/core#",
-    "prov": "http://www.w3.org/ns/prov#",
-    "org": "http://www.w3.org/ns/org#",
-    "foaf": "http://xmlns.com/foaf/0.1/",
-    "eli": "http://data.europa.eu/eli/ontology#",
-    "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
-    "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
-    "owl": "http://www.w3.org/2002/07/owl#",
-    "xsd": "http://www.w3.org/2001/XMLSchema#",
-    "dcat": "http://www.w3.org/ns/dcat#",
-    "void": "http://rdfs.org/ns/void#",
-}
 
 
 def write_store(path: Path, quads: Iterable[ox.Quad]) -> int:

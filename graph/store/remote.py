@@ -32,11 +32,10 @@ from SPARQLWrapper import DIGEST, JSON, POST, TURTLE, SPARQLWrapper
 from SPARQLWrapper.SPARQLExceptions import SPARQLWrapperException
 
 from graph.store import SelectResult, StoreError, Term, bind_values
+from graph.vocab import RDF_LANG_STRING, XSD
 
-XSD = "http://www.w3.org/2001/XMLSchema#"
 XSD_STRING = XSD + "string"
 XSD_BOOLEAN = XSD + "boolean"
-RDF_LANG_STRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
 
 # Graphs a Virtuoso server keeps for itself: never counted, exported or replaced.
 SYSTEM_GRAPH_PREFIXES = (

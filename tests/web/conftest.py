@@ -24,12 +24,17 @@ from graph.config import Settings
 def web_settings(tmp_path_factory: pytest.TempPathFactory) -> Settings:
     """The five sources built into a temporary store, plus the fixture graph."""
     from graph.build.pipeline import build
+    from graph.build.reason import materialise
+    from graph.store.search import build_index, index_path
+    from graph.vocab import inferred_graph
 
     store_path = tmp_path_factory.mktemp("webstore") / "store"
     settings = Settings(store_path=store_path)
     build(settings)
     store = ox.Store(str(store_path))
     store.load(fixture_turtle().encode("utf-8"), ox.RdfFormat.TURTLE, to_graph=ox.NamedNode(FIXTURE_GRAPH))
+    materialise(store, inferred_graph(settings.base))  # as an ingest would: the fixture's facts are reasoned on too
+    build_index(store, index_path(store_path))  # and searchable
     store.flush()
     del store
     return settings

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 
+import pytest
 import rdflib
 from webfixture import BASE
 
@@ -68,7 +69,9 @@ def test_downloads(client) -> None:
     rows = list(csv.DictReader(io.StringIO(r.get_data(as_text=True))))
     assert rows[0]["task"] == BASE + "task/web-fixture-1" and rows[0]["role"] == "chủ trì"
     data = client.get("/questions/tasks_of_agency", query_string={**args, "format": "json"}).get_json()
-    assert data["head"]["vars"] == ["task", "role", "timeframe", "endYear"]
+    assert data["variables"] == ["task", "role", "timeframe", "endYear"] and data["total"] == len(rows)
+    srj = client.get("/questions/tasks_of_agency", query_string={**args, "format": "srj"}).get_json()
+    assert srj["head"]["vars"] == ["task", "role", "timeframe", "endYear"]
     ttl = client.get("/questions/tasks_of_agency", query_string={**args, "format": "ttl"})
     g = rdflib.Graph().parse(data=ttl.data, format="turtle")
     assert (rdflib.URIRef(BASE + "task/web-fixture-1"), None, None) in g
@@ -103,3 +106,31 @@ def test_a_slow_question_is_stopped_by_the_time_limit(client, app) -> None:  # n
         assert "stopped" in page
     finally:
         del app.extensions["policykg"].questions["slow_question"]
+
+
+@pytest.fixture(scope="module")
+def product_client(web_settings):  # noqa: ANN001, ANN201
+    """The app with the product's own questions (queries/), as `policykg serve` runs it."""
+    from webapp import create_app
+
+    app = create_app(web_settings, config={"TESTING": True, "SPARQL_WORKERS": 1})
+    yield app.test_client()
+    app.extensions["policykg"].pool.close()
+
+
+@pytest.mark.parametrize("fmt", ["csv", "json", "ttl"])
+def test_cli_and_web_give_the_same_bytes(product_client, web_settings, fmt: str) -> None:  # noqa: ANN001
+    """One serialiser (graph/query/answers.py): `policykg ask … --format F` and /questions/…?format=F agree."""
+    from click.testing import CliRunner
+
+    from graph.cli import main
+
+    client = product_client
+
+    for name, params in (("tasks_depending_on_project", {}), ("agency_tasks", {"agency": "so cong thuong"})):
+        cli = CliRunner().invoke(main, ["--store", str(web_settings.store), "ask", name, "--format", fmt,
+                                        "--limit", "3", "--offset", "1",
+                                        *[f"--param={k}={v}" for k, v in params.items()]])
+        assert cli.exit_code == 0, cli.output
+        web = client.get(f"/questions/{name}", query_string={**params, "format": fmt, "limit": 3, "offset": 1})
+        assert web.status_code == 200 and web.data == cli.stdout_bytes, name

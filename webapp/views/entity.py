@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from collections import defaultdict
 from urllib.parse import quote
 
-import pyoxigraph as ox
 from flask import Blueprint, Response, abort, render_template, request
 
+from graph.query.documents import document_targets, task_cards
+
 from .. import guard, services
-from ..kg import DCTERMS, POL, PROV, KnowledgeGraph
+from ..kg import DCTERMS, POL, KnowledgeGraph
 from ..linked import BY_SUFFIX, RDF_FORMATS, RdfFormat, negotiate, serialise
 
 bp = Blueprint("entity", __name__)
@@ -58,21 +58,8 @@ def _sections(kg: KnowledgeGraph, d) -> dict:  # noqa: ANN001
     if d.kind != "document":
         return {}
     acts_on, acted_by = kg.document_links(d.iri, d)
-    tasks = []
-    for link in d.outgoing.get(POL + "hasTask", []):
-        t = link.other.value
-        td = kg.store.select(f"""SELECT ?p ?o WHERE {{ ?t ?p ?o VALUES ?p {{ <{POL}leadAgency> <{POL}cooperatingAgency>
-            <{POL}timeframe> <{POL}sectionNumber> }} }}""", {"t": link.other}).rows
-        info: dict = defaultdict(list)
-        for r in td:
-            info[r["p"].value.split("#")[-1]].append(r["o"].value)
-        tasks.append({"iri": t, **info})
-    tasks.sort(key=lambda t: [int(x) if x.isdigit() else 0 for x in (t.get("sectionNumber") or ["0"])[0].split(".")])
-    targets = kg.store.select(f"""SELECT DISTINCT ?t ?value ?unit ?year ?indicator WHERE {{
-        {{ ?d <{POL}hasGoal> ?t }} UNION {{ ?t <{PROV}wasDerivedFrom> ?d }} ?t a <{POL}Goal> .
-        OPTIONAL {{ ?t <{POL}targetValue> ?value }} OPTIONAL {{ ?t <{POL}unit> ?unit }}
-        OPTIONAL {{ ?t <{POL}targetYear> ?year }} OPTIONAL {{ ?t <{POL}indicator> ?indicator }} }}
-        ORDER BY ?year ?t""", {"d": ox.NamedNode(d.iri)}).rows
+    tasks = task_cards(kg.store, [link.other.value for link in d.outgoing.get(POL + "hasTask", [])])
+    targets = document_targets(kg.store, d.iri)
     return {"acts_on": acts_on, "acted_by": acted_by, "tasks": tasks, "targets": targets}
 
 

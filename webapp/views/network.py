@@ -69,11 +69,11 @@ def s_cap() -> int:
 def _known_relations() -> list[str]:
     s = services()
     if not hasattr(s, "_relations"):
-        from ..kg import NOT_RELATIONS, ONTOLOGY_GRAPH
+        from graph.query.documents import relations_in_use
 
-        rows = s.store.select(f"""SELECT DISTINCT ?p WHERE {{ GRAPH ?g {{ ?s ?p ?o }}
-            FILTER(isIRI(?o) && ?g != <{ONTOLOGY_GRAPH}>) }}""").rows
-        s._relations = [r["p"].value for r in rows if r["p"].value not in NOT_RELATIONS]  # type: ignore[attr-defined]
+        from ..kg import NOT_RELATIONS
+
+        s._relations = [p for p in relations_in_use(s.store) if p not in NOT_RELATIONS]  # type: ignore[attr-defined]
     return s._relations  # type: ignore[attr-defined]
 
 

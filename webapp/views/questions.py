@@ -8,24 +8,23 @@ from collections import defaultdict
 import pyoxigraph as ox
 from flask import Blueprint, Response, abort, current_app, render_template, request
 
-from graph.store import bind_values
+from graph.query.answers import FORMATS, answer_bytes, media_type
+from graph.query.questions import MAX_LIMIT, page_answer
+from graph.store import SelectResult, bind_values
+from graph.vocab import MEDIA_BY_SUFFIX
 
 from .. import services
 from ..linked import BY_SUFFIX, serialise
 from ..network import Edge
-from ..questions import AmbiguousName, ParameterError, Resolver, bind
+from ..questions import AmbiguousName, ParameterError, bind
+from ..readside import resolver
 from ..sparql_pool import PoolBusy, QueryRequest, QueryTimeout, serialise_select
 from .network import view_payload
 
 bp = Blueprint("questions", __name__, url_prefix="/questions")
+PAGE_ROWS = 100
 
 
-def resolver() -> Resolver:
-    """One name resolver per app (it indexes the labels of the store on first use)."""
-    ext = current_app.extensions
-    if "policykg.resolver" not in ext:
-        ext["policykg.resolver"] = Resolver(services().store)
-    return ext["policykg.resolver"]
 
 
 @bp.get("")
@@ -94,13 +93,14 @@ def question(name: str):  # noqa: ANN201
     candidates: list = []
     result = None
     typed = {p.name: request.args[p.name] for p in q.params if p.name in request.args}
+    limit, offset = _page_args(fmt)
     shown = {p.name: typed.get(p.name, p.default) for p in q.params}
     run = bool(request.args) or all(p.default or p.optional for p in q.params)
     seconds = 0.0
     busy = 0  # seconds to wait before retrying, when the SPARQL service is at capacity
     if run:
         try:
-            bindings, _ = bind(q, typed, resolver())
+            bindings, resolved = bind(q, typed, resolver())
             started = time.perf_counter()
             result = _run_limited(bind_values(q.sparql, bindings))
             seconds = time.perf_counter() - started
@@ -131,40 +131,36 @@ def question(name: str):  # noqa: ANN201
         boolean = bool(result)
     elif result is not None:
         graph_triples = list(result)
-    if fmt in ("csv", "json", "tsv", "xml") and graph_triples is None and boolean is None:
-        body = serialise_select(variables, [[r.get(v) for v in variables] for r in rows], fmt, False, 0)
-        media = {"csv": "text/csv", "json": "application/sparql-results+json", "tsv": "text/tab-separated-values",
-                 "xml": "application/sparql-results+xml"}[fmt]
-        return Response(body, mimetype=media,
-                        headers={"Content-Disposition": f'attachment; filename="{name}.{fmt}"'})
-    if fmt in ("ttl", "nt", "jsonld", "rdf"):
-        triples = graph_triples if graph_triples is not None else _answer_triples(variables, rows)
-        return Response(serialise(triples, BY_SUFFIX[fmt]), mimetype=BY_SUFFIX[fmt].media_type,
-                        headers={"Content-Disposition": f'attachment; filename="{name}.{fmt}"'})
+    answer = None
+    if result is not None and graph_triples is None and boolean is None:
+        answer = page_answer(q, SelectResult(variables, rows), bindings, resolved, seconds, s.store, limit, offset)
+        rows = answer.result.rows
+    download = {"Content-Disposition": f'attachment; filename="{name}.{fmt}"'}
+    if fmt in FORMATS and answer is not None:  # the same bytes as `policykg ask --format …`
+        return Response(answer_bytes(s.store, answer, fmt), mimetype=media_type(fmt), headers=download)
+    if fmt in ("srj", "tsv", "xml") and answer is not None:  # the SPARQL result formats
+        suffix = "json" if fmt == "srj" else fmt
+        body = serialise_select(variables, [[r.get(v) for v in variables] for r in rows], suffix, False, 0)
+        return Response(body, mimetype=MEDIA_BY_SUFFIX[suffix].media_type, headers=download)
+    if fmt in ("ttl", "nt", "jsonld", "rdf") and graph_triples is not None:
+        return Response(serialise(graph_triples, BY_SUFFIX[fmt]), mimetype=BY_SUFFIX[fmt].media_type,
+                        headers=download)
     if fmt:
         abort(400)
     graph = _graph_payload(variables, rows) if q.view == "graph" and rows else None
     timeline = _timeline(variables, rows) if q.view == "timeline" and rows else None
-    query_args = {k: v for k, v in request.args.items() if k != "format"}
+    query_args = {k: v for k, v in request.args.items() if k not in ("format", "offset")}
     html = render_template("question.html", q=q, shown=shown, error=error, candidates=candidates, ran=run,
                            variables=variables, rows=rows, boolean=boolean, graph_triples=graph_triples,
-                           graph=graph, timeline=timeline, seconds=seconds, query_args=query_args)
+                           graph=graph, timeline=timeline, seconds=seconds, query_args=query_args,
+                           total=answer.total if answer else len(rows), offset=offset, limit=limit)
     return html, 503 if busy else 200, headers
 
 
-def _answer_triples(variables: list[str], rows: list[dict]) -> list[ox.Triple]:
-    """Turtle for a table: the stated links among the answer's nodes, and their labels."""
-    s = services()
-    nodes = sorted({r[v].value for r in rows for v in variables if isinstance(r.get(v), ox.NamedNode)})
-    triples: list[ox.Triple] = []
-    label = ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#label")
-    member = set(nodes)
-    for e in s.networks.edges_of(nodes[:2000]):
-        if e.source in member and e.target in member:
-            triples.append(ox.Triple(ox.NamedNode(e.source), ox.NamedNode(e.predicate), ox.NamedNode(e.target)))
-    for n in nodes:
-        if n in s.kg.labels:
-            triples.append(ox.Triple(ox.NamedNode(n), label, ox.Literal(s.kg.label(n), language="vi")))
-    return triples
-
-
+def _page_args(fmt: str | None) -> tuple[int | None, int]:
+    """limit / offset from the query string: a page shows 100 rows by default, a download every row."""
+    def number(key: str) -> int | None:
+        text = request.args.get(key, "").strip()
+        return int(text) if text.isdigit() and len(text) < 10 else None
+    limit = number("limit") or (None if fmt else PAGE_ROWS)
+    return (min(limit, MAX_LIMIT) if limit else None), number("offset") or 0

@@ -11,16 +11,7 @@ import pyoxigraph as ox
 
 from graph.build.iris import Minter, short_hash
 from graph.build.model import CURATED, RULE, STATED, Evidence
-
-POL = "https://w3id.org/policykg/ont#"
-RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
-RDFS = "http://www.w3.org/2000/01/rdf-schema#"
-XSD = "http://www.w3.org/2001/XMLSchema#"
-SKOS = "http://www.w3.org/2004/02/skos/core#"
-DCTERMS = "http://purl.org/dc/terms/"
-PROV = "http://www.w3.org/ns/prov#"
-FOAF = "http://xmlns.com/foaf/0.1/"
-ORG = "http://www.w3.org/ns/org#"
+from graph.vocab import DCTERMS, FOAF, ORG, POL, PROV, RDF, RDFS, SKOS, XSD  # noqa: F401 (re-exported to emitters)
 
 METHODS = {STATED: POL + "Stated", RULE: POL + "Rule", CURATED: POL + "Curated"}
 

@@ -1,0 +1,183 @@
+"""The read side at scale: dependency answers against a plain in-memory walk, the first page of every named
+question, full-text search, entity pages (run on demand; not a test).
+
+    python bench/bench_readside.py --documents 1000 [--store DIR] [--repeat 5]
+
+Builds (or reuses, with ``--store``) the synthetic corpus (bench/synthetic.py) on disk with its search index,
+then prints, in the same run:
+
+- the full dependency answer for Cảng Vũng Áng read from the materialised model (graph/query/dependencies.py),
+  its first 100 rows with the total, and the named question tasks_depending_on_project, beside a plain
+  in-memory breadth-first walk over the same stated edges (graph/dependency.py: dicts, no store) — with the
+  check that both find the same set;
+- the first page (100 rows, with the total) of every named question, as `policykg ask --limit 100` runs it;
+- search p50/p95 over typed queries (graph/query/search.py);
+- entity page p50/p95 through the Flask app (in process, no HTTP).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import statistics
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from bench.synthetic import synthetic_store  # noqa: E402
+from graph.build.reason import materialise_needs, stated_dependency_model  # noqa: E402
+from graph.config import Settings  # noqa: E402
+from graph.query.dependencies import Dependencies  # noqa: E402
+from graph.query.questions import Resolver, load_library, run  # noqa: E402
+from graph.store import OxigraphStore, write_store  # noqa: E402
+from graph.vocab import DEFAULT_BASE, inferred_graph  # noqa: E402
+
+PORT = DEFAULT_BASE + "project/cang-vung-ang"
+SEARCHES = ["vung ang", "cang vung ang", "so cong thuong", "ha tang ket noi", "logistics", "nghi quyet 11",
+            "phat trien ha tang", "grdp", "ky anh", "cau treo", "nhiem vu 3", "thach ha", "quoc lo"]
+
+
+def percentile(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(round(q * (len(ordered) - 1))))]
+
+
+def timed(fn, repeat: int) -> tuple[float, object]:  # noqa: ANN001
+    times, out = [], None
+    for _ in range(repeat):
+        t = time.perf_counter()
+        out = fn()
+        times.append(time.perf_counter() - t)
+    return statistics.median(times), out
+
+
+def ms(seconds: float) -> str:
+    return f"{seconds * 1000:8.1f} ms"
+
+
+def build_store(documents: int, path: Path) -> dict:
+    figures: dict = {}
+    t = time.perf_counter()
+    memory = synthetic_store(documents)
+    figures["generate_and_reason_s"] = time.perf_counter() - t
+    t = time.perf_counter()
+    materialise_needs(memory, inferred_graph())
+    figures["needs_closure_s"] = time.perf_counter() - t
+    t = time.perf_counter()
+    write_store(path, iter(memory))
+    figures["write_store_s"] = time.perf_counter() - t
+    figures["quads"] = len(memory)
+    try:
+        from graph.store.search import build_index, index_path
+
+        t = time.perf_counter()
+        build_index(memory, index_path(path))
+        figures["search_index_s"] = time.perf_counter() - t
+    except ImportError:
+        pass
+    return figures
+
+
+def in_memory_walk(store: OxigraphStore, target: str) -> tuple[float, float, set[str]]:
+    """(load the stated edges, walk them, the set): a breadth-first walk over plain dicts, nothing precomputed."""
+    t = time.perf_counter()
+    model = stated_dependency_model(store.native, inferred_graph())
+    load = time.perf_counter() - t
+    t = time.perf_counter()
+    found = model.dependants(target)
+    return load, time.perf_counter() - t, found
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--documents", type=int, default=1000)
+    ap.add_argument("--store", type=Path, help="reuse (or build into) this store folder")
+    ap.add_argument("--repeat", type=int, default=5)
+    ap.add_argument("--json", type=Path, help="write the figures here too")
+    args = ap.parse_args()
+    path = args.store or Path(f"/tmp/policykg-bench-{args.documents}")
+    figures: dict = {"documents": args.documents}
+    if not (path / "CURRENT").exists():
+        figures["build"] = build_store(args.documents, path)
+        print("build:", json.dumps(figures["build"]), flush=True)
+    store = OxigraphStore(path)
+    figures["quads"] = store.count()
+    print(f"{figures['quads']} quads at {path}", flush=True)
+
+    # -- dependency answer vs the in-memory walk
+    deps = Dependencies(store)
+    full_s, everything = timed(lambda: deps.all_dependants(PORT), args.repeat)
+    page_s, page = timed(lambda: deps.dependants(PORT, limit=100), args.repeat)
+    load_s, walk_s, walked = in_memory_walk(store, PORT)
+    q_s, answer = timed(lambda: run(store, "tasks_depending_on_project"), max(1, args.repeat // 2))
+    tasks = {r["task"].value for r in answer.result.rows}
+    task_set = {x for x in everything if "/task/" in x}
+    figures["dependency"] = {
+        "answer_size": len(everything), "tasks": len(task_set), "walk_size": len(walked),
+        "same_set": everything == walked, "question_same_tasks": tasks == task_set,
+        "full_answer_s": full_s, "first_100_with_total_and_paths_s": page_s, "total": page.total,
+        "walk_load_edges_s": load_s, "walk_s": walk_s, "named_question_s": q_s,
+        "ratio_full_to_walk": full_s / walk_s if walk_s else None}
+    d = figures["dependency"]
+    print(f"dependants of Cảng Vũng Áng: {d['answer_size']} ({d['tasks']} tasks); in-memory walk {d['walk_size']}, "
+          f"same set: {d['same_set']}; question rows = tasks: {d['question_same_tasks']}")
+    print(f"  full answer (index)       {ms(full_s)}")
+    print(f"  first 100 + total + paths {ms(page_s)}")
+    print(f"  named question (all rows) {ms(q_s)}")
+    print(f"  in-memory walk            {ms(walk_s)}   (+ {load_s:.2f} s to load the edges into dicts)")
+
+    # -- first page of every named question
+    library = load_library()
+    resolver = Resolver(store)
+    figures["questions"] = {}
+    for name in library:
+        seconds, ans = timed(lambda n=name: run(store, n, resolver=resolver, library=library, limit=100), 1)
+        figures["questions"][name] = {"first_page_s": seconds, "total": ans.total}
+        print(f"  {name:<28} total={ans.total:<7} first page {ms(seconds)}", flush=True)
+
+    # -- search
+    try:
+        from graph.store.search import SearchIndex, index_path
+
+        index = SearchIndex(index_path(path))
+        times = []
+        for _ in range(args.repeat):
+            for q in SEARCHES:
+                t = time.perf_counter()
+                index.search(q, limit=20)
+                times.append(time.perf_counter() - t)
+        figures["search"] = {"p50_s": percentile(times, 0.5), "p95_s": percentile(times, 0.95), "n": len(times)}
+        print(f"search: p50 {ms(figures['search']['p50_s'])}  p95 {ms(figures['search']['p95_s'])}")
+    except ImportError:
+        pass
+
+    # -- entity pages, in process
+    from webapp import create_app
+
+    app = create_app(Settings(store_path=path), store, config={"TESTING": True})
+    client = app.test_client()
+    pages = ["/id/project/cang-vung-ang", "/id/zone/khu-kinh-te-vung-ang", "/id/agency/so-cong-thuong",
+             "/id/doc/syn-10", "/id/task/syn-10/3", "/id/project/syn-100", "/id/doc/syn-500", "/id/task/syn-999/24"]
+    for p in pages:
+        assert client.get(p).status_code == 200, p
+    times = []
+    for _ in range(args.repeat):
+        for p in pages:
+            t = time.perf_counter()
+            client.get(p)
+            times.append(time.perf_counter() - t)
+    figures["entity_pages"] = {"p50_s": percentile(times, 0.5), "p95_s": percentile(times, 0.95)}
+    print(f"entity pages: p50 {ms(figures['entity_pages']['p50_s'])}  p95 {ms(figures['entity_pages']['p95_s'])}")
+    t = time.perf_counter()
+    r = client.get("/explore/dependencies", query_string={"project": PORT, "limit": 100})
+    figures["explorer_first_page_s"] = time.perf_counter() - t
+    print(f"dependency explorer page (100 rows): {ms(figures['explorer_first_page_s'])} status {r.status_code}")
+    app.extensions["policykg"].pool.close()
+    if args.json:
+        args.json.write_text(json.dumps(figures, indent=2, ensure_ascii=False))
+
+
+if __name__ == "__main__":
+    main()

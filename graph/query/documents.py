@@ -1,0 +1,57 @@
+"""What the document and target pages read: a document's tasks (agencies, timeframe, section) and targets,
+the targets timeline, and the relations used between nodes. Any :class:`graph.store.Store`."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+import pyoxigraph as ox
+
+from graph.store import Store, Term
+from graph.vocab import ONTOLOGY_GRAPH, sparql_prefixes
+
+_PREFIXES = sparql_prefixes("pol", "prov", "rdf")
+TASK_FIELDS = ("leadAgency", "cooperatingAgency", "timeframe", "sectionNumber")
+
+
+def task_cards(store: Store, tasks: Iterable[str]) -> list[dict]:
+    """Per task: its IRI and the values of :data:`TASK_FIELDS` (lists), ordered by section number."""
+    tasks = list(dict.fromkeys(tasks))
+    cards: dict[str, dict] = {t: {"iri": t} for t in tasks}
+    # one branch per predicate, each a constant (Oxigraph scans on `VALUES ?p … ?t ?p ?o`)
+    branches = " UNION ".join(f'{{ ?t pol:{f} ?o BIND("{f}" AS ?f) }}' for f in TASK_FIELDS)
+    for i in range(0, len(tasks), 500):
+        chunk = " ".join(str(ox.NamedNode(t)) for t in tasks[i:i + 500])
+        for r in store.select(_PREFIXES + f"SELECT ?t ?f ?o WHERE {{ VALUES ?t {{ {chunk} }} {branches} }}").rows:
+            cards[r["t"].value].setdefault(r["f"].value, []).append(r["o"].value)
+    return sorted(cards.values(), key=lambda c: [int(x) if x.isdigit() else 0
+                                                   for x in (c.get("sectionNumber") or ["0"])[0].split(".")])
+
+
+def document_targets(store: Store, document: str) -> list[dict[str, Term]]:
+    """The goals and targets a document sets: value, unit, year, indicator."""
+    return store.select(_PREFIXES + f"""SELECT DISTINCT ?t ?value ?unit ?year ?indicator WHERE {{
+        {{ {ox.NamedNode(document)} pol:hasGoal ?t }} UNION {{ ?t prov:wasDerivedFrom {ox.NamedNode(document)} }}
+        ?t a pol:Goal .
+        OPTIONAL {{ ?t pol:targetValue ?value }} OPTIONAL {{ ?t pol:unit ?unit }}
+        OPTIONAL {{ ?t pol:targetYear ?year }} OPTIONAL {{ ?t pol:indicator ?indicator }} }}
+        ORDER BY ?year ?t""").rows
+
+
+def targets_timeline(store: Store) -> list[dict[str, Term]]:
+    """Every target with its year, indicator (IRI or text), value, range, unit, comparator, document, quote."""
+    return store.select(_PREFIXES + """SELECT ?t ?year ?indicator ?value ?upper ?unit ?comparator ?doc ?quote WHERE {
+        ?t a pol:Target .
+        OPTIONAL { ?t pol:targetYear ?year } OPTIONAL { ?t pol:indicator ?ind0 }
+        BIND(IF(BOUND(?ind0), IF(isIRI(?ind0), ?ind0, STR(?ind0)), "") AS ?indicator)
+        OPTIONAL { ?t pol:targetValue ?value } OPTIONAL { ?t pol:upperValue ?upper }
+        OPTIONAL { ?t pol:unit ?unit } OPTIONAL { ?t pol:comparator ?comparator }
+        OPTIONAL { ?t prov:wasDerivedFrom ?doc } OPTIONAL { ?t pol:quote ?quote }
+    } ORDER BY ?year ?indicator""").rows
+
+
+def relations_in_use(store: Store) -> list[str]:
+    """The predicates that link two nodes somewhere in the data (the ontology's own graph left out)."""
+    return [r["p"].value for r in store.select(f"""SELECT DISTINCT ?p WHERE {{ GRAPH ?g {{ ?s ?p ?o }}
+        FILTER(isIRI(?o) && ?g != <{ONTOLOGY_GRAPH}>) }}""").rows]
+

@@ -1,0 +1,387 @@
+"""Full-text search: an embedded SQLite FTS5 index built with the store, beside it (``<store>-search.sqlite``).
+
+What is indexed: every task's text, every evidence quote, document titles, subjects, labels and numbers,
+targets and goals, and the names and aliases of agencies, projects, zones, places, indicators and people.
+Text is folded with :func:`graph.text.fold_chars` (no diacritics, 'đ' -> 'd', lower case, one character per
+character), so "vung ang" finds "Vũng Áng" and a match's offsets in the folded text are offsets in the
+original: snippets are cut and highlighted on the text as written. Hits are ranked by bm25 over two columns, names
+and texts (a name counts more than a long quote; data/search.yaml), one hit per node, and can be filtered by kind,
+document, province (the place in the document's date line, GENRE.md) and year (the document's).
+
+The index is kept in step with the store by :func:`build_index` (the whole store, atomically: used by
+``policykg build``) or, for an incremental ingest, :func:`index_document` after a document's quads are in the
+store and :func:`remove_document` before they are taken out. SQLite FTS5 was measured against tantivy in
+bench/RESULTS.md.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import sqlite3
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+import pyoxigraph as ox
+import yaml
+
+from graph.text import collapse, fold, fold_chars
+from graph.vocab import NAMED_CLASSES, kind_of, sparql_prefixes
+
+SETTINGS_PATH = Path(__file__).resolve().parents[2] / "data" / "search.yaml"
+_PREFIXES = sparql_prefixes("pol", "rdf", "rdfs", "skos", "prov", "dcterms", "foaf")
+_TOKEN = re.compile(r"[a-z0-9]+")
+SNIPPET_CHARS = 240
+NAME_FIELDS = ("name", "alias", "title")  # indexed in the 'name' column, the rest in 'body'
+EXACT_TOTAL_UP_TO = 5000  # matching entries counted exactly; beyond, the total says "at least"
+CANDIDATES = 200  # rows fetched by FTS5 rank before boosts and grouping (at least; more for later pages)
+MAX_QUERY_TOKENS = 12
+
+SCHEMA = """
+CREATE VIRTUAL TABLE IF NOT EXISTS search USING fts5(
+    name, body, iri UNINDEXED, kind UNINDEXED, field UNINDEXED, text UNINDEXED, document UNINDEXED,
+    province UNINDEXED, year UNINDEXED, tokenize = "unicode61 remove_diacritics 2");
+CREATE TABLE IF NOT EXISTS documents (iri TEXT PRIMARY KEY, province TEXT, year INTEGER);
+CREATE TABLE IF NOT EXISTS names (iri TEXT PRIMARY KEY);
+"""
+
+
+@lru_cache(maxsize=1)
+def settings() -> dict:
+    return yaml.safe_load(SETTINGS_PATH.read_text(encoding="utf-8"))
+
+
+def index_path(store_path: Path) -> Path:
+    """Where the search index of the store at ``store_path`` lives."""
+    return store_path.with_name(store_path.name + "-search.sqlite")
+
+
+# --------------------------------------------------------------------------- reading the graph
+
+
+def _native(store) -> ox.Store:  # noqa: ANN001 (an ox.Store or a graph.store.OxigraphStore)
+    return store.native if hasattr(store, "native") else store
+
+
+def _rows(store: ox.Store, sparql: str, bindings: dict[str, ox.NamedNode] | None = None) -> list[dict]:
+    if bindings:
+        values = " ".join(f"?{k}" for k in bindings)
+        terms = " ".join(str(v) for v in bindings.values())
+        sparql = sparql.replace("WHERE {", f"WHERE {{ VALUES ({values}) {{ ({terms}) }}", 1)
+    solutions = store.query(_PREFIXES + sparql, use_default_graph_as_union=True)
+    names = [v.value for v in solutions.variables]
+    return [{n: s[n] for n in names if s[n] is not None} for s in solutions]
+
+
+def province_of(text: str) -> str | None:
+    """The place in the date line of a document's first page ('Hà Tĩnh, ngày 07 tháng 10 năm 2022')."""
+    conf = settings()
+    head = text[: int(conf["header_chars"])]
+    m = re.search(conf["place_date_line"], fold_chars(head))
+    if not m:
+        return None
+    words = collapse(head[m.start("place"):m.end("place")]).split()
+    kept: list[str] = []
+    for word in reversed(words):  # 'VIỆT NAM Hà Tĩnh' -> 'Hà Tĩnh'
+        if not (word[:1].isupper() and (len(word) == 1 or word[1:].islower())):
+            break
+        kept.insert(0, word)
+    place = " ".join(kept)
+    for prefix in conf["place_prefixes"]:
+        if fold(place).startswith(prefix + " "):
+            place = place[len(prefix) + 1:].strip()
+    return place or None
+
+
+@dataclass
+class _Row:
+    iri: str
+    kind: str
+    field: str
+    text: str
+    document: str | None = None
+
+
+DocumentInfo = dict[str, tuple[str | None, int | None]]  # document -> (province, year)
+
+
+def _document_facts(store: ox.Store, document: str | None) -> tuple[list[_Row], DocumentInfo]:
+    """Rows owned by documents (the document itself, its tasks, targets and evidence); ``document`` None: all."""
+    bind = {"d": ox.NamedNode(document)} if document else None
+    rows: list[_Row] = []
+    docs: dict[str, tuple[str | None, int | None]] = {}
+    years: dict[str, int] = {}
+    for r in _rows(store, """SELECT ?d ?date WHERE { ?d a pol:Document .
+                             { ?d dcterms:issued ?date } UNION { ?d pol:issuedYear ?date } }""", bind):
+        years.setdefault(r["d"].value, int(r["date"].value[:4]))
+    provinces = {r["d"].value: province_of(r["text"].value) for r in _rows(
+        store, "SELECT ?d ?text WHERE { ?d a pol:Document . ?s pol:describes ?d ; pol:text ?text }", bind)}
+    for r in _rows(store, """SELECT ?d ?p ?v WHERE { ?d a pol:Document .
+            VALUES ?p { dcterms:title pol:citedSubject rdfs:label skos:prefLabel pol:documentNumber }
+            ?d ?p ?v }""", bind):
+        d = r["d"].value
+        docs[d] = (provinces.get(d), years.get(d))
+        name = r["p"].value.endswith(("documentNumber", "label", "prefLabel"))
+        rows.append(_Row(d, "document", "name" if name else "title", r["v"].value, d))
+    for r in _rows(store, """SELECT ?x ?c ?q ?d WHERE { VALUES ?c { pol:Task pol:Goal }
+            ?x a ?c ; pol:quote ?q ; prov:wasDerivedFrom ?d . ?d a pol:Document }""", bind):
+        kind = "task" if r["c"].value.endswith("Task") else "target"
+        rows.append(_Row(r["x"].value, kind, kind, r["q"].value, r["d"].value))
+    for r in _rows(store, """SELECT ?x ?c ?l ?d WHERE { VALUES ?c { pol:Task pol:Goal }
+            ?x a ?c ; rdfs:label ?l ; prov:wasDerivedFrom ?d . ?d a pol:Document }""", bind):
+        kind = "task" if r["c"].value.endswith("Task") else "target"
+        rows.append(_Row(r["x"].value, kind, kind if kind == "task" else "name", r["l"].value, r["d"].value))
+    for r in _rows(store, """SELECT ?s ?q ?d WHERE { ?e a pol:Evidence ; pol:quote ?q ; rdf:subject ?s ;
+            prov:wasDerivedFrom ?d . ?d a pol:Document . FILTER(isIRI(?s)) }""", bind):
+        rows.append(_Row(r["s"].value, "", "quote", r["q"].value, r["d"].value))
+    for d in {row.document for row in rows if row.document}:
+        docs.setdefault(d, (provinces.get(d), years.get(d)))
+    return rows, docs
+
+
+def _names(store: ox.Store, iris: Iterable[str] | None) -> list[_Row]:
+    """Names and aliases of the agencies, projects, zones, places, indicators and people (``iris`` None: all)."""
+    classes = " ".join(f"<{c}>" for c in NAMED_CLASSES)
+    query = f"""SELECT ?x ?p ?v WHERE {{ VALUES ?c {{ {classes} }} ?x a ?c .
+        VALUES ?p {{ rdfs:label skos:prefLabel skos:altLabel skos:hiddenLabel foaf:name }} ?x ?p ?v }}"""
+    if iris is None:
+        found = _rows(store, query)
+    else:
+        found = []
+        iris = list(iris)
+        for i in range(0, len(iris), 500):
+            chunk = " ".join(str(ox.NamedNode(x)) for x in iris[i:i + 500])
+            found += _rows(store, query.replace("WHERE {", f"WHERE {{ VALUES ?x {{ {chunk} }}", 1))
+    return [_Row(r["x"].value, "", "alias" if r["p"].value.endswith(("altLabel", "hiddenLabel")) else "name",
+                 r["v"].value) for r in found]
+
+
+def _kinds(store: ox.Store, iris: set[str]) -> dict[str, str]:
+    types: dict[str, set[str]] = defaultdict(set)
+    iris_list = sorted(iris)
+    for i in range(0, len(iris_list), 500):
+        chunk = " ".join(str(ox.NamedNode(x)) for x in iris_list[i:i + 500])
+        for r in _rows(store, f"SELECT ?x ?c WHERE {{ VALUES ?x {{ {chunk} }} ?x a ?c }}"):
+            types[r["x"].value].add(r["c"].value)
+    return {i: kind_of(types.get(i, set())) for i in iris}
+
+
+# --------------------------------------------------------------------------- writing the index
+
+
+def _insert(conn: sqlite3.Connection, store: ox.Store, rows: list[_Row],
+            docs: dict[str, tuple[str | None, int | None]]) -> int:
+    kinds = _kinds(store, {r.iri for r in rows if not r.kind})
+    seen: set[tuple[str, str]] = set()
+    records = []
+    for r in rows:
+        text = collapse(r.text)
+        if not text or (r.iri, text) in seen:
+            continue
+        seen.add((r.iri, text))
+        province, year = docs.get(r.document, (None, None)) if r.document else (None, None)
+        folded = fold_chars(text)
+        named = r.field in NAME_FIELDS
+        records.append((folded if named else "", "" if named else folded, r.iri, r.kind or kinds.get(r.iri, "other"),
+                        r.field, text, r.document, province, year))
+    conn.executemany("INSERT INTO search (name, body, iri, kind, field, text, document, province, year) "
+                     "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", records)
+    conn.executemany("INSERT OR REPLACE INTO documents (iri, province, year) VALUES (?, ?, ?)",
+                     [(d, p, y) for d, (p, y) in docs.items()])
+    conn.executemany("INSERT OR IGNORE INTO names (iri) VALUES (?)",
+                     [(r.iri,) for r in rows if r.document is None])
+    return len(records)
+
+
+def build_index(store, path: Path) -> int:  # noqa: ANN001 (an ox.Store or a graph.store.OxigraphStore)
+    """(Re)build the whole index of ``store`` at ``path`` atomically; returns the number of entries."""
+    native = _native(store)
+    tmp = path.with_name(path.name + f".tmp-{os.getpid()}")
+    tmp.unlink(missing_ok=True)
+    conn = _connect(tmp)
+    try:
+        rows, docs = _document_facts(native, None)
+        n = _insert(conn, native, _names(native, None) + rows, docs)  # names first: they win a tie on text
+        conn.execute("INSERT INTO search (search) VALUES ('optimize')")
+        conn.commit()
+    except BaseException:
+        conn.close()
+        tmp.unlink(missing_ok=True)
+        raise
+    conn.close()
+    os.replace(tmp, path)
+    return n
+
+
+def _connect(path: Path) -> sqlite3.Connection:
+    conn = sqlite3.connect(path)
+    conn.executescript(SCHEMA)
+    weights = settings()["column_weights"]
+    # bm25 with a weight per column: a hit in a name counts more than one in a long text, and FTS5's fast
+    # top-k path (ORDER BY rank LIMIT k) already ranks by it
+    conn.execute("INSERT INTO search (search, rank) VALUES ('rank', ?)",
+                 (f"bm25({float(weights['name'])}, {float(weights['body'])})",))
+    return conn
+
+
+def remove_document(path: Path, document: str) -> int:
+    """Take a document's entries (its own, its tasks', targets' and evidence's) out; returns how many."""
+    with _connect(path) as conn:
+        n = conn.execute("DELETE FROM search WHERE document = ?", (document,)).rowcount
+        conn.execute("DELETE FROM documents WHERE iri = ?", (document,))
+    return n
+
+
+def index_document(path: Path, store, document: str) -> int:  # noqa: ANN001
+    """(Re)index one document whose quads are in ``store``, and the names of the agencies, projects … its
+    facts link to that the index does not hold yet; returns the number of entries written."""
+    native = _native(store)
+    remove_document(path, document)
+    rows, docs = _document_facts(native, document)
+    linked = {r["o"].value for r in _rows(native, """SELECT DISTINCT ?o WHERE {
+        { ?x prov:wasDerivedFrom ?d } UNION { BIND(?d AS ?x) } ?x ?p ?o . FILTER(isIRI(?o)) }""",
+                                          {"d": ox.NamedNode(document)})}
+    with _connect(path) as conn:
+        known = {iri for iri in linked if conn.execute("SELECT 1 FROM names WHERE iri = ?", (iri,)).fetchone()}
+        n = _insert(conn, native, _names(native, linked - known) + rows, docs)
+    return n
+
+
+# --------------------------------------------------------------------------- searching
+
+
+@dataclass
+class Hit:
+    iri: str
+    kind: str
+    matched_in: str  # name, alias, title, task, target or quote
+    text: str
+    document: str | None
+    year: int | None
+    province: str | None
+    score: float
+    snippet: list[tuple[str, bool]] = field(default_factory=list)  # (text, highlighted) in order
+
+
+@dataclass
+class SearchPage:
+    query: str
+    hits: list[Hit]
+    total: int  # matching nodes (at least this many when not ``exact``)
+    limit: int
+    offset: int
+    exact: bool = True
+
+
+def match_expression(query: str) -> str | None:
+    """The FTS5 query for what a person typed: every word, as a prefix, in any order (None: no word)."""
+    words = _TOKEN.findall(fold(query))[:MAX_QUERY_TOKENS]
+    return " ".join(f'"{w}"*' for w in words) or None
+
+
+def matched_spans(text: str, words: list[str]) -> list[tuple[int, int]]:
+    """Where in ``text`` a word begins with one of the query ``words`` (FTS5's prefix match, on the same
+    alphanumeric runs its tokenizer splits on); offsets in ``text`` itself, as fold_chars keeps them."""
+    return [(m.start(), m.start() + len(w)) for m in _TOKEN.finditer(fold_chars(text))
+            for w in [next((w for w in words if m.group().startswith(w)), "")] if w]
+
+
+def _snippet(text: str, spans: list[tuple[int, int]]) -> list[tuple[str, bool]]:
+    """Cut ``text`` where most of the matched words are, the matches marked."""
+    if len(text) <= SNIPPET_CHARS or not spans:
+        lo, hi = 0, min(len(text), SNIPPET_CHARS)
+    else:  # the window holding the most distinct matched words
+        def words(lo: int) -> int:
+            return len({fold(text[a:b]) for a, b in spans if lo <= a and b <= lo + SNIPPET_CHARS})
+        lo = max((max(0, a - SNIPPET_CHARS // 4) for a, _b in spans), key=lambda lo: (words(lo), -lo))
+        hi = min(len(text), lo + SNIPPET_CHARS)
+    out: list[tuple[str, bool]] = [("…", False)] if lo > 0 else []
+    cur = lo
+    for a, b in spans:
+        a, b = max(a, lo), min(b, hi)
+        if a >= b:
+            continue
+        if a > cur:
+            out.append((text[cur:a], False))
+        out.append((text[a:b], True))
+        cur = b
+    if cur < hi:
+        out.append((text[cur:hi], False))
+    if hi < len(text):
+        out.append(("…", False))
+    return out
+
+
+class SearchIndex:
+    """Read access to a search index file."""
+
+    def __init__(self, path: Path) -> None:
+        if not path.exists():
+            raise FileNotFoundError(f"no search index at {path}: run `policykg build`")
+        self.path = path
+        self._conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True, check_same_thread=False)
+
+    def search(self, query: str, *, kinds: Iterable[str] | None = None, document: str | None = None,
+               province: str | None = None, year: int | None = None, limit: int = 20,
+               offset: int = 0) -> SearchPage:
+        expression = match_expression(query)
+        if expression is None:
+            return SearchPage(query, [], 0, limit, offset, True)
+        where = ["search MATCH ?"]
+        args: list[object] = [expression]
+        phrase = " ".join(_TOKEN.findall(fold(query)))
+        kinds = sorted(set(kinds or ()))
+        if kinds:
+            where.append(f"kind IN ({', '.join('?' * len(kinds))})")
+            args += kinds
+        if document:
+            where.append("document = ?")
+            args.append(document)
+        if year is not None:
+            where.append("year = ?")
+            args.append(int(year))
+        if province:
+            where.append("document IN (SELECT iri FROM documents WHERE province = ?)")
+            args.append(self._province_name(province))
+        condition = " AND ".join(where)
+        entries = self._conn.execute(f"SELECT COUNT(*), COUNT(DISTINCT iri) FROM (SELECT iri FROM search WHERE "
+                                     f"{condition} LIMIT {EXACT_TOTAL_UP_TO + 1})", args).fetchone()
+        exact = entries[0] <= EXACT_TOTAL_UP_TO
+        # candidates by FTS5's rank (column-weighted bm25, its fast top-k path), then the phrase bonus and one
+        # hit per node
+        want = max(CANDIDATES, 4 * (offset + limit))
+        rows = self._conn.execute(
+            "SELECT iri, kind, field, text, document, year, province, name || body, rank FROM search WHERE "
+            f"{condition} ORDER BY rank LIMIT ?", [*args, want]).fetchall()
+        best: dict[str, tuple] = {}
+        for row in rows:
+            folded, rank = row[7], row[8]
+            bonus = 3.0 if folded == phrase else 2.0 if phrase and phrase in folded else 1.0
+            score = -rank * bonus
+            if row[0] not in best or score > best[row[0]][-1]:
+                best[row[0]] = (*row[:7], score)
+        ranked = sorted(best.values(), key=lambda r: (-r[-1], r[0]))[offset:offset + limit]
+        words = _TOKEN.findall(fold(query))[:MAX_QUERY_TOKENS]
+        hits = [Hit(iri, kind, fld, text, doc, yr, prov, score, _snippet(text, matched_spans(text, words)))
+                for iri, kind, fld, text, doc, yr, prov, score in ranked]
+        total = entries[1] if exact else max(entries[1], len(best))
+        return SearchPage(query, hits, total, limit, offset, exact)
+
+    def _province_name(self, typed: str) -> str:
+        """The province as the index writes it, for a name typed without diacritics ('ha tinh')."""
+        key = fold(typed)
+        for (name,) in self._conn.execute("SELECT DISTINCT province FROM documents WHERE province IS NOT NULL"):
+            if fold(name) == key:
+                return name
+        return typed
+
+    def provinces(self) -> list[str]:
+        return [p for (p,) in self._conn.execute(
+            "SELECT DISTINCT province FROM documents WHERE province IS NOT NULL ORDER BY province")]
+
+    def years(self) -> list[int]:
+        return [y for (y,) in self._conn.execute(
+            "SELECT DISTINCT year FROM documents WHERE year IS NOT NULL ORDER BY year")]
