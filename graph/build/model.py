@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
+from functools import cached_property
 
 from graph.build.iris import slug
 from graph.build.normalise import NormalisedText
@@ -47,6 +48,13 @@ class Parsed:
     @property
     def key(self) -> str:
         return self.source.key
+
+    @cached_property
+    def blocks(self) -> tuple:  # tuple[graph.build.segment.Block, ...]
+        """The outline (headings, numbered and lettered items, bullets), segmented once for every step."""
+        from graph.build.segment import segment
+
+        return tuple(segment(self.text))
 
     def evidence(self, start: int, end: int, **kw: object) -> Evidence:
         """Evidence for ``text[start:end]`` with surrounding whitespace trimmed."""

@@ -116,6 +116,8 @@ def emit_entities(sink: QuadSink, extractions: list[Extraction], index: Document
         for link in ex.links:
             if link.subject.kind == "task" and link.subject.key[0] not in index.held:
                 continue
+            if link.object.kind == "target":
+                continue  # task -> target: the targets emitter writes it
             s = _node(minter, index, link.subject)
             o = _node(minter, index, link.object)
             sink.fact(s, pol(link.predicate), o, g, link.evidence)

@@ -21,7 +21,7 @@ import pyoxigraph as ox
 from graph.build.emit.entities import task_iri
 from graph.build.emit.rdf import PROV, A, QuadSink, iri, lit, pol
 from graph.build.extract import ExtractionContext
-from graph.build.extract.targets import CUES_FILE, TargetCues, contributes_links, load_cues
+from graph.build.extract.targets import CUES_FILE, TargetCues, load_cues
 from graph.build.iris import slug
 from graph.build.model import Extraction, Goal, Target
 from graph.build.resolve import DocumentIndex
@@ -54,7 +54,7 @@ def emit_target_links(sink: QuadSink, extractions: list[Extraction], index: Docu
         if not doc_iri or not ex.tasks:
             continue
         g, nodes = sink.minter.graph(ex.parsed.key), _target_nodes(sink, ex, doc_iri)
-        for link in contributes_links(ex.tasks, ex.targets):
+        for link in (x for x in ex.links if x.predicate == "contributesTo"):  # found by the targets step
             task = iri(task_iri(sink.minter, index, *link.subject.key))
             target = nodes.get(link.object.key[1])
             if target is not None:

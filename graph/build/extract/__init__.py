@@ -113,7 +113,7 @@ def _register_builtin() -> None:
 
     step("document", assigns=("document",))(read_document)
     step("tasks", requires=("document",), assigns=("tasks", "agencies"))(extract_tasks)
-    step("targets", requires=("document", "tasks"), assigns=("goals", "targets"))(targets_step)
+    step("targets", requires=("document", "tasks"), assigns=("goals", "targets", "links"))(targets_step)
     step("entities", requires=("tasks",), assigns=("mentions",))(extract_entities)
     step("links", requires=("tasks", "mentions", "targets"), assigns=("links",))(extract_links)
 

@@ -52,7 +52,7 @@ from graph.build.extract.target_tables import TableReader
 from graph.build.iris import slug
 from graph.build.model import RULE, Evidence, Extraction, Goal, Link, NodeKey, Target, Task
 from graph.build.numbers import NUMBER, parse_number
-from graph.build.segment import Block, segment
+from graph.build.segment import Block
 from graph.config import PROJECT_ROOT
 from graph.text import collapse, fold
 
@@ -712,7 +712,7 @@ def extract_goals_targets(parsed, blocks: list[Block] | None = None, cues: Targe
     sentence and titles print none."""
     cues = cues or load_cues()
     raw = parsed.text.text
-    blocks = blocks if blocks is not None else segment(parsed.text)
+    blocks = list(blocks if blocks is not None else parsed.blocks)
     goals: list[Goal] = []
     targets: list[Target] = []
     table_targets, table_spans = TableReader(cues.table, cues.units).read(parsed, doc_year)
@@ -889,9 +889,8 @@ def contributes_links(tasks: list[Task], targets: list[Target]) -> list[Link]:
 
 
 def targets_step(extraction: Extraction, ctx) -> None:  # noqa: ANN001 - ExtractionContext (import cycle)
-    """STEPS entry: goals and targets of the source. The task -> target links need the tasks of
-    the tasks step; the emitter computes them with :func:`contributes_links` once every step has
-    run, so the order of STEPS does not matter for them. Values for years before the document's
+    """Extraction step: goals and targets of the source, and the task -> target links
+    (:func:`contributes_links`, which need the tasks step's tasks). Values for years before the document's
     own year are results, not targets."""
     cues = ctx.extra.get(CUES_FILE)
     if cues is None:
@@ -902,3 +901,4 @@ def targets_step(extraction: Extraction, ctx) -> None:  # noqa: ANN001 - Extract
                                            horizon=subject_horizon(extraction.document.ref.title))
     extraction.goals.extend(goals)
     extraction.targets.extend(targets)
+    extraction.links.extend(contributes_links(extraction.tasks, extraction.targets))  # task -> target

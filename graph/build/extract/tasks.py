@@ -49,7 +49,7 @@ from graph.build.extract.timeframes import apply_timeframe, find_time_clause
 from graph.build.iris import slug
 from graph.build.model import AgencyRef, Extraction, Parsed, Task
 from graph.build.normalise import Span
-from graph.build.segment import Block, segment
+from graph.build.segment import Block
 from graph.text import collapse, fold
 
 _CLOSING = re.compile(
@@ -217,7 +217,7 @@ def body_tasks(parsed: Parsed, lexicon: AgencyLexicon, cues: TaskCues,
     text = parsed.text
     raw = text.text
     skip = skip or []
-    blocks = segment(text)
+    blocks = list(parsed.blocks)
     by_block: dict[int, _Item] = {}
     roots: list[_Item] = []
     mode: str | None = None  # "task" | "implementation" | "none" (a part of aims or results) | None
