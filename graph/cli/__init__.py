@@ -179,7 +179,7 @@ def serve(ctx: click.Context, host: str, port: int, rebuild: bool) -> None:
         ctx.invoke(build)
     from webapp import serve as run_server
 
-    click.echo(f"Serving on http://{host}:{port}/ (store: {settings.store})")
+    click.echo(f"Serving on http://{host}:{port}/ (store: {settings.store}); press Ctrl+C to stop")
     run_server(settings, host, port)
 
 from graph.cli.ask import ask, central, deps, impact, path, report  # noqa: E402
