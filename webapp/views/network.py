@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, jsonify, render_template, request, url_for
+from flask import Blueprint, abort, jsonify, redirect, render_template, request, url_for
 
 from .. import services
 from ..kg import BROWSABLE_KINDS, KIND_NAMES
@@ -37,7 +37,9 @@ def view_payload(view: View, focus: str | None = None) -> dict:
 def ego():  # noqa: ANN201
     s = services()
     iri = request.args.get("iri", "")
-    if not iri or not s.kg.exists(iri):
+    if not iri:  # no focus chosen: the network of all documents is the overview
+        return redirect(url_for("network.lineage"))
+    if not s.kg.exists(iri):
         abort(404)
     kinds, rels = _filters()
     depth = _int("depth", 1, 1, MAX_DEPTH)
