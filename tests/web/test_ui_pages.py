@@ -99,3 +99,19 @@ def test_favicon_is_served_locally(client) -> None:  # noqa: ANN001
     for url in ("/static/img/favicon.svg", "/favicon.ico"):
         r = client.get(url)
         assert r.status_code == 200 and r.mimetype == "image/svg+xml" and b"<svg" in r.data
+
+
+def test_task_labels_are_whole_and_tell_tasks_apart(app) -> None:  # noqa: ANN001
+    store = app.extensions["policykg"].store
+    rows = store.select(f"""SELECT ?t ?doc ?l ?q WHERE {{ ?t a <{POL}Task> ;
+        <http://www.w3.org/2000/01/rdf-schema#label> ?l ; <{POL}quote> ?q ;
+        <http://www.w3.org/ns/prov#wasDerivedFrom> ?doc }}""").rows
+    assert len(rows) > 50
+    seen: dict[tuple[str, str], str] = {}
+    for r in rows:
+        label, quote = r["l"].value, " ".join(r["q"].value.split())
+        assert not label.endswith("…"), label
+        head = label.split(" — ", 1)[1]
+        assert quote.startswith(head), (head, quote[:80])  # the task's own words, its first sentence whole
+        key = (r["doc"].value, label)
+        assert seen.setdefault(key, r["t"].value) == r["t"].value, f"two tasks labelled {label!r}"
