@@ -125,3 +125,17 @@ def test_not_found_page(tab, live_server: str, shots: Path) -> None:  # noqa: AN
     tab.wait_for_url("**/search?q=vung*")
     icon = tab.evaluate("document.querySelector('link[rel=icon]').href")
     assert urlparse(icon).netloc == urlparse(live_server).netloc
+
+
+def test_document_card(tab, live_server: str, shots: Path) -> None:  # noqa: ANN001
+    tab.goto(live_server + PLAN_26.replace(BASE, "/id/"))
+    assert "26-CTr/TU" in tab.locator("h1").inner_text()
+    no_horizontal_overflow(tab)
+    tab.locator("table.tasks").scroll_into_view_if_needed()
+    shot(tab, shots, "document-card")
+    more = tab.locator("details.more-evidence").first
+    if more.count():
+        hidden = more.locator("blockquote").first
+        assert not hidden.is_visible()
+        more.locator("summary").click()
+        assert hidden.is_visible()

@@ -115,3 +115,28 @@ def test_task_labels_are_whole_and_tell_tasks_apart(app) -> None:  # noqa: ANN00
         assert quote.startswith(head), (head, quote[:80])  # the task's own words, its first sentence whole
         key = (r["doc"].value, label)
         assert seen.setdefault(key, r["t"].value) == r["t"].value, f"two tasks labelled {label!r}"
+
+
+def _natural(section: str) -> list:
+    return [(0, int(x), "") if x.isdigit() else (1, 0, x) for x in re.findall(r"\d+|[^\d.\-\s]+", section)]
+
+
+def test_document_card_tasks_in_section_order_quotes_once_no_bare_true(client) -> None:  # noqa: ANN001
+    html = client.get(PLAN_26.replace(BASE, "/id/")).get_data(as_text=True)
+    sections = re.findall(r'<td class="section">([^<]*)</td>', html)
+    assert len(sections) > 20 and "10-1" in sections
+    assert sections == sorted(sections, key=_natural)  # 1-1, 1-2, 2-1 … 10-1, not 1-1, 10-1, 2-1
+    assert sections.index("2-1") < sections.index("10-1")
+    # one link's evidence never shows the same sentence twice
+    for item in re.findall(r'<li class="[^"]*">(.*?)</li>', html, re.S):
+        quotes = re.findall(r"<q>(.*?)</q>", item, re.S)
+        assert len(quotes) == len(set(quotes)), quotes
+    assert ">true<" not in html and '<span class="lit">có</span> <small>yes</small>' in html
+    assert "…</a>" not in html.split('class="tasks"', 1)[1].split("</table>", 1)[0]  # task labels whole
+
+
+def test_vietnamese_numbers() -> None:
+    from webapp.views.documents import vn_number
+
+    assert [vn_number(x) for x in ("6.08", "50.0", "1500000", "-3.5", "0.10", "12345.678", "n/a")] == \
+        ["6,08", "50", "1.500.000", "-3,5", "0,1", "12.345,678", "n/a"]

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
 from flask import Blueprint, Response, jsonify, render_template, request, send_file, url_for
@@ -164,6 +165,28 @@ def index():  # noqa: ANN201
     return render_template("documents.html", docs=shown, total=len(docs), facets=facets, chosen=chosen,
                            sort=sort, descending=descending, link=link, sort_link=sort_link,
                            held_count=sum(d.held for d in docs))
+
+
+def vn_number(value: object) -> str:
+    """A number the Vietnamese way: decimal comma, thousands grouped by dots (6,08; 1.500.000); text as is."""
+    text = str(value).strip()
+    try:
+        number = Decimal(text)
+    except (InvalidOperation, ValueError):
+        return text
+    if not number.is_finite():
+        return text
+    if number == number.to_integral_value():
+        number = number.quantize(Decimal(1))
+    else:
+        number = number.normalize()
+    sign = "-" if number < 0 else ""
+    whole, _, frac = f"{abs(number):f}".partition(".")
+    grouped = f"{int(whole):,}".replace(",", ".")
+    return sign + grouped + ("," + frac if frac else "")
+
+
+bp.add_app_template_filter(vn_number, "vn_number")
 
 
 @bp.app_errorhandler(404)

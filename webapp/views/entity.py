@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from urllib.parse import quote
 
@@ -67,7 +68,8 @@ def _sections(kg: KnowledgeGraph, d) -> dict:  # noqa: ANN001
         for r in td:
             info[r["p"].value.split("#")[-1]].append(r["o"].value)
         tasks.append({"iri": t, **info})
-    tasks.sort(key=lambda t: [int(x) if x.isdigit() else 0 for x in (t.get("sectionNumber") or ["0"])[0].split(".")])
+    tasks.sort(key=lambda t: [(0, int(x), "") if x.isdigit() else (1, 0, x)  # natural: 1-2, 2-1, 10-1
+                              for x in re.findall(r"\d+|[^\d.\-\s]+", (t.get("sectionNumber") or ["0"])[0])])
     targets = kg.store.select(f"""SELECT DISTINCT ?t ?value ?unit ?year ?indicator WHERE {{
         {{ ?d <{POL}hasGoal> ?t }} UNION {{ ?t <{PROV}wasDerivedFrom> ?d }} ?t a <{POL}Goal> .
         OPTIONAL {{ ?t <{POL}targetValue> ?value }} OPTIONAL {{ ?t <{POL}unit> ?unit }}
