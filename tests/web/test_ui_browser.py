@@ -139,3 +139,16 @@ def test_document_card(tab, live_server: str, shots: Path) -> None:  # noqa: ANN
         assert not hidden.is_visible()
         more.locator("summary").click()
         assert hidden.is_visible()
+
+
+def test_targets_page(tab, live_server: str, shots: Path) -> None:  # noqa: ANN001
+    tab.goto(live_server + "/explore/targets")
+    assert tab.locator("svg.chart").count() >= 1
+    no_horizontal_overflow(tab)
+    shot(tab, shots, "targets")
+    before = tab.locator("td.value").count()
+    tab.select_option("select[name=indicator]", "sản lượng hàng hoá qua cảng")
+    tab.locator("form.filters button").click()
+    tab.wait_for_url("**indicator=*")
+    assert 0 < tab.locator("td.value").count() < before
+    no_horizontal_overflow(tab)

@@ -140,3 +140,33 @@ def test_vietnamese_numbers() -> None:
 
     assert [vn_number(x) for x in ("6.08", "50.0", "1500000", "-3.5", "0.10", "12345.678", "n/a")] == \
         ["6,08", "50", "1.500.000", "-3,5", "0,1", "12.345,678", "n/a"]
+
+
+def _value_cells(html: str) -> list[str]:
+    return [" ".join(c.split()) for c in re.findall(r'<td class="value">(.*?)</td>', html, re.S)]
+
+
+def test_targets_charts_filters_and_vietnamese_numbers(app, client) -> None:  # noqa: ANN001
+    html = client.get("/explore/targets").get_data(as_text=True)
+    charts = re.findall(r'<svg class="chart".*?</svg>', html, re.S)
+    assert charts and all("<script" not in c for c in charts)
+    # one chart per indicator and unit, over two years or more
+    for c in charts:
+        years = set(re.findall(r'font-size="12" fill="#52606d">(\d{4})<', c))
+        assert len(years) >= 2, c[:200]
+    cells = _value_cells(html)
+    decimal_point = re.compile(r"\d\.(?!\d{3}(?:\D|$))\d")  # 6.08; a dot before three digits groups thousands
+    assert cells and not [c for c in cells if decimal_point.search(c)]
+    assert any(re.search(r"\d\.\d{3}\b", c) for c in cells)  # 23.500 người
+    assert any(re.search(r"\d,\d", c) for c in cells)  # 6,08 điểm, not 6.08
+    total = len(cells)
+    one = client.get("/explore/targets", query_string={"indicator": "sản lượng hàng hoá qua cảng"})
+    one_html = one.get_data(as_text=True)
+    assert len(_value_cells(one_html)) == 1 and "50 triệu tấn" in _value_cells(one_html)[0]
+    assert 'selected>sản lượng hàng hoá qua cảng' in one_html
+    plan = BASE + "doc/web-fixture-plan"
+    by_doc = client.get("/explore/targets", query_string={"doc": plan}).get_data(as_text=True)
+    assert 0 < len(_value_cells(by_doc)) < total and "Sản lượng hàng hoá qua cảng (thử nghiệm)" in by_doc
+    assert "Tỷ lệ đô thị hoá (thử nghiệm)" not in by_doc  # a target of no document
+    none = client.get("/explore/targets", query_string={"indicator": "no such"}).get_data(as_text=True)
+    assert _value_cells(none) == [] and "Không có chỉ tiêu nào khớp" in none

@@ -10,13 +10,13 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
 from flask import Blueprint, Response, jsonify, render_template, request, send_file, url_for
 
 from .. import services
 from ..kg import DCTERMS, POL
+from .charts import svg_chart, targets_view, vn_number
 
 bp = Blueprint("documents", __name__)
 
@@ -167,26 +167,9 @@ def index():  # noqa: ANN201
                            held_count=sum(d.held for d in docs))
 
 
-def vn_number(value: object) -> str:
-    """A number the Vietnamese way: decimal comma, thousands grouped by dots (6,08; 1.500.000); text as is."""
-    text = str(value).strip()
-    try:
-        number = Decimal(text)
-    except (InvalidOperation, ValueError):
-        return text
-    if not number.is_finite():
-        return text
-    if number == number.to_integral_value():
-        number = number.quantize(Decimal(1))
-    else:
-        number = number.normalize()
-    sign = "-" if number < 0 else ""
-    whole, _, frac = f"{abs(number):f}".partition(".")
-    grouped = f"{int(whole):,}".replace(",", ".")
-    return sign + grouped + ("," + frac if frac else "")
-
-
 bp.add_app_template_filter(vn_number, "vn_number")
+bp.add_app_template_global(targets_view, "targets_view")  # the targets page's filters and charts
+bp.add_app_template_global(svg_chart, "svg_chart")
 
 
 @bp.app_errorhandler(404)
