@@ -152,3 +152,20 @@ def test_targets_page(tab, live_server: str, shots: Path) -> None:  # noqa: ANN0
     tab.wait_for_url("**indicator=*")
     assert 0 < tab.locator("td.value").count() < before
     no_horizontal_overflow(tab)
+
+
+PAGES = ["/", "/search?q=vung+ang", "/questions", "/sparql", "/explore/dependencies",
+         "/explore/dependencies?project=vung+ang+port", "/network/lineage", "/data", "/ontology",
+         "/id/agency/ha-tinh/so-cong-thuong", "/documents", "/explore/targets", "/no/such/page"]
+
+
+def test_no_page_overflows_a_phone(chromium, live_server: str) -> None:  # noqa: ANN001
+    context = chromium.new_context(viewport=PHONE)
+    p = context.new_page()
+    p.width = PHONE["width"]  # type: ignore[attr-defined]
+    p.goto(live_server + "/questions")
+    first_question = p.locator("main a[href^='/questions/']").first.get_attribute("href")
+    for path in [*PAGES, first_question]:
+        p.goto(live_server + path)
+        no_horizontal_overflow(p)
+    context.close()
