@@ -75,6 +75,11 @@ def test_home_and_menu_link_to_documents(client) -> None:  # noqa: ANN001
     html = client.get("/").get_data(as_text=True)
     assert re.search(r'<a href="/documents"><span class="dot"[^>]*></span><b>\d+</b> Văn bản', html)
     assert '<a href="/documents">Văn bản' in html  # the menu
+    held = re.search(r'<a href="/documents\?held=held"><b>(\d+)</b> có toàn văn</a>', html)
+    cited = re.search(r'<a href="/documents\?held=cited"><b>(\d+)</b> chỉ được trích dẫn</a>', html)
+    assert held and cited
+    assert int(held.group(1)) == _docs(client, held="held")["count"] > 0
+    assert int(cited.group(1)) == _docs(client, held="cited")["count"] > 0
 
 
 def test_network_without_iri_is_the_lineage_overview(client) -> None:  # noqa: ANN001

@@ -125,6 +125,16 @@ FACETS = {
 }
 
 
+def document_counts() -> dict[str, int]:
+    """Documents held and only cited (the home page links each count to its filtered list)."""
+    docs = all_documents()
+    held = sum(d.held for d in docs)
+    return {"total": len(docs), "held": held, "cited": len(docs) - held}
+
+
+bp.add_app_template_global(document_counts, "document_counts")
+
+
 @bp.get("/documents")
 def index():  # noqa: ANN201
     docs = all_documents()
