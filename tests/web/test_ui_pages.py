@@ -132,6 +132,8 @@ def test_document_card_tasks_in_section_order_quotes_once_no_bare_true(client) -
     assert len(sections) > 20 and "10-1" in sections
     assert sections == sorted(sections, key=_natural)  # 1-1, 1-2, 2-1 … 10-1, not 1-1, 10-1, 2-1
     assert sections.index("2-1") < sections.index("10-1")
+    kinds = re.findall(r'<tr class="kind-(\w+)"><td class="section">', html)
+    assert len(kinds) == len(sections) and "heading" in kinds and "task" in kinds  # headings told from tasks
     # one link's evidence never shows the same sentence twice
     for item in re.findall(r'<li class="[^"]*">(.*?)</li>', html, re.S):
         quotes = re.findall(r"<q>(.*?)</q>", item, re.S)

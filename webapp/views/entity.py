@@ -63,7 +63,7 @@ def _sections(kg: KnowledgeGraph, d) -> dict:  # noqa: ANN001
     for link in d.outgoing.get(POL + "hasTask", []):
         t = link.other.value
         td = kg.store.select(f"""SELECT ?p ?o WHERE {{ ?t ?p ?o VALUES ?p {{ <{POL}leadAgency> <{POL}cooperatingAgency>
-            <{POL}timeframe> <{POL}sectionNumber> }} }}""", {"t": link.other}).rows
+            <{POL}timeframe> <{POL}sectionNumber> <{POL}taskKind> }} }}""", {"t": link.other}).rows
         info: dict = defaultdict(list)
         for r in td:
             info[r["p"].value.split("#")[-1]].append(r["o"].value)
