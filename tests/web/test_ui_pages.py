@@ -69,6 +69,11 @@ def test_documents_page_html(client) -> None:  # noqa: ANN001
     assert 'aria-sort="descending"' in html  # the date column, newest first
     assert re.search(r'class="chip"[^>]*>Loại văn bản / Type: Chương trình hành động', html)
     assert "/network?iri=" in html  # each row links to its network
+    lineage = re.search(r'href="(/network\?iri=[^"]*kind=document[^"]*)"[^>]*>Dòng văn bản', html).group(1)
+    view = client.get(lineage.replace("&amp;", "&") + "&format=json").get_json()
+    assert len(view["nodes"]) > 1 and {k["kind"] for k in view["kinds"]} == {"document"}
+    lineage_relations = {POL + p for p in ("cites", "implements", "citedBy", "implementedBy")}
+    assert {r["iri"] for r in view["relations"]} <= lineage_relations
 
 
 def test_home_and_menu_link_to_documents(client) -> None:  # noqa: ANN001

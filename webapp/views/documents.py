@@ -38,6 +38,9 @@ SELECT ?d ?number ?type ?issued ?year ?cited ?issuer ?province ?title ?subject ?
   OPTIONAL {{ ?d <{POL}heldInCorpus> ?held }}
 }}"""
 
+# A document's lineage: the documents it cites or implements and those citing or implementing it.
+LINEAGE = [POL + "cites", POL + "implements", POL + "citedBy", POL + "implementedBy"]
+
 SORTS = {
     "date": lambda d: (d.date == "", d.date, d.label),
     "number": lambda d: (d.number == "", d.number.casefold(), d.date),
@@ -174,7 +177,7 @@ def index():  # noqa: ANN201
 
     return render_template("documents.html", docs=shown, total=len(docs), facets=facets, chosen=chosen,
                            sort=sort, descending=descending, link=link, sort_link=sort_link,
-                           held_count=sum(d.held for d in docs))
+                           held_count=sum(d.held for d in docs), lineage_relations=LINEAGE)
 
 
 bp.add_app_template_filter(vn_number, "vn_number")
