@@ -143,6 +143,10 @@ def test_document_card_tasks_in_section_order_quotes_once_no_bare_true(client) -
     for item in re.findall(r'<li class="[^"]*">(.*?)</li>', html, re.S):
         quotes = re.findall(r"<q>(.*?)</q>", item, re.S)
         assert len(quotes) == len(set(quotes)), quotes
+    summary = html.split('id="summary"', 1)[1].split("</dl>", 1)[0]  # the card opens with the facts at a glance
+    for fact in ("26-CTr/TU", "07/02/2023", "Chương trình hành động", "Tỉnh Hà Tĩnh", "có nhiệm vụ"):
+        assert fact in summary, fact
+    assert '<details class="all-props">' in html  # the raw properties folded below it
     assert ">true<" not in html and '<span class="lit">có</span> <small>yes</small>' in html
     assert "…</a>" not in html.split('class="tasks"', 1)[1].split("</table>", 1)[0]  # task labels whole
 
