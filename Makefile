@@ -13,7 +13,6 @@ PY := $(VENV)/bin/python
 
 $(PY):
 	$(PYTHON) -m venv $(VENV) || { echo "could not create $(VENV): on Debian/Ubuntu install python3-venv (apt-get install python3-venv)" >&2; exit 1; }
-	$(PY) -m pip install --quiet --upgrade pip
 
 install: $(PY)
 	$(PY) -m pip install --quiet -e .
@@ -26,8 +25,9 @@ serve: install
 
 run: build serve
 
-install-test: $(PY)
-	scripts/install-test-deps.sh
+install-test:
+	PYTHON=$(PYTHON) scripts/install-test-deps.sh  # Debian packages first: python3-venv among them if missing
+	$(MAKE) --no-print-directory $(PY)
 	$(PY) -m pip install --quiet -e '.[test]'
 
 lint: install-test
