@@ -128,7 +128,9 @@ def create_app(settings: Settings | None = None, store: Any = None, config: dict
     for module in (home, entity, network, questions, explore, sparql, publish):
         app.register_blueprint(module.bp)
 
-    from .views import helpers
+    from .views import documents, helpers
+
+    app.register_blueprint(documents.bp)
 
     helpers.install(app)
     return app

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import csv
 import json
+import os
+import shutil
 import sys
+import tempfile
 from pathlib import Path
 
 import click
@@ -66,18 +69,56 @@ def _open(settings: Settings) -> OxigraphStore:
 @main.command()
 @click.option("--format", "fmt", type=click.Choice(["ttl", "nt", "nq", "trig", "jsonld", "rdf"]), default="ttl",
               show_default=True, help="nq and trig keep the named graphs (one per source).")
-@click.option("--output", "-o", type=click.Path(path_type=Path, dir_okay=False), required=True)
+@click.option("--output", "-o", type=click.Path(path_type=Path, dir_okay=False, allow_dash=True), required=True,
+              help="The file to write; '-' writes to standard output.")
 @click.pass_context
 def export(ctx: click.Context, fmt: str, output: Path) -> None:
-    """Export the whole graph to FILE."""
-    store = _open(_settings(ctx))
-    if fmt == "jsonld":
-        from graph.query.exports import write_jsonld
+    """Export the whole graph to FILE (or to standard output with -o -).
 
-        write_jsonld(store, output, _settings(ctx))
-    else:
-        store.dump(output, fmt)
-    click.echo(f"Wrote {output} ({output.stat().st_size} bytes, {fmt}).")
+    The graph is written to a temporary file beside FILE and renamed into place when complete, so a
+    failed export leaves an existing FILE untouched.
+    """
+    to_stdout = str(output) == "-"
+    if not to_stdout:
+        folder = output.parent if str(output.parent) else Path(".")
+        if not folder.is_dir():
+            raise click.ClickException(f"cannot write {output}: folder {folder} does not exist")
+        if output.is_dir():
+            raise click.ClickException(f"cannot write {output}: it is a folder")
+    settings = _settings(ctx)
+    store = _open(settings)
+    scratch_dir = None if to_stdout else output.parent if str(output.parent) else Path(".")
+    try:
+        fd, name = tempfile.mkstemp(prefix=".policykg-export-", suffix=f".{fmt}", dir=scratch_dir)
+    except OSError as exc:
+        raise click.ClickException(f"cannot write {output}: {exc.strerror or exc}") from exc
+    os.close(fd)
+    scratch = Path(name)
+    try:
+        if fmt == "jsonld":
+            from graph.query.exports import write_jsonld
+
+            write_jsonld(store, scratch, settings)
+        else:
+            store.dump(scratch, fmt)
+        size = scratch.stat().st_size
+        if to_stdout:
+            with scratch.open("rb") as fh:
+                shutil.copyfileobj(fh, sys.stdout.buffer)
+            sys.stdout.buffer.flush()
+        else:
+            umask = os.umask(0)
+            os.umask(umask)
+            scratch.chmod(0o666 & ~umask)  # mkstemp's file is private; the export gets the usual mode
+            os.replace(scratch, output)
+    except BrokenPipeError:  # the reader went away (`… -o - | head`): stop quietly, as Unix tools do
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        ctx.exit(1)
+    except OSError as exc:
+        raise click.ClickException(f"cannot write {output}: {exc.strerror or exc}") from exc
+    finally:
+        scratch.unlink(missing_ok=True)
+    click.echo(f"Wrote {'standard output' if to_stdout else output} ({size} bytes, {fmt}).", err=to_stdout)
 
 
 def format_term(term: Term | None) -> str:
@@ -179,7 +220,7 @@ def serve(ctx: click.Context, host: str, port: int, rebuild: bool) -> None:
         ctx.invoke(build)
     from webapp import serve as run_server
 
-    click.echo(f"Serving on http://{host}:{port}/ (store: {settings.store})")
+    click.echo(f"Serving on http://{host}:{port}/ (store: {settings.store}); press Ctrl+C to stop")
     run_server(settings, host, port)
 
 from graph.cli.ask import ask, central, deps, impact, path, report, search  # noqa: E402

@@ -141,10 +141,16 @@ def ask(ctx: click.Context, name: str | None, params: tuple[str, ...], fmt: str,
 @click.pass_context
 def report(ctx: click.Context, fmt: str) -> None:
     """Data-quality report: conflicting dates, shared numbers, discovered entities and bodies, gaps."""
+    from graph.query.questions import labels_for
     from graph.query.report import build_report
 
-    rep = build_report(_store(ctx))
-    click.echo(rep.to_json() if fmt == "json" else rep.to_text())
+    store = _store(ctx)
+    rep = build_report(store)
+    if fmt == "json":
+        click.echo(rep.to_json())
+    else:  # IRIs shown by their labels (tasks by their section and words, not a bare IRI)
+        iris = {v for s in rep.sections for row in s.rows for v in row.values() if v.startswith(("http://", "https://"))}
+        click.echo(rep.to_text(labels=labels_for(store, iris)))
 
 
 def _resolve(store: OxigraphStore, text: str) -> str:

@@ -3,6 +3,7 @@ the targets timeline, and the relations used between nodes. Any :class:`graph.st
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 
 import pyoxigraph as ox
@@ -11,7 +12,7 @@ from graph.store import Store, Term
 from graph.vocab import ONTOLOGY_GRAPH, sparql_prefixes
 
 _PREFIXES = sparql_prefixes("pol", "prov", "rdf")
-TASK_FIELDS = ("leadAgency", "cooperatingAgency", "timeframe", "sectionNumber")
+TASK_FIELDS = ("leadAgency", "cooperatingAgency", "timeframe", "sectionNumber", "taskKind")
 
 
 def task_cards(store: Store, tasks: Iterable[str]) -> list[dict]:
@@ -24,8 +25,12 @@ def task_cards(store: Store, tasks: Iterable[str]) -> list[dict]:
         chunk = " ".join(str(ox.NamedNode(t)) for t in tasks[i:i + 500])
         for r in store.select(_PREFIXES + f"SELECT ?t ?f ?o WHERE {{ VALUES ?t {{ {chunk} }} {branches} }}").rows:
             cards[r["t"].value].setdefault(r["f"].value, []).append(r["o"].value)
-    return sorted(cards.values(), key=lambda c: [int(x) if x.isdigit() else 0
-                                                   for x in (c.get("sectionNumber") or ["0"])[0].split(".")])
+    return sorted(cards.values(), key=lambda c: _natural((c.get("sectionNumber") or ["0"])[0]))
+
+
+def _natural(section: str) -> list[tuple[int, int, str]]:
+    """'1-2' < '2-1' < '10-1', '3.9' < '3.14', 'a' after numbers: sections sorted as people count them."""
+    return [(0, int(x), "") if x.isdigit() else (1, 0, x) for x in re.findall(r"\d+|[^\d.\-\s]+", section)]
 
 
 def document_targets(store: Store, document: str) -> list[dict[str, Term]]:

@@ -24,6 +24,8 @@ question too, else here):
 from __future__ import annotations
 
 import json
+import shutil
+import sys
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
@@ -146,23 +148,35 @@ class Report:
     def to_json(self) -> str:
         return json.dumps({"sections": [s.__dict__ for s in self.sections]}, ensure_ascii=False, indent=2)
 
-    def to_text(self, width: int = 110) -> str:
+    def to_text(self, width: int | None = None, labels: Mapping[str, str] | None = None) -> str:
+        """The report as text. ``width``: characters per line, ``None`` for the terminal's width when standard
+        output is a terminal and no cut at all otherwise (a file or a pipe gets every value whole).
+        ``labels``: readable names of IRIs (``labels_for``); an IRI column shows its label, or the row's own
+        ``<column>Label`` value, and that label column is then not repeated."""
+        if width is None and sys.stdout.isatty():
+            width = max(60, shutil.get_terminal_size().columns)
+        labels = labels or {}
         lines: list[str] = []
         for s in self.sections:
             lines.append(f"== {s.title} ({len(s.rows)})")
             lines.append(f"   {s.description}")
             for row in s.rows:
-                head = " | ".join(f"{k}: {_short(v, 70)}" for k, v in row.items() if k != "evidence" and v)
-                lines.append(f" - {_short(head, width)}")
+                shown = []
+                for k, v in row.items():
+                    if k == "evidence" or not v or (k.endswith("Label") and row.get(k[:-5])):
+                        continue
+                    name = (labels.get(v) or row.get(f"{k}Label")) if v.startswith(("http://", "https://")) else None
+                    shown.append(f"{k}: {_short(name or v, None if width is None else 70)}")
+                lines.append(f" - {_short(' | '.join(shown), width)}")
                 if row.get("evidence"):
-                    lines.append(f'     "{_short(row["evidence"], width - 6)}"')
+                    lines.append(f'     "{_short(row["evidence"], None if width is None else width - 6)}"')
             lines.append("")
         return "\n".join(lines)
 
 
-def _short(text: str, n: int) -> str:
+def _short(text: str, n: int | None) -> str:
     text = " ".join(text.split()).replace("https://w3id.org/policykg/id/", "id:")
-    return text if len(text) <= n else text[: n - 1] + "…"
+    return text if n is None or len(text) <= n else text[: n - 1] + "…"
 
 
 def _rows(store: Store, sparql: str, bindings: Mapping[str, Term] | None = None) -> list[dict[str, str]]:

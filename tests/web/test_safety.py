@@ -201,7 +201,7 @@ def test_long_flat_queries_do_not_kill_a_worker(client, app) -> None:
 
 
 BAD_IRI_ROUTES = [
-    "/network?iri=not%20an%20iri", "/network?iri=%3Cscript%3E", "/network?iri=", "/network",
+    "/network?iri=not%20an%20iri", "/network?iri=%3Cscript%3E",
     "/network/expand.json?iri=javascript%3Aalert(%22x%22)", "/network/expand.json",
     "/resource?iri=http%3A%2F%2Fbad%20iri%2F", "/resource?iri=", "/resource", "/resource.ttl?iri=%7Bx%7D",
     "/id/%ff%fe", "/id/task/%ff", "/id/task/a%20b", "/id/task/%3Cx%3E.ttl",
@@ -488,3 +488,10 @@ def test_manifest_of_bad_inputs_never_500(client) -> None:
     r = client.post("/sparql", data=b"\xff\xfe", content_type="application/x-www-form-urlencoded")
     assert r.status_code == 400
     assert json.loads(client.get("/sparql?query=ASK%7B%7D").data)["boolean"] is True
+
+
+def test_network_without_a_focus_opens_the_overview(client) -> None:
+    # no IRI is not bad input: the network of all documents is shown instead (an invalid IRI is a 400)
+    for url in ("/network", "/network?iri="):
+        r = client.get(url)
+        assert r.status_code == 302 and r.headers["Location"].endswith("/network/lineage")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, jsonify, render_template, request, url_for
+from flask import Blueprint, abort, jsonify, redirect, render_template, request, url_for
 
 from .. import guard, services
 from ..kg import BROWSABLE_KINDS, KIND_NAMES
@@ -39,6 +39,8 @@ def view_payload(view: View, focus: str | None = None) -> dict:
 @bp.get("")
 def ego():  # noqa: ANN201
     s = services()
+    if not request.args.get("iri"):  # no focus chosen: the network of all documents is the overview
+        return redirect(url_for("network.lineage"))
     iri = guard.iri(request.args.get("iri"), "iri")
     if not s.kg.exists(iri):
         abort(404)

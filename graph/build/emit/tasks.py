@@ -7,6 +7,8 @@ repeats in one document ('tcth-1' for an implementation item, 'phu-luc-1' for an
 
 from __future__ import annotations
 
+import re
+
 import pyoxigraph as ox
 
 from graph.build.emit.rdf import PROV, XSD, A, QuadSink, iri, lit, pol
@@ -15,8 +17,8 @@ from graph.build.resolve import DocumentIndex
 
 
 def _label(task: Task) -> str:
-    words = task.text.split()
-    head = " ".join(words[:10]) + (" …" if len(words) > 10 else "")
+    # the whole first sentence, never cut: two tasks that begin alike must still read differently
+    head = re.split(r"(?<=[.;:!?])\s+", " ".join(task.text.split()), maxsplit=1)[0].rstrip(".;:") or task.text
     noun = {"heading": "Mục", "implementation": "Tổ chức thực hiện"}.get(task.kind, "Nhiệm vụ")
     return f"{noun} {task.section} — {head}"
 
