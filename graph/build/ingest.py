@@ -1,0 +1,612 @@
+"""``policykg ingest``: take documents in one at a time, incrementally, atomically, with their versions.
+
+For each file: read it (:mod:`graph.build.readers`: text in any Vietnamese encoding, PDF, Word, scans by
+OCR), refuse it with the reason if it cannot be read (the batch goes on), and otherwise
+
+1. decide what it is: the **same content** as a source already held (a no-op that says so), a **new
+   version** of a held document (same number and issuer, other content: it replaces that source and the
+   previous version's record is kept), or a **new** document;
+2. keep the original under ``data/sources/originals/<sha256>.<ext>`` (never overwritten: the name is the
+   content), its extracted text as ``data/sources/<key>.txt`` (what ``policykg build`` reads) and its
+   record in the ledger ``data/sources/ingest.json`` (:class:`~graph.build.provenance.Ledger`);
+3. update the store **incrementally**: only the graphs whose content changes are rewritten — the new
+   document's own graph, and those of the sources that share a document number, an agency spelling or an
+   indicator with it (their citations may resolve differently) — plus the inferences the change adds
+   (computed on the neighbourhood of the new facts; a change that removes facts recomputes them all).
+   What is written is what :func:`graph.build.pipeline.build_dataset` writes for the same sources: the
+   same emitters run over the affected sources with the document index of the whole corpus;
+4. all or nothing (:mod:`graph.build.transaction`).
+
+Per-source extractions are cached under ``build/cache`` (keyed by the text's checksum and a stamp of the
+code and curated data), with a small index of every source's document record, so one document goes
+into a store of a thousand without re-reading the others.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import pickle
+import time
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from functools import lru_cache
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from graph.build.emit.documents import emit_documents, emit_sources
+from graph.build.emit.entities import emit_entities
+from graph.build.emit.rdf import QuadSink
+from graph.build.emit.tasks import emit_tasks
+from graph.build.extract import ExtractionContext, extract
+from graph.build.iris import Minter, slug
+from graph.build.model import AgencyRef, DocumentRecord, Extraction, Parsed
+from graph.build.normalise import NormalisedText, normalise
+from graph.build.provenance import ORIGINALS_DIR, Ledger, change_summary, counts, emit_provenance
+from graph.build.readers import ReadDocument, read_document
+from graph.build.reason import materialise
+from graph.build.resolve import DocumentIndex, resolve_documents
+from graph.build.sources import SOURCE_SUFFIXES, Source, SourceError, read_source
+from graph.build.transaction import Change, fault_point, locked, recover
+from graph.config import PROJECT_ROOT, Settings
+from graph.text import fold
+
+POL = "https://w3id.org/policykg/ont#"
+ONTOLOGY_GRAPH = "https://w3id.org/policykg/ont"
+READABLE = (".txt", ".pdf", ".docx")
+EMPTY_TEXT = NormalisedText("", (), ())
+
+
+# --- the outcome of one file ------------------------------------------------------------------------------
+
+@dataclass
+class Outcome:
+    path: Path
+    status: str  # added | replaced | unchanged | refused
+    message: str
+    key: str | None = None
+    document: str | None = None  # IRI of the document the source holds
+    seconds: float = 0.0
+    ocr: bool = False
+    graphs_written: int = 0
+
+    def line(self) -> str:
+        return f"{self.status:<9} {self.path.name}: {self.message}"
+
+
+@dataclass
+class IngestReport:
+    outcomes: list[Outcome] = field(default_factory=list)
+    recovered: str | None = None
+
+    def by_status(self, status: str) -> list[Outcome]:
+        return [o for o in self.outcomes if o.status == status]
+
+    @property
+    def refused(self) -> bool:
+        return any(o.status == "refused" for o in self.outcomes)
+
+
+# --- caches -----------------------------------------------------------------------------------------------
+
+@lru_cache(maxsize=1)
+def code_stamp() -> str:
+    """Changes whenever the extraction code or the curated data change (so caches never go stale)."""
+    h = hashlib.sha1()
+    files = sorted((PROJECT_ROOT / "graph" / "build").rglob("*.py"))
+    for path in files:
+        h.update(path.read_bytes())
+    return h.hexdigest()[:12]
+
+
+def _data_stamp(settings: Settings) -> str:
+    h = hashlib.sha1(code_stamp().encode())
+    for path in sorted(settings.data_dir.glob("*.yaml")):
+        h.update(path.read_bytes())
+    return h.hexdigest()[:12]
+
+
+@dataclass
+class SourceSummary:
+    """What the incremental update needs to know about a source without reading it again."""
+
+    key: str
+    file_name: str
+    sha256: str
+    record: DocumentRecord
+    agencies: list[AgencyRef]  # one per canonical agency name it prints (not groups)
+    variants: set[tuple[str, str]]  # (canonical name, printed variant) where they differ
+    indicators: set[str]  # slugs of its targets' indicators
+    counts: dict[str, int]
+
+    def shared_keys(self) -> set[tuple[str, ...]]:
+        """What ties this source's graph to others': document numbers, agency spellings, indicators."""
+        keys: set[tuple[str, ...]] = set()
+        refs = [self.record.ref] + [r for c in self.record.citations for r in (c.cited, c.citing) if r is not None]
+        for ref in refs:
+            if ref.number:
+                keys.add(("doc", ref.type, ref.number))
+        keys |= {("variant", n, v) for n, v in self.variants}
+        keys |= {("indicator", i) for i in self.indicators}
+        return keys
+
+
+def summarise(ex: Extraction) -> SourceSummary:
+    from graph.build.iris import slug as make_slug
+
+    refs = [r for t in ex.tasks for r in (*t.lead, *t.cooperating)] + list(ex.agencies)
+    agencies: dict[str, AgencyRef] = {}
+    variants: set[tuple[str, str]] = set()
+    for ref in refs:
+        if ref.group:
+            continue
+        agencies.setdefault(ref.name, ref)
+        variant = " ".join(ref.printed.split())
+        if variant and variant != ref.name:
+            variants.add((ref.name, variant))
+    return SourceSummary(ex.parsed.key, ex.parsed.source.file_name, ex.parsed.source.sha256, ex.document,
+                         list(agencies.values()), variants, {make_slug(t.indicator) for t in ex.targets}, counts(ex))
+
+
+class Cache:
+    """Pickled extractions by text checksum, and the corpus index (every source's summary)."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.dir = settings.build_dir / "cache"
+        self.stamp = _data_stamp(settings)
+
+    def _extraction_path(self, sha: str) -> Path:
+        return self.dir / "extractions" / f"{sha}-{self.stamp}.pickle"
+
+    def extraction(self, sha: str) -> Extraction | None:
+        path = self._extraction_path(sha)
+        if not path.exists():
+            return None
+        try:
+            return pickle.loads(path.read_bytes())
+        except Exception:  # a cache file cut short by a kill: read the source again
+            return None
+
+    def save_extraction(self, ex: Extraction) -> None:
+        path = self._extraction_path(ex.parsed.source.sha256)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_suffix(f".tmp-{time.time_ns()}")
+        tmp.write_bytes(pickle.dumps(ex, protocol=pickle.HIGHEST_PROTOCOL))
+        tmp.replace(path)
+
+    @property
+    def index_path(self) -> Path:
+        return self.dir / f"corpus-{self.stamp}.pickle"
+
+    def corpus(self) -> dict[str, SourceSummary] | None:
+        try:
+            return pickle.loads(self.index_path.read_bytes())
+        except Exception:
+            return None
+
+    def save_corpus(self, corpus: dict[str, SourceSummary]) -> None:
+        self.dir.mkdir(parents=True, exist_ok=True)
+        tmp = self.index_path.with_suffix(f".tmp-{time.time_ns()}")
+        tmp.write_bytes(pickle.dumps(corpus, protocol=pickle.HIGHEST_PROTOCOL))
+        tmp.replace(self.index_path)
+
+
+def extract_source(source: Source, ctx: ExtractionContext, cache: Cache | None = None) -> Extraction:
+    if cache is not None:
+        cached = cache.extraction(source.sha256)
+        if cached is not None and cached.parsed.key == source.key:
+            return cached
+    ex = extract(Parsed(source, normalise(source.raw)), ctx)
+    if cache is not None:
+        cache.save_extraction(ex)
+    return ex
+
+
+# --- identity ---------------------------------------------------------------------------------------------
+
+def _issuer_key(record: DocumentRecord) -> str:
+    return fold(record.ref.issuer or "")
+
+
+def find_previous_version(corpus: dict[str, SourceSummary], record: DocumentRecord) -> str | None:
+    """The held source with the same document number and issuer (None for documents without a number)."""
+    number = record.ref.number
+    if not number:
+        return None
+    for key, summary in sorted(corpus.items()):
+        ref = summary.record.ref
+        if ref.number == number and ref.type == record.ref.type and _issuer_key(summary.record) == _issuer_key(record):
+            return key
+    return None
+
+
+def new_key(name: str, sha: str, taken: Iterable[str]) -> str:
+    """A source key from the file name ('Kế hoạch 57.pdf' -> 'ke-hoach-57'), made unique with the checksum."""
+    base = slug(Path(name).stem, 60)
+    taken = set(taken)
+    return base if base not in taken else f"{base}-{sha[:8]}"
+
+
+# --- the incremental update ---------------------------------------------------------------------------------
+
+def _slim(summary: SourceSummary) -> Extraction:
+    """An extraction that holds only what resolving documents and naming agencies need."""
+    source = Source(summary.key, Path(summary.file_name), "", summary.sha256)
+    return Extraction(parsed=Parsed(source, EMPTY_TEXT), document=summary.record, agencies=list(summary.agencies))
+
+
+def _filtered_index(index: DocumentIndex, keys: set[str]) -> DocumentIndex:
+    nodes = {iri_: n for iri_, n in index.nodes.items()
+             if n.held_by in keys or any(ev.source in keys for ev in n.mentions)}
+    links = [link for link in index.links if link.evidence.source in keys]
+    return DocumentIndex(nodes, index.held, links, index.unresolved)
+
+
+def emit_affected(settings: Settings, ctx: ExtractionContext, index: DocumentIndex, exs: list[Extraction],
+                  ledger: Ledger) -> dict[str, set[ox.Quad]]:
+    """The quads of the affected sources' own graphs, as the full build writes them."""
+    from graph.build.pipeline import EMITTERS
+
+    minter = Minter(settings.base)
+    keys = {ex.parsed.key for ex in exs}
+    findex = _filtered_index(index, keys)
+    sink = QuadSink(minter)
+    sink.document_iris.update(index.held)
+    emit_sources(sink, exs, findex)
+    emit_documents(sink, exs, findex, ctx.document_types, ctx.agencies)
+    for emitter in EMITTERS:
+        emitter(sink, exs, findex, ctx)
+    emit_provenance(sink, exs, ledger)
+    graphs = {minter.graph(k): set() for k in keys}
+    for quad in sink.quads():
+        bucket = graphs.get(quad.graph_name.value)
+        if bucket is not None:
+            bucket.add(quad)
+    return graphs
+
+
+def curated_graph(settings: Settings, ctx: ExtractionContext, index: DocumentIndex,
+                  corpus: dict[str, SourceSummary]) -> set[ox.Quad]:
+    """The gazetteer graph: the gazetteer, and the curated aliases of every agency the corpus names."""
+    minter = Minter(settings.base)
+    sink = QuadSink(minter)
+    sink.document_iris.update(index.held)
+    slim = [_slim(corpus[k]) for k in sorted(corpus, key=lambda k: corpus[k].file_name)]
+    emit_entities(sink, [], index, ctx)
+    emit_tasks(sink, slim, index, ctx)
+    g = minter.curated_graph()
+    return {q for q in sink.quads() if q.graph_name.value == g}
+
+
+def _reasoning_predicates(store: ox.Store) -> set[str]:
+    """The predicates the reasoner's rules read (graph/build/reason.py), and rdf:type."""
+    rows = store.query(f"""PREFIX owl: <http://www.w3.org/2002/07/owl#>
+        PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+        PREFIX rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#>
+        SELECT DISTINCT ?p WHERE {{ GRAPH <{ONTOLOGY_GRAPH}> {{
+          {{ ?p a owl:TransitiveProperty }}
+          UNION {{ ?p owl:inverseOf ?q }} UNION {{ ?q owl:inverseOf ?p }}
+          UNION {{ ?p rdfs:subPropertyOf ?q }} UNION {{ ?q rdfs:subPropertyOf ?p }}
+          UNION {{ ?p owl:propertyChainAxiom ?l }} UNION {{ ?q owl:propertyChainAxiom/rdf:rest*/rdf:first ?p }}
+        }} }}""")
+    preds = {r["p"].value for r in rows if isinstance(r["p"], ox.NamedNode)}
+    preds.add("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
+    return preds
+
+
+def incremental_inferences(store: ox.Store, added: set[ox.Quad], base: str, inferred_graph: str) -> set[ox.Triple]:
+    """The triples that ``added`` makes the ontology imply and the store does not hold yet.
+
+    The closure is computed in memory on the ontology plus every reasoning-relevant fact (stated or
+    already inferred) that touches a node of the new facts: as the store's inferred graph is closed,
+    each new consequence joins a new fact with facts at its ends.
+    """
+    preds = _reasoning_predicates(store)
+    ontology = ox.NamedNode(ONTOLOGY_GRAPH)
+    inferred = ox.NamedNode(inferred_graph)
+    memory = ox.Store()
+    memory.bulk_extend(store.quads_for_pattern(None, None, None, ontology))
+    work = ox.NamedNode("urn:policykg:work")
+    memory.extend(ox.Quad(q.subject, q.predicate, q.object, work) for q in added if q.predicate.value in preds)
+    seen: set[ox.NamedNode] = set()
+    frontier = {t for q in added if q.predicate.value in preds for t in (q.subject, q.object)
+                if isinstance(t, ox.NamedNode) and t.value.startswith(base)}
+    for _ in range(2):
+        frontier -= seen
+        if not frontier:
+            break
+        seen |= frontier
+        pulled: list[ox.Quad] = []
+        for node in frontier:
+            for pattern in ((node, None, None), (None, None, node)):
+                for q in store.quads_for_pattern(*pattern):
+                    if q.predicate.value in preds and q.graph_name != ontology:
+                        pulled.append(ox.Quad(q.subject, q.predicate, q.object, work))
+        memory.extend(pulled)
+        frontier = {t for q in pulled for t in (q.subject, q.object)
+                    if isinstance(t, ox.NamedNode) and t.value.startswith(base)}
+    materialise(memory, inferred_graph)
+    out: set[ox.Triple] = set()
+    for q in memory.quads_for_pattern(None, None, None, inferred):
+        if not any(True for _ in store.quads_for_pattern(q.subject, q.predicate, q.object)):
+            out.add(q.triple)
+    return out
+
+
+def full_inferences(store: ox.Store, replaced: dict[str, set[ox.Quad]], inferred_graph: str) -> set[ox.Quad]:
+    """The whole inferred graph recomputed over the store with ``replaced`` graphs swapped in."""
+    memory = ox.Store()
+    skip = set(replaced) | {inferred_graph}
+    memory.bulk_extend(q for q in store if q.graph_name.value not in skip)
+    for quads in replaced.values():
+        memory.bulk_extend(quads)
+    materialise(memory, inferred_graph)
+    return set(memory.quads_for_pattern(None, None, None, ox.NamedNode(inferred_graph)))
+
+
+# --- ingesting ------------------------------------------------------------------------------------------
+
+def _now() -> str:
+    return datetime.now(UTC).replace(microsecond=0).isoformat()
+
+
+def _original_name(read: ReadDocument) -> str:
+    return f"{ORIGINALS_DIR}/{read.sha256}{read.path.suffix.lower() or '.' + read.format}"
+
+
+class Ingester:
+    """Ingests files into the store of ``settings`` (one at a time, each all or nothing)."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self.ctx = ExtractionContext(settings)
+        self.cache = Cache(settings)
+        self.minter = Minter(settings.base)
+
+    # corpus state -----------------------------------------------------------------------------------------
+    def _source_files(self) -> list[Path]:
+        folder = self.settings.sources_dir
+        if not folder.is_dir():
+            return []
+        return sorted(p for p in folder.iterdir() if p.is_file() and p.suffix.lower() in SOURCE_SUFFIXES)
+
+    def _store_shas(self, store: ox.Store) -> dict[str, str]:
+        rows = store.query(f"SELECT ?g ?sha WHERE {{ GRAPH ?g {{ ?t a <{POL}SourceText> ; <{POL}sha256> ?sha }} }}")
+        return {r["g"].value: r["sha"].value for r in rows}
+
+    def corpus(self, store: ox.Store | None) -> dict[str, SourceSummary] | None:
+        """Every source's summary, when the store holds exactly the sources folder; else None (rebuild)."""
+        if store is None:
+            return None
+        files = self._source_files()
+        corpus = self.cache.corpus()
+        if corpus is None or set(corpus) != {p.stem for p in files}:
+            corpus = {}
+            for path in files:
+                ex = extract_source(read_source(path), self.ctx, self.cache)
+                corpus[ex.parsed.key] = summarise(ex)
+            self.cache.save_corpus(corpus)
+        held = self._store_shas(store)
+        want = {self.minter.graph(k): s.sha256 for k, s in corpus.items()}
+        return corpus if held == want else None
+
+    # one file ---------------------------------------------------------------------------------------------
+    def ingest(self, path: Path, *, display_name: str | None = None) -> Outcome:
+        started = time.perf_counter()
+        name = display_name or path.name
+        try:
+            read = read_document(path)
+        except SourceError as exc:
+            return Outcome(path, "refused", exc.reason, seconds=time.perf_counter() - started)
+        try:
+            outcome = self._ingest_read(read, name)
+        except SourceError as exc:
+            outcome = Outcome(path, "refused", exc.reason)
+        outcome.seconds = time.perf_counter() - started
+        return outcome
+
+    def _ingest_read(self, read: ReadDocument, name: str) -> Outcome:
+        settings = self.settings
+        sources = settings.sources_dir
+        sources.mkdir(parents=True, exist_ok=True)
+        ledger = Ledger.load(sources)
+        text_bytes = read.text.encode("utf-8")
+        text_sha = hashlib.sha256(text_bytes).hexdigest()
+        live = ox.Store.read_only(str(settings.store)) if (settings.store / "CURRENT").exists() else None
+        try:
+            corpus = self.corpus(live)
+            if corpus is None:
+                corpus = {}
+                for p in self._source_files():
+                    ex = extract_source(read_source(p), self.ctx, self.cache)
+                    corpus[ex.parsed.key] = summarise(ex)
+                full_rebuild = True
+            else:
+                full_rebuild = False
+            same = ledger.by_original(read.sha256) or next(
+                (k for k, s in corpus.items() if s.sha256 in (text_sha, read.sha256)), None)
+            if same is not None:
+                doc = None
+                return Outcome(read.path, "unchanged", f"same content as the source {same}: nothing to do",
+                               key=same, document=doc)
+            probe = Source("probe", Path(name), read.text, text_sha)
+            probe_ex = extract(Parsed(probe, normalise(read.text)), self.ctx)
+            previous = find_previous_version(corpus, probe_ex.document)
+            key = previous or new_key(name, text_sha, corpus)
+            source = Source(key, sources / f"{key}.txt", read.text, text_sha)
+            ex = extract(Parsed(source, normalise(read.text)), self.ctx)
+            entry = {
+                "original": _original_name(read), "file_name": name, "format": read.format,
+                "media_type": read.media_type, "reader": read.reader, "sha256": read.sha256,
+                "text_sha256": text_sha, "pages": read.pages, "ocr_pages": read.ocr_pages,
+                "ingested_at": _now(), "counts": counts(ex), "notes": read.notes,
+            }
+            change = Change(settings.store, settings.build_dir, (self.minter.graph(key), text_sha))
+            if previous is not None:
+                old = ledger.documents.get(previous)
+                old_summary = corpus[previous]
+                prior = old if old and old.get("text_sha256") == old_summary.sha256 else {
+                    "original": f"{ORIGINALS_DIR}/{old_summary.sha256}.txt", "file_name": old_summary.file_name,
+                    "format": "txt", "media_type": "text/plain", "reader": "utf-8", "sha256": old_summary.sha256,
+                    "text_sha256": old_summary.sha256, "ingested_at": _file_time(sources / f"{previous}.txt"),
+                    "counts": old_summary.counts,
+                }
+                if not (old and old.get("text_sha256") == old_summary.sha256):
+                    change.stage(sources / prior["original"], (sources / f"{previous}.txt").read_bytes())
+                versions = list(prior.pop("versions", []))
+                versions.append({**prior, "replaced_at": entry["ingested_at"],
+                                 "change": change_summary(prior.get("counts", {}), entry["counts"])})
+                entry["versions"] = versions
+            ledger.documents[key] = entry
+            if not (sources / entry["original"]).exists():
+                change.stage(sources / entry["original"], read.data)
+            change.stage(sources / f"{key}.txt", text_bytes)
+            change.stage(ledger.path, ledger.dumps().encode("utf-8"))
+            fault_point("after-stage")
+            corpus_after = dict(corpus)
+            corpus_after[key] = summarise(ex)
+            if full_rebuild or live is None:
+                written = self._commit_rebuild(change, corpus_after, ex, ledger)
+            else:
+                written = self._commit_incremental(change, live, corpus, corpus_after, ex, ledger, previous)
+        finally:
+            if live is not None:
+                del live
+        self.cache.save_extraction(ex)
+        self.cache.save_corpus(corpus_after)
+        doc = self._document_iri(corpus_after, key)
+        if previous is not None:
+            last = entry["versions"][-1]
+            return Outcome(read.path, "replaced", f"new version of {previous} ({last['change']})", key=key,
+                           document=doc, ocr=read.ocr, graphs_written=written)
+        what = f"added as {key}" + (f" (OCR on page(s) {', '.join(map(str, read.ocr_pages))})" if read.ocr else "")
+        if read.notes:
+            what += f"; {'; '.join(read.notes)}"
+        return Outcome(read.path, "added", what, key=key, document=doc, ocr=read.ocr, graphs_written=written)
+
+    def _document_iri(self, corpus: dict[str, SourceSummary], key: str) -> str | None:
+        index = resolve_documents([_slim(corpus[k]) for k in sorted(corpus, key=lambda k: corpus[k].file_name)],
+                                  self.minter)
+        return index.held.get(key)
+
+    def _commit_rebuild(self, change: Change, corpus: dict[str, SourceSummary], new: Extraction,
+                        ledger: Ledger) -> int:
+        """No usable store (none yet, or out of date with the sources): build everything, with the new source."""
+        from graph.build.pipeline import dataset_from_extractions
+
+        exs = []
+        for key in sorted(corpus, key=lambda k: corpus[k].file_name):
+            if key == new.parsed.key:
+                exs.append(new)
+            else:
+                ex = extract_source(read_source(self.settings.sources_dir / f"{key}.txt"), self.ctx, self.cache)
+                exs.append(ex)
+        memory, _ = dataset_from_extractions(self.settings, exs, self.ctx, ledger)
+
+        def update(store: ox.Store) -> None:
+            store.clear()
+            store.bulk_extend(iter(memory))
+
+        if not (self.settings.store / "CURRENT").exists():
+            from graph.store import write_store
+
+            write_store(self.settings.store, iter(memory))  # the first store: nothing to keep
+            change.marker = None
+            change.commit(lambda store: None)
+        else:
+            change.commit(update)
+        return len(corpus) + 2
+
+    def _commit_incremental(self, change: Change, live: ox.Store, before: dict[str, SourceSummary],
+                            after: dict[str, SourceSummary], new: Extraction, ledger: Ledger,
+                            previous: str | None) -> int:
+        key = new.parsed.key
+        touch = after[key].shared_keys() | (before[key].shared_keys() if key in before else set())
+        order = sorted(after, key=lambda k: after[k].file_name)
+        affected = [k for k in order if k == key or after[k].shared_keys() & touch]
+        index = resolve_documents([new if k == key else _slim(after[k]) for k in order], self.minter)
+        exs = []
+        for k in affected:
+            if k == key:
+                exs.append(new)
+            else:
+                exs.append(extract_source(read_source(self.settings.sources_dir / f"{k}.txt"), self.ctx, self.cache))
+        graphs = emit_affected(self.settings, self.ctx, index, exs, ledger)
+        names_before = {a.name for s in before.values() for a in s.agencies}
+        names_after = {a.name for s in after.values() for a in s.agencies}
+        if names_before != names_after:
+            graphs[self.minter.curated_graph()] = curated_graph(self.settings, self.ctx, index, after)
+        changed: dict[str, set[ox.Quad]] = {}
+        added: set[ox.Quad] = set()
+        removed = False
+        for g, quads in graphs.items():
+            current = set(live.quads_for_pattern(None, None, None, ox.NamedNode(g)))
+            if current != quads:
+                changed[g] = quads
+                added |= quads - current
+                removed = removed or bool(current - quads)
+        inferred_graph = self.minter.inferred_graph()
+        if removed:
+            inferred = full_inferences(live, changed, inferred_graph)
+            new_inferred: set[ox.Triple] = set()
+        else:
+            new_inferred = incremental_inferences(live, added, self.settings.base, inferred_graph)
+            inferred = None
+        stated_now = {q.triple for q in added}
+
+        def update(store: ox.Store) -> None:
+            for g, quads in changed.items():
+                store.remove_graph(ox.NamedNode(g)) if store.contains_named_graph(ox.NamedNode(g)) else None
+                store.extend(quads)
+            ig = ox.NamedNode(inferred_graph)
+            if inferred is not None:
+                store.remove_graph(ig)
+                store.extend(inferred)
+            else:
+                store.extend(ox.Quad(t.subject, t.predicate, t.object, ig) for t in new_inferred)
+                for t in stated_now:  # a fact now stated is no longer only inferred
+                    store.remove(ox.Quad(t.subject, t.predicate, t.object, ig))
+
+        change.commit(update)
+        return len(changed)
+
+
+def _file_time(path: Path) -> str:
+    return datetime.fromtimestamp(path.stat().st_mtime, UTC).replace(microsecond=0).isoformat()
+
+
+def expand(paths: Iterable[Path]) -> list[Path]:
+    """Files as given, folders as the readable files inside them (recursively, sorted)."""
+    out: list[Path] = []
+    for path in paths:
+        if path.is_dir():
+            out += sorted(p for p in path.rglob("*") if p.is_file() and not p.name.startswith("."))
+        else:
+            out.append(path)
+    return out
+
+
+def ingest(settings: Settings, paths: Iterable[Path], *, progress: bool = False) -> IngestReport:
+    """Ingest every file (folders are walked); a refused file is reported and the batch goes on."""
+    from tqdm import tqdm
+
+    files = expand(paths)
+    report = IngestReport()
+    ingester = Ingester(settings)
+    with locked(settings.build_dir):
+        report.recovered = recover(settings.store, settings.build_dir)
+        for path in tqdm(files, desc="ingest", unit="file", disable=not progress or len(files) < 2):
+            report.outcomes.append(ingester.ingest(path))
+    return report
+
+
+def remember_build(settings: Settings, extractions: list[Extraction]) -> None:
+    """After a full build: cache its extractions and the corpus index, so the next ingest is incremental."""
+    cache = Cache(settings)
+    try:
+        for ex in extractions:
+            cache.save_extraction(ex)
+        cache.save_corpus({ex.parsed.key: summarise(ex) for ex in extractions})
+    except OSError:
+        pass  # a cache only: the next ingest rebuilds it
