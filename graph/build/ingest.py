@@ -244,12 +244,16 @@ def _filtered_index(index: DocumentIndex, keys: set[str]) -> DocumentIndex:
 
 
 def emit_affected(settings: Settings, ctx: ExtractionContext, index: DocumentIndex, exs: list[Extraction],
-                  ledger: Ledger) -> dict[str, set[ox.Quad]]:
-    """The quads of the affected sources' own graphs, as the full build writes them."""
+                  ledger: Ledger, keys: set[str] | None = None) -> dict[str, set[ox.Quad]]:
+    """The quads of the graphs of ``keys`` (default: every source in ``exs``), as the full build writes them.
+
+    ``exs`` (in source-file order) also holds the context those graphs depend on: the earlier sources that
+    print the same agency spelling or indicator (the first one printed names it).
+    """
     from graph.build.pipeline import EMITTERS
 
     minter = Minter(settings.base)
-    keys = {ex.parsed.key for ex in exs}
+    keys = keys if keys is not None else {ex.parsed.key for ex in exs}
     findex = _filtered_index(index, keys)
     sink = QuadSink(minter)
     sink.document_iris.update(index.held)
@@ -257,7 +261,7 @@ def emit_affected(settings: Settings, ctx: ExtractionContext, index: DocumentInd
     emit_documents(sink, exs, findex, ctx.document_types, ctx.agencies)
     for emitter in EMITTERS:
         emitter(sink, exs, findex, ctx)
-    emit_provenance(sink, exs, ledger)
+    emit_provenance(sink, [ex for ex in exs if ex.parsed.key in keys], ledger)
     graphs = {minter.graph(k): set() for k in keys}
     for quad in sink.quads():
         bucket = graphs.get(quad.graph_name.value)
@@ -524,15 +528,24 @@ class Ingester:
         key = new.parsed.key
         touch = after[key].shared_keys() | (before[key].shared_keys() if key in before else set())
         order = sorted(after, key=lambda k: after[k].file_name)
-        affected = [k for k in order if k == key or after[k].shared_keys() & touch]
+        affected = {k for k in order if k == key or after[k].shared_keys() & touch}
+        # the earlier sources whose spellings and indicators decide what the affected graphs say
+        context: set[str] = set()
+        later: set[tuple[str, ...]] = set()  # spellings and indicators of the affected sources after k
+        for k in reversed(order):
+            mine = {x for x in after[k].shared_keys() if x[0] != "doc"}
+            if k in affected:
+                later |= mine
+            elif mine & later:
+                context.add(k)
         index = resolve_documents([new if k == key else _slim(after[k]) for k in order], self.minter)
         exs = []
-        for k in affected:
+        for k in order:
             if k == key:
                 exs.append(new)
-            else:
+            elif k in affected or k in context:
                 exs.append(extract_source(read_source(self.settings.sources_dir / f"{k}.txt"), self.ctx, self.cache))
-        graphs = emit_affected(self.settings, self.ctx, index, exs, ledger)
+        graphs = emit_affected(self.settings, self.ctx, index, exs, ledger, affected)
         names_before = {a.name for s in before.values() for a in s.agencies}
         names_after = {a.name for s in after.values() for a in s.agencies}
         if names_before != names_after:

@@ -195,6 +195,10 @@ from graph.cli.remote import push  # noqa: E402
 
 main.add_command(push)
 
+from graph.cli.ingest import ingest  # noqa: E402
+
+main.add_command(ingest)
+
 
 if __name__ == "__main__":
     main()

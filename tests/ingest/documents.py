@@ -115,3 +115,17 @@ def to_scan(pdf: Path, out: Path, dpi: int = 200) -> Path:
     doc.close()
     images[0].save(str(out), "PDF", resolution=dpi, save_all=True, append_images=images[1:])
     return out
+
+
+def party_plan(number: str = "15-KH/TU", day: int = 12, extra_row: bool = False) -> Plan:
+    """A Party plan (Hướng dẫn 36-HD/VPTW layout: 'Số 15-KH/TU', no colon), which the title-block reader knows."""
+    plan = Plan(
+        left=["ĐẢNG BỘ TỈNH NGHỆ AN", "TỈNH ỦY", "*", f"Số {number}"],
+        right=["ĐẢNG CỘNG SẢN VIỆT NAM", f"Nghệ An, ngày {day} tháng 5 năm 2026"],
+        title=["KẾ HOẠCH", "thực hiện Nghị quyết số 29-NQ/TW ngày 17/11/2022 của Ban Chấp hành Trung ương Đảng "
+               "về tiếp tục đẩy mạnh công nghiệp hóa, hiện đại hóa đất nước", "-----"],
+    )
+    if extra_row:
+        plan.rows.append(["4", "Xây dựng trung tâm logistics gắn với cảng Cửa Lò", "Sở Công Thương",
+                          "Sở Xây dựng", "Năm 2027"])
+    return plan
