@@ -6,7 +6,7 @@ gives their cells, and its word boxes let the reader put the two-column title bl
 order (left column, then right column) whatever order the PDF writer drew it in; pypdfium2 returns the
 content stream's order and flattens tables. pypdfium2 renders scanned pages for OCR.
 
-Output: one string, pages separated by '\\f'. On each page the lines outside ruled tables in reading
+Output: one string, pages separated by a line holding only '\\f'. On each page the lines outside ruled tables in reading
 order, and each ruled table as one line per row, ``| cell | cell |`` (the interface of the task-table
 parser: a cell's inner line breaks become one space, a literal '|' becomes '/', a blank line before and
 after the table).
@@ -169,9 +169,6 @@ def read_pdf(path: Path, *, ocr=None) -> PdfText:  # noqa: ANN001
     Raises :class:`PdfError` for encrypted or broken files and for scans when ``ocr`` is None.
     """
     import pdfplumber
-    from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
-    from pdfminer.pdfparser import PDFSyntaxError
-    from pdfminer.psparser import PSException
 
     texts: list[str] = []
     scans: list[int] = []
@@ -190,16 +187,13 @@ def read_pdf(path: Path, *, ocr=None) -> PdfText:  # noqa: ANN001
                     text = ""
                 texts.append(text)
                 tables += found
-    except (PDFPasswordIncorrect, PDFEncryptionError) as exc:
-        raise PdfError(f"the PDF is encrypted and needs a password to open ({type(exc).__name__})") from None
-    except (PDFSyntaxError, PSException, KeyError, TypeError, ValueError, AttributeError) as exc:
-        if isinstance(exc, PdfError):
-            raise
-        raise PdfError(f"the PDF is broken and cannot be read ({type(exc).__name__}: {str(exc)[:120]})") from None
-    except Exception as exc:  # pdfminer raises many kinds for damaged files
-        if "password" in str(exc).lower() or "encrypt" in type(exc).__name__.lower():
+    except PdfError:
+        raise
+    except Exception as exc:  # pdfminer raises many kinds for damaged files, wrapped by pdfplumber
+        if _encrypted(path, exc):
             raise PdfError("the PDF is encrypted and needs a password to open") from None
-        raise PdfError(f"the PDF is broken and cannot be read ({type(exc).__name__}: {str(exc)[:120]})") from None
+        detail = str(exc) or repr(getattr(exc, "args", ("",))[0] if getattr(exc, "args", None) else "")
+        raise PdfError(f"the PDF is broken and cannot be read ({type(exc).__name__}: {detail[:120]})") from None
     result = PdfText("", len(texts), scan_pages=scans, tables=tables)
     if scans:
         if ocr is None:
@@ -211,10 +205,29 @@ def read_pdf(path: Path, *, ocr=None) -> PdfText:  # noqa: ANN001
         result.ocr_pages = list(scans)
     for i in range(1, len(texts)):
         texts[i - 1], texts[i] = _continue_tables(texts[i - 1], texts[i])
-    result.text = PAGE_BREAK.join(texts)
+    result.text = ("\n" + PAGE_BREAK + "\n").join(t.strip("\n") for t in texts)
     if not re.search(r"\w", result.text):
         raise PdfError("the PDF has no text (no text layer and nothing recognised)")
     return result
+
+
+def _encrypted(path: Path, exc: BaseException) -> bool:
+    """Whether a read failed because the PDF needs a password (pdfminer's error, or pypdfium2's verdict)."""
+    from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
+
+    chain: BaseException | None = exc
+    while chain is not None:
+        if isinstance(chain, PDFPasswordIncorrect | PDFEncryptionError) or any(
+                isinstance(a, PDFPasswordIncorrect | PDFEncryptionError) for a in getattr(chain, "args", ())):
+            return True
+        chain = chain.__cause__ or chain.__context__
+    import pypdfium2 as pdfium
+
+    try:
+        pdfium.PdfDocument(str(path)).close()
+    except pdfium.PdfiumError as err:
+        return "password" in str(err).lower()
+    return False
 
 
 def _pages_label(pages: list[int], total: int) -> str:

@@ -103,7 +103,8 @@ def decode_tcvn3(text: str) -> str:
     """Latin-1 characters (one per byte) read as TCVN3.
 
     A word whose other letters are all upper case is upper-cased whole when it has two such letters
-    or stands next to an upper-case word ('KÕ HO¹CH' -> 'KẾ HOẠCH'; 'Kõ' stays 'Kế').
+    or stands next to an upper-case Vietnamese word on its line ('KÕ HO¹CH' -> 'KẾ HOẠCH'; 'Kõ' stays
+    'Kế', 'Sè 21-KL/TU' stays 'Số 21-KL/TU').
     """
     table = _tables()[0]
     decoded = "".join(table.get(ch, ch) for ch in text)
@@ -122,8 +123,12 @@ def decode_tcvn3(text: str) -> str:
         rest = others(m)
         if not lower or not rest or not rest.isupper():
             continue
-        near = [others(words[j]) for j in (k - 1, k + 1) if 0 <= j < len(words)]
-        if len(rest) >= 2 or any(len(w) >= 2 and w.isupper() for w in near):
+        # a neighbour on the same line that is an upper-case Vietnamese word ('HOẠCH' next to 'KÕ')
+        near = [words[j] for j in (k - 1, k + 1) if 0 <= j < len(words)
+                and "\n" not in decoded[min(m.start(), words[j].start()):max(m.end(), words[j].end())]]
+        upper_near = any(len(others(w)) >= 2 and others(w).isupper() and (ambiguous(w) or not w.group(0).isascii())
+                         for w in near)
+        if len(rest) >= 2 or upper_near:
             for i in lower:
                 chars[i] = chars[i].upper()
     return "".join(chars)
