@@ -13,7 +13,9 @@ question too, else here):
 * targets without a year — printed chỉ tiêu kept as uncertain goals, or targets lacking pol:targetYear;
 * cited, not held     — documents cited whose text the corpus does not hold;
 * unresolved citations — cited documents that cannot be fully identified (no number, or no date at all),
-  and documents the build flagged pol:uncertain.
+  and documents the build flagged pol:uncertain;
+* OCR-derived sources  — documents whose text was read by OCR from a scan (every fact from them carries
+  ``pol:ocrDerived true`` in its evidence): letters may be misread, check against the original.
 """
 
 from __future__ import annotations
@@ -81,6 +83,13 @@ SELECT ?document (SAMPLE(?num) AS ?number) (SAMPLE(?l) AS ?label) ?problem (SAMP
   OPTIONAL { ?document rdfs:label ?l FILTER(LANG(?l) != "en") }
   OPTIONAL { ?citing pol:evidence ?ev . ?ev rdf:object ?document ; pol:quote ?q }
 } GROUP BY ?document ?problem ORDER BY ?number"""
+
+OCR_DERIVED = _PREFIXES + """
+SELECT ?document ?file ?reader (COUNT(DISTINCT ?e) AS ?facts) WHERE {
+  ?text a pol:SourceText ; pol:ocrDerived true ; pol:describes ?document ; pol:extractedWith ?reader .
+  OPTIONAL { ?text pol:original ?o . ?o rdfs:label ?file }
+  OPTIONAL { ?e pol:sourceText ?text ; pol:ocrDerived true }
+} GROUP BY ?document ?file ?reader ORDER BY ?file"""
 
 
 @dataclass
@@ -164,4 +173,8 @@ def build_report(store: Store, library: Mapping[str, Question] | None = None) ->
         Section("unresolved_citations", "Citations not fully identified",
                 "Cited documents lacking a number or any date, or flagged uncertain.",
                 _rows(store, UNRESOLVED_CITATIONS)),
+        Section("ocr_derived", "Sources read by OCR",
+                "Documents whose text was recognised from a scan (OCR): every fact from them is marked "
+                "pol:ocrDerived in its evidence; letters and numbers may be misread, check against the original.",
+                _rows(store, OCR_DERIVED)),
     ])

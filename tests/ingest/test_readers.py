@@ -7,7 +7,7 @@ import zipfile
 from pathlib import Path
 
 import pytest
-from conftest import TCVN3_TEXT, need
+from conftest import need
 from documents import LEFT, RIGHT, TABLE_HEADER, TABLE_ROWS
 from legacy import encode_cp1258, encode_tcvn3, encode_vni
 

@@ -1,0 +1,148 @@
+"""``policykg ingest``: incremental writes equal to a full build, no-ops, versions, refusals, provenance."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pyoxigraph as ox
+from click.testing import CliRunner
+from conftest import files_state, need, store_quads
+from test_readers import bad_files
+
+from graph.build.ingest import ingest
+from graph.build.pipeline import build
+from graph.cli import main
+from graph.config import Settings
+
+POL = "https://w3id.org/policykg/ont#"
+PROV = "http://www.w3.org/ns/prov#"
+
+
+def rebuilt(data: Path, tmp: Path) -> set[ox.Quad]:
+    """The store `policykg build` makes from the same sources folder."""
+    copy = tmp / "rebuilt"
+    shutil.copytree(data, copy, ignore=shutil.ignore_patterns("build"))
+    build(Settings(data_dir=copy))
+    return store_quads(copy)
+
+
+def _graph_quads(data: Path) -> dict[str, int]:
+    store = ox.Store.read_only(str(data / "build" / "store"))
+    out: dict[str, int] = {}
+    for q in store:
+        out[q.graph_name.value] = out.get(q.graph_name.value, 0) + 1
+    del store
+    return out
+
+
+def test_ingests_give_the_graph_a_build_gives(data: Path, tmp_path: Path, docs: dict[str, Path]) -> None:
+    settings = Settings(data_dir=data)
+    before = _graph_quads(data)
+    report = ingest(settings, [docs["party.docx"]])
+    assert [o.status for o in report.outcomes] == ["added"]
+    after = _graph_quads(data)
+    changed = {g for g in set(before) | set(after) if before.get(g) != after.get(g)}
+    # only the new document's graph, and the inferences it adds, were written
+    assert changed <= {"https://w3id.org/policykg/id/graph/party", "https://w3id.org/policykg/id/graph/inferred"}
+    assert "https://w3id.org/policykg/id/graph/party" in changed
+    report = ingest(settings, [docs["plan.docx"], docs["other-party.docx"], docs["tcvn3.txt"]])
+    assert [o.status for o in report.outcomes] == ["added"] * 3
+    assert store_quads(data) == rebuilt(data, tmp_path)
+
+
+def test_same_content_again_is_a_no_op(data: Path, docs: dict[str, Path]) -> None:
+    settings = Settings(data_dir=data)
+    ingest(settings, [docs["party.docx"]])
+    quads, files = store_quads(data), files_state(data)
+    copy = docs["party.docx"].parent / "copy-of-party.docx"
+    shutil.copy(docs["party.docx"], copy)
+    report = ingest(settings, [copy])
+    assert report.outcomes[0].status == "unchanged"
+    assert "same content as the source party" in report.outcomes[0].message
+    assert store_quads(data) == quads and files_state(data) == files
+    seed = data / "sources" / "003_dcf692c419505845.txt"
+    again = copy.parent / "again.txt"
+    shutil.copy(seed, again)
+    assert ingest(settings, [again]).outcomes[0].status == "unchanged"
+
+
+def test_a_new_version_replaces_the_graph_and_keeps_the_record(data: Path, tmp_path: Path,
+                                                               docs: dict[str, Path]) -> None:
+    settings = Settings(data_dir=data)
+    ingest(settings, [docs["party.docx"]])
+    first = json.loads((data / "sources" / "ingest.json").read_text())["documents"]["party"]
+    report = ingest(settings, [docs["party-v2.docx"]])
+    outcome = report.outcomes[0]
+    assert outcome.status == "replaced" and outcome.key == "party"
+    assert "mentions 2 → 3" in outcome.message  # the new row names Cửa Lò port again, and a logistics centre
+    entry = json.loads((data / "sources" / "ingest.json").read_text())["documents"]["party"]
+    assert entry["sha256"] != first["sha256"]
+    [previous] = entry["versions"]
+    assert previous["sha256"] == first["sha256"] and previous["replaced_at"] == entry["ingested_at"]
+    # both originals are kept, content-addressed
+    assert (data / "sources" / first["original"]).read_bytes() == docs["party.docx"].read_bytes()
+    assert (data / "sources" / entry["original"]).read_bytes() == docs["party-v2.docx"].read_bytes()
+    store = ox.Store.read_only(str(data / "build" / "store"))
+    rows = list(store.query(f"""SELECT ?old ?when ?what WHERE {{
+        ?text <{POL}describes> ?doc ; <{PROV}wasRevisionOf> ?old .
+        ?old <{PROV}invalidatedAtTime> ?when ; <http://purl.org/dc/terms/description> ?what }}""",
+                            use_default_graph_as_union=True))
+    assert len(rows) == 1 and "mentions 2 → 3" in rows[0]["what"].value
+    texts = list(store.query(f"SELECT ?t WHERE {{ GRAPH <https://w3id.org/policykg/id/graph/party> "
+                             f"{{ ?t a <{POL}SourceText> }} }}"))
+    assert len(texts) == 1  # the graph was replaced, not added to
+    del store
+    assert store_quads(data) == rebuilt(data, tmp_path)
+
+
+def test_a_bad_file_is_refused_and_the_batch_goes_on(data: Path, tmp_path: Path, docs: dict[str, Path]) -> None:
+    bad = bad_files(tmp_path, docs)
+    quads, files = store_quads(data), files_state(data)
+    paths = [p for p, _ in bad.values()]
+    result = CliRunner().invoke(main, ["--data", str(data), "ingest", "--quiet", *map(str, paths)])
+    assert result.exit_code == 1
+    for name, (path, word) in bad.items():
+        assert f"refused   {path.name}: " in result.output and word in result.output, name
+    assert store_quads(data) == quads and files_state(data) == files  # nothing changed
+    result = CliRunner().invoke(main, ["--data", str(data), "ingest", "--quiet", str(bad["empty"][0]),
+                                       str(docs["party.docx"])])
+    assert result.exit_code == 1 and "added     party.docx" in result.output
+    assert "1 added, 0 replaced, 0 unchanged, 1 refused" in result.output
+
+
+def test_pdf_evidence_has_its_page_and_the_original(data: Path, docs: dict[str, Path]) -> None:
+    settings = Settings(data_dir=data)
+    report = ingest(settings, [need(docs, "long.pdf")])
+    assert report.outcomes[0].status == "added"
+    store = ox.Store.read_only(str(data / "build" / "store"))
+    pages = {int(r["page"].value) for r in store.query(
+        f"SELECT ?page WHERE {{ GRAPH <https://w3id.org/policykg/id/graph/long> {{ ?e a <{POL}Evidence> ; "
+        f"<{POL}page> ?page }} }}")}
+    assert pages and pages <= set(range(1, 6)) and 5 in pages  # the signer is on the last page
+    [row] = list(store.query(f"""SELECT ?name ?path ?fmt WHERE {{ ?t <{POL}original> ?o .
+        ?o <http://www.w3.org/2000/01/rdf-schema#label> ?name ; <{POL}originalPath> ?path ;
+           <http://purl.org/dc/terms/format> ?fmt }}""", use_default_graph_as_union=True))
+    assert row["name"].value == "long.pdf" and row["fmt"].value == "application/pdf"
+    assert (data / "sources" / row["path"].value).read_bytes() == docs["long.pdf"].read_bytes()
+
+
+def test_ocr_facts_are_marked(data: Path, docs: dict[str, Path]) -> None:
+    from graph.build.readers.ocr import available
+
+    settings = Settings(data_dir=data)
+    outcome = ingest(settings, [need(docs, "scan.pdf")]).outcomes[0]
+    if not available():
+        assert outcome.status == "refused" and "scan" in outcome.message
+        return
+    assert outcome.status == "added" and outcome.ocr
+    store = ox.Store.read_only(str(data / "build" / "store"))
+    g = "<https://w3id.org/policykg/id/graph/scan>"
+    total = next(iter(store.query(f"SELECT (COUNT(?e) AS ?n) WHERE {{ GRAPH {g} {{ ?e a <{POL}Evidence> }} }}")))
+    marked = next(iter(store.query(f"SELECT (COUNT(?e) AS ?n) WHERE {{ GRAPH {g} {{ ?e a <{POL}Evidence> ; "
+                                   f"<{POL}ocrDerived> true }} }}")))
+    assert int(total["n"].value) > 0 and total["n"].value == marked["n"].value
+    del store
+    result = CliRunner().invoke(main, ["--data", str(data), "report"])
+    assert result.exit_code == 0 and "OCR" in result.output and "scan.pdf" in result.output
