@@ -63,7 +63,7 @@ EMPTY_TEXT = NormalisedText("", (), ())
 @dataclass
 class Outcome:
     path: Path
-    status: str  # added | replaced | unchanged | refused
+    status: str  # added | replaced | unchanged | refused (the file) | failed (the system: disk full …)
     message: str
     key: str | None = None
     document: str | None = None  # IRI of the document the source holds
@@ -85,7 +85,8 @@ class IngestReport:
 
     @property
     def refused(self) -> bool:
-        return any(o.status == "refused" for o in self.outcomes)
+        """Whether any file was not taken in (refused, or failed)."""
+        return any(o.status in ("refused", "failed") for o in self.outcomes)
 
 
 # --- caches -----------------------------------------------------------------------------------------------
@@ -407,6 +408,8 @@ class Ingester:
             outcome = self._ingest_read(read, name)
         except SourceError as exc:
             outcome = Outcome(path, "refused", exc.reason)
+        except Exception as exc:  # disk full, a bug …: this file failed, nothing changed, the batch goes on
+            outcome = Outcome(path, "failed", f"nothing changed: {type(exc).__name__}: {exc}")
         outcome.seconds = time.perf_counter() - started
         return outcome
 
@@ -415,8 +418,7 @@ class Ingester:
         sources = settings.sources_dir
         sources.mkdir(parents=True, exist_ok=True)
         ledger = Ledger.load(sources)
-        text_bytes = read.text.encode("utf-8")
-        text_sha = hashlib.sha256(text_bytes).hexdigest()
+        text_sha = hashlib.sha256(read.text.encode("utf-8")).hexdigest()
         live = ox.Store.read_only(str(settings.store)) if (settings.store / "CURRENT").exists() else None
         try:
             corpus = self.corpus(live)
@@ -431,9 +433,8 @@ class Ingester:
             same = ledger.by_original(read.sha256) or next(
                 (k for k, s in corpus.items() if s.sha256 in (text_sha, read.sha256)), None)
             if same is not None:
-                doc = None
                 return Outcome(read.path, "unchanged", f"same content as the source {same}: nothing to do",
-                               key=same, document=doc)
+                               key=same)
             probe = Source("probe", Path(name), read.text, text_sha)
             probe_ex = extract(Parsed(probe, normalise(read.text)), self.ctx)
             previous = find_previous_version(corpus, probe_ex.document)
@@ -447,36 +448,13 @@ class Ingester:
                 "ingested_at": _now(), "counts": counts(ex), "notes": read.notes,
             }
             change = Change(settings.store, settings.build_dir, (self.minter.graph(key), text_sha))
-            if previous is not None:
-                old = ledger.documents.get(previous)
-                old_summary = corpus[previous]
-                prior = old if old and old.get("text_sha256") == old_summary.sha256 else {
-                    "original": f"{ORIGINALS_DIR}/{old_summary.sha256}.txt", "file_name": old_summary.file_name,
-                    "format": "txt", "media_type": "text/plain", "reader": "utf-8", "sha256": old_summary.sha256,
-                    "text_sha256": old_summary.sha256, "ingested_at": _file_time(sources / f"{previous}.txt"),
-                    "counts": old_summary.counts,
-                }
-                if not (old and old.get("text_sha256") == old_summary.sha256):
-                    change.stage(sources / prior["original"], (sources / f"{previous}.txt").read_bytes())
-                versions = list(prior.pop("versions", []))
-                versions.append({**prior, "replaced_at": entry["ingested_at"],
-                                 "change": change_summary(prior.get("counts", {}), entry["counts"])})
-                entry["versions"] = versions
-            ledger.documents[key] = entry
-            if not (sources / entry["original"]).exists():
-                change.stage(sources / entry["original"], read.data)
-            change.stage(sources / f"{key}.txt", text_bytes)
-            change.stage(ledger.path, ledger.dumps().encode("utf-8"))
-            fault_point("after-stage")
-            corpus_after = dict(corpus)
-            corpus_after[key] = summarise(ex)
-            if full_rebuild or live is None:
-                written = self._commit_rebuild(change, corpus_after, ex, ledger)
-            else:
-                written = self._commit_incremental(change, live, corpus, corpus_after, ex, ledger, previous)
+            written = self._prepare_and_commit(change, read, name, key, previous, ex, entry, ledger, corpus,
+                                               live, full_rebuild)
         finally:
             if live is not None:
                 del live
+        corpus_after = dict(corpus)
+        corpus_after[key] = summarise(ex)
         self.cache.save_extraction(ex)
         self.cache.save_corpus(corpus_after)
         doc = self._document_iri(corpus_after, key)
@@ -488,6 +466,52 @@ class Ingester:
         if read.notes:
             what += f"; {'; '.join(read.notes)}"
         return Outcome(read.path, "added", what, key=key, document=doc, ocr=read.ocr, graphs_written=written)
+
+    def _prepare_and_commit(self, change: Change, read: ReadDocument, name: str, key: str, previous: str | None,
+                            ex: Extraction, entry: dict, ledger: Ledger, corpus: dict[str, SourceSummary],
+                            live: ox.Store | None, full_rebuild: bool) -> int:
+        """Stage the files, update the store; on any failure (or Ctrl-C) before the swap, undo the staging."""
+        del name
+        sources = self.settings.sources_dir
+        try:
+            if previous is not None:
+                entry["versions"] = self._versions(change, previous, entry, ledger, corpus[previous])
+            ledger.documents[key] = entry
+            if not (sources / entry["original"]).exists():
+                change.stage(sources / entry["original"], read.data)
+            change.stage(sources / f"{key}.txt", read.text.encode("utf-8"))
+            change.stage(ledger.path, ledger.dumps().encode("utf-8"))
+            fault_point("after-stage")
+            corpus_after = dict(corpus)
+            corpus_after[key] = summarise(ex)
+            if full_rebuild or live is None:
+                return self._commit_rebuild(change, corpus_after, ex, ledger)
+            return self._commit_incremental(change, live, corpus, corpus_after, ex, ledger, previous)
+        except BaseException:
+            change._abort()
+            raise
+
+    def _versions(self, change: Change, previous: str, entry: dict, ledger: Ledger,
+                  old_summary: SourceSummary) -> list[dict]:
+        """The version records of ``previous`` with the version being replaced added last.
+
+        A source that was not ingested (a seed, a text put in by hand) gets its text kept as the original
+        of its last version."""
+        sources = self.settings.sources_dir
+        old = ledger.documents.get(previous)
+        if old and old.get("text_sha256") == old_summary.sha256:
+            prior = dict(old)
+        else:
+            prior = {"original": f"{ORIGINALS_DIR}/{old_summary.sha256}.txt", "file_name": old_summary.file_name,
+                     "format": "txt", "media_type": "text/plain", "reader": "utf-8", "sha256": old_summary.sha256,
+                     "text_sha256": old_summary.sha256, "ingested_at": _file_time(sources / f"{previous}.txt"),
+                     "counts": old_summary.counts}
+            if not (sources / prior["original"]).exists():
+                change.stage(sources / prior["original"], (sources / f"{previous}.txt").read_bytes())
+        versions = list(prior.pop("versions", []))
+        versions.append({**prior, "replaced_at": entry["ingested_at"],
+                         "change": change_summary(prior.get("counts", {}), entry["counts"])})
+        return versions
 
     def _document_iri(self, corpus: dict[str, SourceSummary], key: str) -> str | None:
         index = resolve_documents([_slim(corpus[k]) for k in sorted(corpus, key=lambda k: corpus[k].file_name)],
