@@ -95,6 +95,7 @@ def create_app(settings: Settings | None = None, store: Any = None, config: dict
     for module in (home, entity, network, questions, explore, sparql, publish):
         app.register_blueprint(module.bp)
 
+    app.register_blueprint(__import__("webapp.views.ingest", fromlist=["bp"]).bp)
     from .views import helpers
 
     helpers.install(app)

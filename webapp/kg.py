@@ -67,6 +67,19 @@ class Evidence:
     end: int | None = None
     cue: str | None = None
     rule: str | None = None
+    page: int | None = None  # the page of the original PDF the quote starts on
+    original: str | None = None  # the original file, relative to the sources folder ('originals/….pdf')
+    ocr: bool = False  # read by OCR from a scan
+
+
+# page, original file and OCR mark of an evidence node (graph/build/provenance.py), for the evidence lists
+EVIDENCE_ORIGIN = f"""OPTIONAL {{ ?e <{POL}page> ?page }} OPTIONAL {{ ?e <{POL}ocrDerived> ?ocr }}
+            OPTIONAL {{ ?e <{POL}sourceText>/<{POL}original>/<{POL}originalPath> ?original }}"""
+
+
+def _origin(r: dict) -> dict:
+    return {"page": int(r["page"].value) if "page" in r else None, "original": _value(r.get("original")),
+            "ocr": "ocr" in r and r["ocr"].value == "true"}
 
 
 @dataclass
@@ -181,19 +194,20 @@ class KnowledgeGraph:
             bindings["p"] = ox.NamedNode(predicate)
         if obj:
             bindings["o"] = ox.NamedNode(obj)
-        rows = self._rows(f"""SELECT ?e ?s ?p ?o ?quote ?doc ?method ?start ?end ?cue ?rule WHERE {{
+        rows = self._rows(f"""SELECT ?e ?s ?p ?o ?quote ?doc ?method ?start ?end ?cue ?rule ?page ?ocr ?original
+          WHERE {{
             {"?e <" + RDF + "subject> ?s ." if subject else ""} {"?e <" + RDF + "object> ?o ." if obj else ""}
             ?e <{RDF}subject> ?s ; <{RDF}predicate> ?p ; <{RDF}object> ?o ; <{POL}quote> ?quote .
             OPTIONAL {{ ?e <{PROV}wasDerivedFrom> ?doc }} OPTIONAL {{ ?e <{POL}method> ?method }}
             OPTIONAL {{ ?e <{POL}startOffset> ?start }} OPTIONAL {{ ?e <{POL}endOffset> ?end }}
-            OPTIONAL {{ ?e <{POL}cue> ?cue }} OPTIONAL {{ ?e <{POL}rule> ?rule }} }}""", bindings)
+            OPTIONAL {{ ?e <{POL}cue> ?cue }} OPTIONAL {{ ?e <{POL}rule> ?rule }} {EVIDENCE_ORIGIN} }}""", bindings)
         out: list[Evidence] = []
         for r in rows:
             out.append(Evidence(
                 iri=r["e"].value, quote=r["quote"].value, document=_value(r.get("doc")),
                 method=_value(r.get("method")), start=int(r["start"].value) if "start" in r else None,
                 end=int(r["end"].value) if "end" in r else None, cue=_value(r.get("cue")),
-                rule=_value(r.get("rule"))))
+                rule=_value(r.get("rule")), **_origin(r)))
         return out
 
     def _evidence_index(self, rows: list[dict], key: str) -> dict[tuple[str, str], list[Evidence]]:
@@ -202,7 +216,7 @@ class KnowledgeGraph:
             index[(r["p"].value, r[key].value)].append(Evidence(
                 iri=r["e"].value, quote=r["quote"].value, document=_value(r.get("doc")),
                 method=_value(r.get("method")), start=int(r["start"].value) if "start" in r else None,
-                end=int(r["end"].value) if "end" in r else None, cue=_value(r.get("cue"))))
+                end=int(r["end"].value) if "end" in r else None, cue=_value(r.get("cue")), **_origin(r)))
         return index
 
     def describe(self, iri: str) -> Description:
@@ -213,13 +227,13 @@ class KnowledgeGraph:
         ev_tail = f"""?e <{RDF}predicate> ?p ; <{POL}quote> ?quote .
             OPTIONAL {{ ?e <{PROV}wasDerivedFrom> ?doc }} OPTIONAL {{ ?e <{POL}method> ?method }}
             OPTIONAL {{ ?e <{POL}startOffset> ?start }} OPTIONAL {{ ?e <{POL}endOffset> ?end }}
-            OPTIONAL {{ ?e <{POL}cue> ?cue }} }}"""
+            OPTIONAL {{ ?e <{POL}cue> ?cue }} {EVIDENCE_ORIGIN} }}"""
         ev_out = self._evidence_index(self._rows(
-            f"SELECT ?e ?p ?o ?quote ?doc ?method ?start ?end ?cue WHERE {{ ?e <{RDF}subject> ?s ; <{RDF}object> ?o . "
-            + ev_tail, {"s": node}), "o")
+            "SELECT ?e ?p ?o ?quote ?doc ?method ?start ?end ?cue ?page ?ocr ?original WHERE { "
+            f"?e <{RDF}subject> ?s ; <{RDF}object> ?o . " + ev_tail, {"s": node}), "o")
         ev_in = self._evidence_index(self._rows(
-            f"SELECT ?e ?p ?x ?quote ?doc ?method ?start ?end ?cue WHERE {{ ?e <{RDF}object> ?s ; <{RDF}subject> ?x . "
-            + ev_tail, {"s": node}), "x")
+            "SELECT ?e ?p ?x ?quote ?doc ?method ?start ?end ?cue ?page ?ocr ?original WHERE { "
+            f"?e <{RDF}object> ?s ; <{RDF}subject> ?x . " + ev_tail, {"s": node}), "x")
 
         graphs_out: dict[tuple[str, ox.NamedNode | ox.BlankNode | ox.Literal], set[str]] = defaultdict(set)
         for r in out_rows:
