@@ -116,38 +116,85 @@ class SourceSummary:
     file_name: str
     sha256: str
     record: DocumentRecord
-    agencies: list[AgencyRef]  # one per canonical agency name it prints (not groups)
+    agencies: list[AgencyRef]  # one per (canonical name, printed spelling) it prints (not groups)
     variants: set[tuple[str, str]]  # (canonical name, printed variant) where they differ
-    indicators: set[str]  # slugs of its targets' indicators
+    indicators: dict[str, str]  # indicator slug -> the first printed form in this source
     counts: dict[str, int]
 
-    def shared_keys(self) -> set[tuple[str, ...]]:
-        """What ties this source's graph to others': document numbers, agency spellings, indicators."""
-        keys: set[tuple[str, ...]] = set()
+    def document_keys(self) -> set[tuple[str, str]]:
+        """(type, number) of every numbered document it is or cites."""
         refs = [self.record.ref] + [r for c in self.record.citations for r in (c.cited, c.citing) if r is not None]
-        for ref in refs:
-            if ref.number:
-                keys.add(("doc", ref.type, ref.number))
-        keys |= {("variant", n, v) for n, v in self.variants}
-        keys |= {("indicator", i) for i in self.indicators}
-        return keys
+        return {(ref.type, ref.number) for ref in refs if ref.number}
 
 
 def summarise(ex: Extraction) -> SourceSummary:
     from graph.build.iris import slug as make_slug
 
     refs = [r for t in ex.tasks for r in (*t.lead, *t.cooperating)] + list(ex.agencies)
-    agencies: dict[str, AgencyRef] = {}
+    agencies: dict[tuple[str, str], AgencyRef] = {}
     variants: set[tuple[str, str]] = set()
     for ref in refs:
         if ref.group:
             continue
-        agencies.setdefault(ref.name, ref)
         variant = " ".join(ref.printed.split())
+        agencies.setdefault((ref.name, variant), ref)
         if variant and variant != ref.name:
             variants.add((ref.name, variant))
+    indicators: dict[str, str] = {}
+    for t in ex.targets:
+        indicators.setdefault(make_slug(t.indicator), t.indicator)
     return SourceSummary(ex.parsed.key, ex.parsed.source.file_name, ex.parsed.source.sha256, ex.document,
-                         list(agencies.values()), variants, {make_slug(t.indicator) for t in ex.targets}, counts(ex))
+                         list(agencies.values()), variants, indicators, counts(ex))
+
+
+def _homes(index: DocumentIndex, keys: set[tuple[str, str]]) -> dict[tuple[str, str], set[str]]:
+    """For each (type, number): the sources whose graphs hold its nodes' own facts, and the years it has."""
+    out: dict[tuple[str, str], set[str]] = {k: set() for k in keys}
+    for node in index.nodes.values():
+        k = (node.type, node.number or "")
+        if k in out:
+            sources = sorted({ev.source for ev in node.mentions})
+            home = node.held_by or (sources[0] if sources else None)
+            if home:
+                out[k].add(home)
+            out[k].add(f"year:{node.year}")
+    return out
+
+
+def affected_sources(before: dict[str, SourceSummary], after: dict[str, SourceSummary], key: str,
+                     index_before: DocumentIndex | None, index_after: DocumentIndex) -> set[str]:
+    """The sources whose own graph can change when ``key`` goes from ``before[key]`` (if any) to ``after[key]``.
+
+    * documents it is or cites: the graphs that hold those documents' own facts (type, dates, flags) before
+      and after; and, when the years known for a number change, every source naming the number (its undated
+      citations may resolve differently);
+    * agency spellings: the first source (in file order) that prints a spelling holds its skos:altLabel;
+    * indicators: every graph with an indicator carries the label first printed anywhere.
+    """
+    old, new = before.get(key), after[key]
+    affected = {key}
+    doc_keys = new.document_keys() | (old.document_keys() if old else set())
+    homes_after = _homes(index_after, doc_keys)
+    homes_before = _homes(index_before, doc_keys) if index_before is not None else {}
+    for k in doc_keys:
+        a, b = homes_after.get(k, set()), homes_before.get(k, set())
+        affected |= {h for h in a | b if not h.startswith("year:")}
+        if {h for h in a if h.startswith("year:")} != {h for h in b if h.startswith("year:")}:
+            affected |= {s for s, summary in after.items() if k in summary.document_keys()}
+    order_before = sorted(before, key=lambda k: before[k].file_name)
+    order_after = sorted(after, key=lambda k: after[k].file_name)
+    for variant in new.variants | (old.variants if old else set()):
+        holders = {next((k for k in order if variant in corpus[k].variants), None)
+                   for order, corpus in ((order_before, before), (order_after, after))}
+        if len(holders) > 1:
+            affected |= {h for h in holders if h}
+    for slug_ in set(new.indicators) | (set(old.indicators) if old else set()):
+        firsts = []
+        for order, corpus in ((order_before, before), (order_after, after)):
+            firsts.append(next((corpus[k].indicators[slug_] for k in order if slug_ in corpus[k].indicators), None))
+        if firsts[0] != firsts[1]:
+            affected |= {s for s, summary in after.items() if slug_ in summary.indicators}
+    return {k for k in affected if k in after}
 
 
 class Cache:
@@ -264,11 +311,17 @@ def emit_affected(settings: Settings, ctx: ExtractionContext, index: DocumentInd
         emitter(sink, exs, findex, ctx)
     emit_provenance(sink, [ex for ex in exs if ex.parsed.key in keys], ledger)
     graphs = {minter.graph(k): set() for k in keys}
-    for quad in sink.quads():
-        bucket = graphs.get(quad.graph_name.value)
-        if bucket is not None:
-            bucket.add(quad)
+    for quad in canonical(q for q in sink.quads() if q.graph_name.value in graphs):
+        graphs[quad.graph_name.value].add(quad)
     return graphs
+
+
+def canonical(quads: Iterable[ox.Quad]) -> list[ox.Quad]:
+    """The quads as the store gives them back (literals in canonical form: "51.0"^^xsd:decimal is "51"),
+    so that what is emitted compares equal to what is stored."""
+    memory = ox.Store()
+    memory.extend(quads)
+    return list(memory)
 
 
 def curated_graph(settings: Settings, ctx: ExtractionContext, index: DocumentIndex,
@@ -281,7 +334,7 @@ def curated_graph(settings: Settings, ctx: ExtractionContext, index: DocumentInd
     emit_entities(sink, [], index, ctx)
     emit_tasks(sink, slim, index, ctx)
     g = minter.curated_graph()
-    return {q for q in sink.quads() if q.graph_name.value == g}
+    return set(canonical(q for q in sink.quads() if q.graph_name.value == g))
 
 
 def _reasoning_predicates(store: ox.Store) -> set[str]:
@@ -435,12 +488,12 @@ class Ingester:
             if same is not None:
                 return Outcome(read.path, "unchanged", f"same content as the source {same}: nothing to do",
                                key=same)
-            probe = Source("probe", Path(name), read.text, text_sha)
-            probe_ex = extract(Parsed(probe, normalise(read.text)), self.ctx)
-            previous = find_previous_version(corpus, probe_ex.document)
+            normalised = normalise(read.text)
+            probe = Parsed(Source("probe", Path(name), read.text, text_sha), normalised)
+            previous = find_previous_version(corpus, self.ctx.documents.extract(probe))
             key = previous or new_key(name, text_sha, corpus)
             source = Source(key, sources / f"{key}.txt", read.text, text_sha)
-            ex = extract(Parsed(source, normalise(read.text)), self.ctx)
+            ex = extract(Parsed(source, normalised), self.ctx)
             entry = {
                 "original": _original_name(read), "file_name": name, "format": read.format,
                 "media_type": read.media_type, "reader": read.reader, "sha256": read.sha256,
@@ -550,25 +603,25 @@ class Ingester:
                             after: dict[str, SourceSummary], new: Extraction, ledger: Ledger,
                             previous: str | None) -> int:
         key = new.parsed.key
-        touch = after[key].shared_keys() | (before[key].shared_keys() if key in before else set())
         order = sorted(after, key=lambda k: after[k].file_name)
-        affected = {k for k in order if k == key or after[k].shared_keys() & touch}
-        # the earlier sources whose spellings and indicators decide what the affected graphs say
-        context: set[str] = set()
-        later: set[tuple[str, ...]] = set()  # spellings and indicators of the affected sources after k
-        for k in reversed(order):
-            mine = {x for x in after[k].shared_keys() if x[0] != "doc"}
-            if k in affected:
-                later |= mine
-            elif mine & later:
-                context.add(k)
         index = resolve_documents([new if k == key else _slim(after[k]) for k in order], self.minter)
+        index_before = None
+        if key in before:
+            index_before = resolve_documents([_slim(before[k]) for k in sorted(before, key=lambda k:
+                                                                               before[k].file_name)], self.minter)
+        affected = affected_sources(before, after, key, index_before, index)
+        # what the affected graphs also depend on: earlier sources printing the same agency spelling (their
+        # slim records suffice) or the same indicator (read in full: the label is the first printed form)
+        spellings = {v for k in affected for v in after[k].variants}
+        slugs = {i for k in affected for i in after[k].indicators}
         exs = []
         for k in order:
             if k == key:
                 exs.append(new)
-            elif k in affected or k in context:
+            elif k in affected or slugs & set(after[k].indicators):
                 exs.append(extract_source(read_source(self.settings.sources_dir / f"{k}.txt"), self.ctx, self.cache))
+            elif spellings & after[k].variants:
+                exs.append(_slim(after[k]))
         graphs = emit_affected(self.settings, self.ctx, index, exs, ledger, affected)
         names_before = {a.name for s in before.values() for a in s.agencies}
         names_after = {a.name for s in after.values() for a in s.agencies}
