@@ -41,7 +41,7 @@ from graph.build.emit.rdf import QuadSink
 from graph.build.emit.tasks import emit_tasks
 from graph.build.extract import ExtractionContext, extract
 from graph.build.iris import Minter, slug
-from graph.build.model import AgencyRef, DocumentRecord, Extraction, Parsed
+from graph.build.model import AgencyRef, DocumentRecord, Evidence, Extraction, Parsed, Target
 from graph.build.normalise import NormalisedText, normalise
 from graph.build.provenance import ORIGINALS_DIR, Ledger, change_summary, counts, emit_provenance
 from graph.build.readers import ReadDocument, read_document
@@ -279,9 +279,15 @@ def new_key(name: str, sha: str, taken: Iterable[str]) -> str:
 # --- the incremental update ---------------------------------------------------------------------------------
 
 def _slim(summary: SourceSummary) -> Extraction:
-    """An extraction that holds only what resolving documents and naming agencies need."""
+    """An extraction that holds only what other sources' graphs depend on: its document record (to resolve
+    documents), the agency spellings it prints and the first printed form of each indicator (the first
+    source to print one names it in every graph). Its own graph cannot be emitted from it."""
     source = Source(summary.key, Path(summary.file_name), "", summary.sha256)
-    return Extraction(parsed=Parsed(source, EMPTY_TEXT), document=summary.record, agencies=list(summary.agencies))
+    nowhere = Evidence(summary.key, 0, 0, "")
+    targets = [Target(summary.key, form, None, nowhere, key=f"slim-{k}")
+               for k, form in enumerate(summary.indicators.values())]
+    return Extraction(parsed=Parsed(source, EMPTY_TEXT), document=summary.record, agencies=list(summary.agencies),
+                      targets=targets)
 
 
 def _filtered_index(index: DocumentIndex, keys: set[str]) -> DocumentIndex:
@@ -324,6 +330,38 @@ def canonical(quads: Iterable[ox.Quad]) -> list[ox.Quad]:
     return list(memory)
 
 
+def first_printed(graphs: dict[str, set[ox.Quad]], corpus: dict[str, SourceSummary], order: list[str],
+                  minter: Minter) -> None:
+    """Make graphs emitted without the rest of the corpus say what the full build says where the first source
+    to print something decides: an agency spelling is a ``skos:altLabel`` only in the graph of the first
+    source (in file order) that prints it; an indicator's label is its first printed form anywhere."""
+    from graph.build.emit.rdf import RDFS, SKOS
+
+    holder: dict[tuple[str, str], str] = {}
+    first_form: dict[str, str] = {}
+    for k in order:
+        for variant in corpus[k].variants:
+            holder.setdefault(variant, k)
+        for slug_, form in corpus[k].indicators.items():
+            first_form.setdefault(slug_, form)
+    alt, label, pref = ox.NamedNode(SKOS + "altLabel"), ox.NamedNode(RDFS + "label"), ox.NamedNode(SKOS + "prefLabel")
+    for k, summary in corpus.items():
+        g = minter.graph(k)
+        if g not in graphs:
+            continue
+        quads = graphs[g]
+        foreign = {(minter.agency(n), v) for n, v in summary.variants if holder[(n, v)] != k}
+        indicator = {minter.iri("indicator", s): first_form[s] for s in summary.indicators}
+        for q in list(quads):
+            if q.predicate == alt and (q.subject.value, q.object.value) in foreign:
+                quads.discard(q)
+            elif q.predicate in (label, pref) and q.subject.value in indicator:
+                form = indicator[q.subject.value]
+                if q.object.value != form:
+                    quads.discard(q)
+                    quads.add(ox.Quad(q.subject, q.predicate, ox.Literal(form, language="vi"), q.graph_name))
+
+
 def curated_graph(settings: Settings, ctx: ExtractionContext, index: DocumentIndex,
                   corpus: dict[str, SourceSummary]) -> set[ox.Quad]:
     """The gazetteer graph: the gazetteer, and the curated aliases of every agency the corpus names."""
@@ -337,59 +375,112 @@ def curated_graph(settings: Settings, ctx: ExtractionContext, index: DocumentInd
     return set(canonical(q for q in sink.quads() if q.graph_name.value == g))
 
 
-def _reasoning_predicates(store: ox.Store) -> set[str]:
-    """The predicates the reasoner's rules read (graph/build/reason.py), and rdf:type."""
-    rows = store.query(f"""PREFIX owl: <http://www.w3.org/2002/07/owl#>
-        PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
-        PREFIX rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#>
-        SELECT DISTINCT ?p WHERE {{ GRAPH <{ONTOLOGY_GRAPH}> {{
-          {{ ?p a owl:TransitiveProperty }}
-          UNION {{ ?p owl:inverseOf ?q }} UNION {{ ?q owl:inverseOf ?p }}
-          UNION {{ ?p rdfs:subPropertyOf ?q }} UNION {{ ?q rdfs:subPropertyOf ?p }}
-          UNION {{ ?p owl:propertyChainAxiom ?l }} UNION {{ ?q owl:propertyChainAxiom/rdf:rest*/rdf:first ?p }}
-        }} }}""")
-    preds = {r["p"].value for r in rows if isinstance(r["p"], ox.NamedNode)}
-    preds.add("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
-    return preds
+@dataclass
+class Rules:
+    """The reasoner's rules as read from the ontology (the same as :func:`graph.build.reason.materialise`)."""
+
+    superproperties: dict[str, set[str]]
+    inverses: dict[str, set[str]]
+    transitive: set[str]
+    chains: list[tuple[str, str, str]]  # (p, p1, p2): p1 ∘ p2 ⊑ p
+    superclasses: dict[str, set[str]]
+
+    @classmethod
+    def from_store(cls, store: ox.Store) -> Rules:
+        from graph.build.reason import OWL, RDFS, _heads, _pairs, _rdf_list
+
+        graph = ox.NamedNode(ONTOLOGY_GRAPH)
+        memory = ox.Store()
+        memory.extend(store.quads_for_pattern(None, None, None, graph))
+        sup: dict[str, set[str]] = {}
+        for a, b in _pairs(memory, f"SELECT ?a ?b WHERE {{ ?a <{RDFS}subPropertyOf> ?b FILTER(?a != ?b) }}"):
+            sup.setdefault(a, set()).add(b)
+        inv: dict[str, set[str]] = {}
+        for a, b in _pairs(memory, f"SELECT ?a ?b WHERE {{ ?a <{OWL}inverseOf> ?b }}"):
+            inv.setdefault(a, set()).add(b)
+            inv.setdefault(b, set()).add(a)
+        transitive = {r["p"].value for r in memory.query(
+            f"SELECT ?p WHERE {{ ?p a <{OWL}TransitiveProperty> }}", use_default_graph_as_union=True)}
+        chains = []
+        for p, head in _heads(memory, f"SELECT ?a ?b WHERE {{ ?a <{OWL}propertyChainAxiom> ?b }}"):
+            parts = _rdf_list(memory, head)
+            if len(parts) == 2:
+                chains.append((p, parts[0], parts[1]))
+        classes: dict[str, set[str]] = {}
+        for a, b in _pairs(memory, f"SELECT ?a ?b WHERE {{ ?a <{RDFS}subClassOf> ?b FILTER(?a != ?b) }}"):
+            classes.setdefault(a, set()).add(b)
+        return cls(sup, inv, transitive, chains, classes)
 
 
-def incremental_inferences(store: ox.Store, added: set[ox.Quad], base: str, inferred_graph: str) -> set[ox.Triple]:
+RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
+
+
+def incremental_inferences(store: ox.Store, added: set[ox.Quad], inferred_graph: str,
+                           rules: Rules | None = None) -> set[ox.Triple]:
     """The triples that ``added`` makes the ontology imply and the store does not hold yet.
 
-    The closure is computed in memory on the ontology plus every reasoning-relevant fact (stated or
-    already inferred) that touches a node of the new facts: as the store's inferred graph is closed,
-    each new consequence joins a new fact with facts at its ends.
+    Semi-naive evaluation of the reasoner's rules from the new facts only: as the store already holds
+    the closure of the old facts, every new consequence joins a new (or newly derived) fact with facts
+    found by index lookups at its ends. The result equals a full :func:`~graph.build.reason.materialise`
+    of the store plus ``added`` (a change that removes facts uses :func:`full_inferences` instead).
     """
-    preds = _reasoning_predicates(store)
-    ontology = ox.NamedNode(ONTOLOGY_GRAPH)
-    inferred = ox.NamedNode(inferred_graph)
-    memory = ox.Store()
-    memory.bulk_extend(store.quads_for_pattern(None, None, None, ontology))
-    work = ox.NamedNode("urn:policykg:work")
-    memory.extend(ox.Quad(q.subject, q.predicate, q.object, work) for q in added if q.predicate.value in preds)
-    seen: set[ox.NamedNode] = set()
-    frontier = {t for q in added if q.predicate.value in preds for t in (q.subject, q.object)
-                if isinstance(t, ox.NamedNode) and t.value.startswith(base)}
-    for _ in range(2):
-        frontier -= seen
-        if not frontier:
-            break
-        seen |= frontier
-        pulled: list[ox.Quad] = []
-        for node in frontier:
-            for pattern in ((node, None, None), (None, None, node)):
-                for q in store.quads_for_pattern(*pattern):
-                    if q.predicate.value in preds and q.graph_name != ontology:
-                        pulled.append(ox.Quad(q.subject, q.predicate, q.object, work))
-        memory.extend(pulled)
-        frontier = {t for q in pulled for t in (q.subject, q.object)
-                    if isinstance(t, ox.NamedNode) and t.value.startswith(base)}
-    materialise(memory, inferred_graph)
-    out: set[ox.Triple] = set()
-    for q in memory.quads_for_pattern(None, None, None, inferred):
-        if not any(True for _ in store.quads_for_pattern(q.subject, q.predicate, q.object)):
-            out.add(q.triple)
-    return out
+    rules = rules or Rules.from_store(store)
+    new = {q.triple for q in added}
+    new = {t for t in new if not any(True for _ in store.quads_for_pattern(t.subject, t.predicate, t.object))}
+    by_sp: dict[tuple, set] = {}
+    by_po: dict[tuple, set] = {}
+    derived: set[ox.Triple] = set()
+
+    def index(t: ox.Triple) -> None:
+        by_sp.setdefault((t.subject, t.predicate), set()).add(t.object)
+        by_po.setdefault((t.predicate, t.object), set()).add(t.subject)
+
+    def objects(s, p) -> set:  # noqa: ANN001 (the store and the new facts)
+        return {q.object for q in store.quads_for_pattern(s, p, None)} | by_sp.get((s, p), set())
+
+    def subjects(p, o) -> set:  # noqa: ANN001
+        return {q.subject for q in store.quads_for_pattern(None, p, o)} | by_po.get((p, o), set())
+
+    for t in new:
+        index(t)
+    agenda = list(new)
+
+    def derive(s, p: str, o) -> None:  # noqa: ANN001
+        t = ox.Triple(s, ox.NamedNode(p), o)
+        if t in new or t in derived or any(True for _ in store.quads_for_pattern(t.subject, t.predicate, t.object)):
+            return
+        derived.add(t)
+        index(t)
+        agenda.append(t)
+
+    while agenda:
+        t = agenda.pop()
+        s, p, o = t.subject, t.predicate.value, t.object
+        for sup in rules.superproperties.get(p, ()):
+            derive(s, sup, o)
+        if isinstance(o, ox.NamedNode):
+            for q in rules.inverses.get(p, ()):
+                derive(o, q, s)
+        if p in rules.transitive:
+            for x in subjects(t.predicate, s):
+                if x != o:
+                    derive(x, p, o)
+            for y in objects(o, t.predicate):
+                if y != s:
+                    derive(s, p, y)
+        for head, p1, p2 in rules.chains:
+            if p == p1:
+                for z in objects(o, ox.NamedNode(p2)):
+                    if z != s:
+                        derive(s, head, z)
+            if p == p2:
+                for x in subjects(ox.NamedNode(p1), s):
+                    if x != o:
+                        derive(x, head, o)
+        if p == RDF_TYPE and isinstance(s, ox.NamedNode):
+            for sup in rules.superclasses.get(o.value, ()):
+                derive(s, RDF_TYPE, ox.NamedNode(sup))
+    return derived
 
 
 def full_inferences(store: ox.Store, replaced: dict[str, set[ox.Quad]], inferred_graph: str) -> set[ox.Quad]:
@@ -421,6 +512,7 @@ class Ingester:
         self.ctx = ExtractionContext(settings)
         self.cache = Cache(settings)
         self.minter = Minter(settings.base)
+        self.last_document: str | None = None  # the IRI of the document the last ingest added or replaced
 
     # corpus state -----------------------------------------------------------------------------------------
     def _source_files(self) -> list[Path]:
@@ -472,6 +564,9 @@ class Ingester:
         sources.mkdir(parents=True, exist_ok=True)
         ledger = Ledger.load(sources)
         text_sha = hashlib.sha256(read.text.encode("utf-8")).hexdigest()
+        held = ledger.by_original(read.sha256) or ledger.by_text(text_sha)
+        if held is not None and (sources / f"{held}.txt").exists():
+            return Outcome(read.path, "unchanged", f"same content as the source {held}: nothing to do", key=held)
         live = ox.Store.read_only(str(settings.store)) if (settings.store / "CURRENT").exists() else None
         try:
             corpus = self.corpus(live)
@@ -510,7 +605,7 @@ class Ingester:
         corpus_after[key] = summarise(ex)
         self.cache.save_extraction(ex)
         self.cache.save_corpus(corpus_after)
-        doc = self._document_iri(corpus_after, key)
+        doc = self.last_document
         if previous is not None:
             last = entry["versions"][-1]
             return Outcome(read.path, "replaced", f"new version of {previous} ({last['change']})", key=key,
@@ -566,11 +661,6 @@ class Ingester:
                          "change": change_summary(prior.get("counts", {}), entry["counts"])})
         return versions
 
-    def _document_iri(self, corpus: dict[str, SourceSummary], key: str) -> str | None:
-        index = resolve_documents([_slim(corpus[k]) for k in sorted(corpus, key=lambda k: corpus[k].file_name)],
-                                  self.minter)
-        return index.held.get(key)
-
     def _commit_rebuild(self, change: Change, corpus: dict[str, SourceSummary], new: Extraction,
                         ledger: Ledger) -> int:
         """No usable store (none yet, or out of date with the sources): build everything, with the new source."""
@@ -583,7 +673,8 @@ class Ingester:
             else:
                 ex = extract_source(read_source(self.settings.sources_dir / f"{key}.txt"), self.ctx, self.cache)
                 exs.append(ex)
-        memory, _ = dataset_from_extractions(self.settings, exs, self.ctx, ledger)
+        memory, index = dataset_from_extractions(self.settings, exs, self.ctx, ledger)
+        self.last_document = index.held.get(new.parsed.key)
 
         def update(store: ox.Store) -> None:
             store.clear()
@@ -610,19 +701,12 @@ class Ingester:
             index_before = resolve_documents([_slim(before[k]) for k in sorted(before, key=lambda k:
                                                                                before[k].file_name)], self.minter)
         affected = affected_sources(before, after, key, index_before, index)
-        # what the affected graphs also depend on: earlier sources printing the same agency spelling (their
-        # slim records suffice) or the same indicator (read in full: the label is the first printed form)
-        spellings = {v for k in affected for v in after[k].variants}
-        slugs = {i for k in affected for i in after[k].indicators}
-        exs = []
-        for k in order:
-            if k == key:
-                exs.append(new)
-            elif k in affected or slugs & set(after[k].indicators):
-                exs.append(extract_source(read_source(self.settings.sources_dir / f"{k}.txt"), self.ctx, self.cache))
-            elif spellings & after[k].variants:
-                exs.append(_slim(after[k]))
+        exs = [new if k == key else
+               extract_source(read_source(self.settings.sources_dir / f"{k}.txt"), self.ctx, self.cache)
+               for k in order if k in affected]
         graphs = emit_affected(self.settings, self.ctx, index, exs, ledger, affected)
+        first_printed(graphs, after, order, self.minter)
+        self.last_document = index.held.get(key)
         names_before = {a.name for s in before.values() for a in s.agencies}
         names_after = {a.name for s in after.values() for a in s.agencies}
         if names_before != names_after:
@@ -641,7 +725,7 @@ class Ingester:
             inferred = full_inferences(live, changed, inferred_graph)
             new_inferred: set[ox.Triple] = set()
         else:
-            new_inferred = incremental_inferences(live, added, self.settings.base, inferred_graph)
+            new_inferred = incremental_inferences(live, added, inferred_graph)
             inferred = None
         stated_now = {q.triple for q in added}
 

@@ -76,6 +76,10 @@ class Ledger:
         tmp.write_text(self.dumps(), encoding="utf-8")
         os.replace(tmp, target)
 
+    def by_text(self, sha256: str) -> str | None:
+        """The source key whose current text has this checksum."""
+        return next((key for key, e in self.documents.items() if e.get("text_sha256") == sha256), None)
+
     def by_original(self, sha256: str) -> str | None:
         """The source key whose current version came from the original with this checksum."""
         return next((key for key, e in self.documents.items() if e.get("sha256") == sha256), None)

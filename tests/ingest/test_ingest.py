@@ -47,8 +47,8 @@ def test_ingests_give_the_graph_a_build_gives(data: Path, tmp_path: Path, docs: 
     # only the new document's graph, and the inferences it adds, were written
     assert changed <= {"https://w3id.org/policykg/id/graph/party", "https://w3id.org/policykg/id/graph/inferred"}
     assert "https://w3id.org/policykg/id/graph/party" in changed
-    report = ingest(settings, [docs["plan.docx"], docs["other-party.docx"], docs["tcvn3.txt"]])
-    assert [o.status for o in report.outcomes] == ["added"] * 3
+    report = ingest(settings, [docs["plan.docx"], docs["other-party.docx"], docs["tcvn3.txt"], docs["0-early.docx"]])
+    assert [o.status for o in report.outcomes] == ["added"] * 4
     assert store_quads(data) == rebuilt(data, tmp_path)
 
 
