@@ -146,3 +146,24 @@ def test_ocr_facts_are_marked(data: Path, docs: dict[str, Path]) -> None:
     del store
     result = CliRunner().invoke(main, ["--data", str(data), "report"])
     assert result.exit_code == 0 and "OCR" in result.output and "scan.pdf" in result.output
+
+
+def test_ingested_graph_uses_declared_terms_and_conforms(data: Path, docs: dict[str, Path]) -> None:
+    import rdflib
+
+    from graph.config import PROJECT_ROOT
+    from graph.query.validate import validate_store
+    from graph.store import OxigraphStore
+
+    settings = Settings(data_dir=data)
+    ingest(settings, [docs["party.docx"], need(docs, "plan.pdf")])
+    ingest(settings, [docs["party-v2.docx"]])
+    store = OxigraphStore(settings.store)
+    ontology = rdflib.Graph().parse(PROJECT_ROOT / "ontology" / "pol.ttl")
+    declared = {str(s) for s in ontology.subjects() if str(s).startswith(POL)}
+    used = {t.value for q in store.quads() for t in (q.predicate, q.object)
+            if isinstance(t, ox.NamedNode) and t.value.startswith(POL)}
+    assert used - declared == set()
+    conforms, text = validate_store(store, PROJECT_ROOT / "ontology" / "shapes.ttl",
+                                    PROJECT_ROOT / "ontology" / "pol.ttl")
+    assert conforms, text[:3000]
