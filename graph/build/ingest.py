@@ -36,12 +36,11 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from graph.build.emit.documents import emit_documents, emit_sources
-from graph.build.emit.entities import emit_entities
 from graph.build.emit.rdf import QuadSink
 from graph.build.emit.tasks import emit_tasks
 from graph.build.extract import ExtractionContext, extract
 from graph.build.iris import Minter, slug
-from graph.build.model import AgencyRef, DocumentRecord, Evidence, Extraction, Parsed, Target
+from graph.build.model import AgencyRef, DocumentRecord, DocumentRef, Evidence, Extraction, Parsed, Target
 from graph.build.normalise import NormalisedText, normalise
 from graph.build.provenance import ORIGINALS_DIR, Ledger, change_summary, counts, emit_provenance
 from graph.build.readers import ReadDocument, read_document
@@ -56,6 +55,9 @@ POL = "https://w3id.org/policykg/ont#"
 ONTOLOGY_GRAPH = "https://w3id.org/policykg/ont"
 READABLE = (".txt", ".pdf", ".docx")
 EMPTY_TEXT = NormalisedText("", (), ())
+_NO_REF = DocumentRef("", None, None, None, None, Evidence("aliases", 0, 0, ""))
+_WARM_UP = ("KẾ HOẠCH\nThực hiện Nghị quyết số 1-NQ/TU ngày 1/1/2020.\n1. Giao Sở Công Thương chủ trì, phối hợp "
+            "với Sở Tài chính đầu tư cảng Vũng Áng, đạt 10% năm 2025.")
 
 
 # --- the outcome of one file ------------------------------------------------------------------------------
@@ -224,20 +226,38 @@ class Cache:
         tmp.replace(path)
 
     @property
-    def index_path(self) -> Path:
-        return self.dir / f"corpus-{self.stamp}.pickle"
+    def summaries_dir(self) -> Path:
+        return self.dir / f"summaries-{self.stamp}"
 
     def corpus(self) -> dict[str, SourceSummary] | None:
-        try:
-            return pickle.loads(self.index_path.read_bytes())
-        except Exception:
+        """Every source's summary (one small file each, so an ingest rewrites only its own)."""
+        folder = self.summaries_dir
+        if not folder.is_dir():
             return None
+        corpus: dict[str, SourceSummary] = {}
+        for path in folder.glob("*.pickle"):
+            try:
+                summary = pickle.loads(path.read_bytes())
+            except Exception:  # cut short by a kill: the caller rebuilds what is missing
+                continue
+            corpus[summary.key] = summary
+        return corpus
+
+    def save_summary(self, summary: SourceSummary) -> None:
+        folder = self.summaries_dir
+        folder.mkdir(parents=True, exist_ok=True)
+        path = folder / f"{hashlib.sha1(summary.key.encode()).hexdigest()[:20]}.pickle"
+        tmp = path.with_suffix(f".tmp-{time.time_ns()}")
+        tmp.write_bytes(pickle.dumps(summary, protocol=pickle.HIGHEST_PROTOCOL))
+        tmp.replace(path)
 
     def save_corpus(self, corpus: dict[str, SourceSummary]) -> None:
-        self.dir.mkdir(parents=True, exist_ok=True)
-        tmp = self.index_path.with_suffix(f".tmp-{time.time_ns()}")
-        tmp.write_bytes(pickle.dumps(corpus, protocol=pickle.HIGHEST_PROTOCOL))
-        tmp.replace(self.index_path)
+        for summary in corpus.values():
+            self.save_summary(summary)
+        known = {f"{hashlib.sha1(k.encode()).hexdigest()[:20]}.pickle" for k in corpus}
+        for path in self.summaries_dir.glob("*.pickle"):
+            if path.name not in known:
+                path.unlink(missing_ok=True)
 
 
 def extract_source(source: Source, ctx: ExtractionContext, cache: Cache | None = None) -> Extraction:
@@ -362,15 +382,16 @@ def first_printed(graphs: dict[str, set[ox.Quad]], corpus: dict[str, SourceSumma
                     quads.add(ox.Quad(q.subject, q.predicate, ox.Literal(form, language="vi"), q.graph_name))
 
 
-def curated_graph(settings: Settings, ctx: ExtractionContext, index: DocumentIndex,
-                  corpus: dict[str, SourceSummary]) -> set[ox.Quad]:
-    """The gazetteer graph: the gazetteer, and the curated aliases of every agency the corpus names."""
+def alias_quads(settings: Settings, ctx: ExtractionContext, refs: list[AgencyRef]) -> set[ox.Quad]:
+    """The curated skos:altLabel quads (in the gazetteer graph) that the agencies named by ``refs`` bring in:
+    emit_tasks writes the lexicon's aliases of every agency the corpus names."""
+    if not refs:
+        return set()
     minter = Minter(settings.base)
     sink = QuadSink(minter)
-    sink.document_iris.update(index.held)
-    slim = [_slim(corpus[k]) for k in sorted(corpus, key=lambda k: corpus[k].file_name)]
-    emit_entities(sink, [], index, ctx)
-    emit_tasks(sink, slim, index, ctx)
+    probe = Extraction(parsed=Parsed(Source("aliases", Path("aliases.txt"), "", "0" * 64), EMPTY_TEXT),
+                       document=DocumentRecord(_NO_REF), agencies=list(refs))
+    emit_tasks(sink, [probe], DocumentIndex({}, {"aliases": minter.iri("doc", "aliases")}, [], []), ctx)
     g = minter.curated_graph()
     return set(canonical(q for q in sink.quads() if q.graph_name.value == g))
 
@@ -410,6 +431,13 @@ class Rules:
         for a, b in _pairs(memory, f"SELECT ?a ?b WHERE {{ ?a <{RDFS}subClassOf> ?b FILTER(?a != ?b) }}"):
             classes.setdefault(a, set()).add(b)
         return cls(sup, inv, transitive, chains, classes)
+
+    def predicates(self) -> set[str]:
+        """Every predicate a rule reads or writes."""
+        out = {RDF_TYPE} | set(self.transitive) | set(self.inverses)
+        out |= set(self.superproperties) | {p for sups in self.superproperties.values() for p in sups}
+        out |= {p for chain in self.chains for p in chain}
+        return out
 
 
 RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
@@ -483,13 +511,34 @@ def incremental_inferences(store: ox.Store, added: set[ox.Quad], inferred_graph:
     return derived
 
 
-def full_inferences(store: ox.Store, replaced: dict[str, set[ox.Quad]], inferred_graph: str) -> set[ox.Quad]:
-    """The whole inferred graph recomputed over the store with ``replaced`` graphs swapped in."""
+def retracts(store: ox.Store, rules: Rules, removed: set[ox.Quad], added: set[ox.Quad], rewritten: set[str]) -> bool:
+    """Whether removing ``removed`` can take back an inference: a triple the rules read or write is no longer
+    stated anywhere (not in the new quads, not in a graph that is kept)."""
+    preds = rules.predicates()
+    classes = set(rules.superclasses) | {c for sups in rules.superclasses.values() for c in sups}
+    kept = {q.triple for q in added}
+    for q in removed:
+        if q.predicate.value not in preds or q.triple in kept:
+            continue
+        if q.predicate.value == RDF_TYPE and q.object.value not in classes:
+            continue  # a class no rule mentions (pol:Evidence …)
+        elsewhere = any(other.graph_name.value not in rewritten and other.graph_name != q.graph_name
+                        for other in store.quads_for_pattern(q.subject, q.predicate, q.object))
+        if not elsewhere:
+            return True
+    return False
+
+
+def full_inferences(store: ox.Store, replaced: dict[str, set[ox.Quad]], inferred_graph: str,
+                    extra: set[ox.Quad] = frozenset(), dropped: set[ox.Quad] = frozenset()) -> set[ox.Quad]:
+    """The whole inferred graph recomputed over the store with ``replaced`` graphs swapped in (and ``extra``
+    quads added, ``dropped`` ones taken out)."""
     memory = ox.Store()
     skip = set(replaced) | {inferred_graph}
-    memory.bulk_extend(q for q in store if q.graph_name.value not in skip)
+    memory.bulk_extend(q for q in store if q.graph_name.value not in skip and q not in dropped)
     for quads in replaced.values():
         memory.bulk_extend(quads)
+    memory.bulk_extend(extra)
     materialise(memory, inferred_graph)
     return set(memory.quads_for_pattern(None, None, None, ox.NamedNode(inferred_graph)))
 
@@ -513,6 +562,13 @@ class Ingester:
         self.cache = Cache(settings)
         self.minter = Minter(settings.base)
         self.last_document: str | None = None  # the IRI of the document the last ingest added or replaced
+        self._corpus: dict[str, SourceSummary] | None = None
+
+    def warm(self) -> Ingester:
+        """Load the curated data the extractors use (a server does it once; the first ingest would)."""
+        parsed = Parsed(Source("warm-up", Path("warm-up.txt"), "", "0" * 64), normalise(_WARM_UP))
+        extract(parsed, self.ctx)
+        return self
 
     # corpus state -----------------------------------------------------------------------------------------
     def _source_files(self) -> list[Path]:
@@ -526,20 +582,26 @@ class Ingester:
         return {r["g"].value: r["sha"].value for r in rows}
 
     def corpus(self, store: ox.Store | None) -> dict[str, SourceSummary] | None:
-        """Every source's summary, when the store holds exactly the sources folder; else None (rebuild)."""
+        """Every source's summary, when the store holds exactly the sources folder; else None (rebuild).
+
+        Kept in memory across the files of a batch (and the requests of the web app); summaries missing
+        from the cache (a first run, a changed code stamp) are made from the sources."""
         if store is None:
             return None
-        files = self._source_files()
-        corpus = self.cache.corpus()
-        if corpus is None or set(corpus) != {p.stem for p in files}:
-            corpus = {}
-            for path in files:
-                ex = extract_source(read_source(path), self.ctx, self.cache)
-                corpus[ex.parsed.key] = summarise(ex)
-            self.cache.save_corpus(corpus)
         held = self._store_shas(store)
-        want = {self.minter.graph(k): s.sha256 for k, s in corpus.items()}
-        return corpus if held == want else None
+        if self._corpus is None:
+            self._corpus = self.cache.corpus() or {}
+        files = {p.stem: p for p in self._source_files()}
+        for key in set(self._corpus) - set(files):
+            del self._corpus[key]
+        for key, path in files.items():
+            summary = self._corpus.get(key)
+            if summary is None or held.get(self.minter.graph(key)) != summary.sha256:
+                ex = extract_source(read_source(path), self.ctx, self.cache)
+                self._corpus[key] = summarise(ex)
+                self.cache.save_summary(self._corpus[key])
+        want = {self.minter.graph(k): s.sha256 for k, s in self._corpus.items()}
+        return dict(self._corpus) if held == want else None
 
     # one file ---------------------------------------------------------------------------------------------
     def ingest(self, path: Path, *, display_name: str | None = None) -> Outcome:
@@ -570,11 +632,13 @@ class Ingester:
         live = ox.Store.read_only(str(settings.store)) if (settings.store / "CURRENT").exists() else None
         try:
             corpus = self.corpus(live)
-            if corpus is None:
+            if corpus is None:  # no store yet, or one out of date with the sources: the commit rebuilds it
                 corpus = {}
                 for p in self._source_files():
                     ex = extract_source(read_source(p), self.ctx, self.cache)
                     corpus[ex.parsed.key] = summarise(ex)
+                    self.cache.save_summary(corpus[ex.parsed.key])
+                self._corpus = dict(corpus)
                 full_rebuild = True
             else:
                 full_rebuild = False
@@ -601,10 +665,11 @@ class Ingester:
         finally:
             if live is not None:
                 del live
-        corpus_after = dict(corpus)
-        corpus_after[key] = summarise(ex)
+        summary = summarise(ex)
+        if self._corpus is not None:
+            self._corpus[key] = summary
         self.cache.save_extraction(ex)
-        self.cache.save_corpus(corpus_after)
+        self.cache.save_summary(summary)
         doc = self.last_document
         if previous is not None:
             last = entry["versions"][-1]
@@ -707,25 +772,32 @@ class Ingester:
         graphs = emit_affected(self.settings, self.ctx, index, exs, ledger, affected)
         first_printed(graphs, after, order, self.minter)
         self.last_document = index.held.get(key)
-        names_before = {a.name for s in before.values() for a in s.agencies}
-        names_after = {a.name for s in after.values() for a in s.agencies}
-        if names_before != names_after:
-            graphs[self.minter.curated_graph()] = curated_graph(self.settings, self.ctx, index, after)
+        # the curated aliases of the agencies the corpus names: only those of names that come or go change
+        refs_before = {a.name: a for s in before.values() for a in s.agencies}
+        refs_after = {a.name: a for s in after.values() for a in s.agencies}
+        alias_add = alias_quads(self.settings, self.ctx, [refs_after[n] for n in set(refs_after) - set(refs_before)])
+        alias_remove = alias_quads(self.settings, self.ctx,
+                                   [refs_before[n] for n in set(refs_before) - set(refs_after)])
         changed: dict[str, set[ox.Quad]] = {}
         added: set[ox.Quad] = set()
-        removed = False
+        removed: set[ox.Quad] = set()
         for g, quads in graphs.items():
             current = set(live.quads_for_pattern(None, None, None, ox.NamedNode(g)))
             if current != quads:
                 changed[g] = quads
                 added |= quads - current
-                removed = removed or bool(current - quads)
+                removed |= current - quads
+        alias_add = {q for q in alias_add if q not in live}
+        alias_remove = {q for q in alias_remove if q in live}
+        added |= alias_add
+        removed |= alias_remove
         inferred_graph = self.minter.inferred_graph()
-        if removed:
-            inferred = full_inferences(live, changed, inferred_graph)
+        rules = Rules.from_store(live)
+        if retracts(live, rules, removed, added, set(changed)):
+            inferred = full_inferences(live, changed, inferred_graph, alias_add, alias_remove)
             new_inferred: set[ox.Triple] = set()
         else:
-            new_inferred = incremental_inferences(live, added, inferred_graph)
+            new_inferred = incremental_inferences(live, added, inferred_graph, rules)
             inferred = None
         stated_now = {q.triple for q in added}
 
@@ -733,6 +805,9 @@ class Ingester:
             for g, quads in changed.items():
                 store.remove_graph(ox.NamedNode(g)) if store.contains_named_graph(ox.NamedNode(g)) else None
                 store.extend(quads)
+            store.extend(alias_add)
+            for q in alias_remove:
+                store.remove(q)
             ig = ox.NamedNode(inferred_graph)
             if inferred is not None:
                 store.remove_graph(ig)

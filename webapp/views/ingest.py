@@ -105,7 +105,9 @@ def upload():  # noqa: ANN201
             path.parent.mkdir()
             f.save(path)
             saved.append((path, name))
-        ingester = Ingester(settings)
+        ingester = current_app.extensions.get("policykg-ingester")
+        if ingester is None:  # one per app: the curated data and the corpus summaries stay loaded
+            ingester = current_app.extensions["policykg-ingester"] = Ingester(settings)
         with locked(settings.build_dir):
             recover(settings.store, settings.build_dir)
             for path, name in saved:
