@@ -44,7 +44,6 @@ from graph.build.model import AgencyRef, DocumentRecord, DocumentRef, Evidence, 
 from graph.build.normalise import NormalisedText, normalise
 from graph.build.provenance import ORIGINALS_DIR, Ledger, change_summary, counts, emit_provenance
 from graph.build.readers import ReadDocument, read_document
-from graph.build.reason import materialise
 from graph.build.resolve import DocumentIndex, resolve_documents
 from graph.build.sources import SOURCE_SUFFIXES, Source, SourceError, read_source
 from graph.build.transaction import Change, fault_point, locked, recover
@@ -443,18 +442,19 @@ class Rules:
 RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 
 
-def incremental_inferences(store: ox.Store, added: set[ox.Quad], inferred_graph: str,
-                           rules: Rules | None = None) -> set[ox.Triple]:
+def incremental_inferences(store: ox.Store, added: Iterable[ox.Quad | ox.Triple], inferred_graph: str,
+                           rules: Rules | None = None, *, filtered: bool = False) -> set[ox.Triple]:
     """The triples that ``added`` makes the ontology imply and the store does not hold yet.
 
     Semi-naive evaluation of the reasoner's rules from the new facts only: as the store already holds
     the closure of the old facts, every new consequence joins a new (or newly derived) fact with facts
     found by index lookups at its ends. The result equals a full :func:`~graph.build.reason.materialise`
-    of the store plus ``added`` (a change that removes facts uses :func:`full_inferences` instead).
+    of the store plus ``added`` (what a change that removes facts takes back is :func:`retracted_inferences`).
     """
     rules = rules or Rules.from_store(store)
-    new = {q.triple for q in added}
-    new = {t for t in new if not any(True for _ in store.quads_for_pattern(t.subject, t.predicate, t.object))}
+    new = {q.triple if isinstance(q, ox.Quad) else q for q in added}
+    if not filtered:  # (filtered: the caller gives only the triples whose consequences may be missing)
+        new = {t for t in new if not any(True for _ in store.quads_for_pattern(t.subject, t.predicate, t.object))}
     by_sp: dict[tuple, set] = {}
     by_po: dict[tuple, set] = {}
     derived: set[ox.Triple] = set()
@@ -511,12 +511,105 @@ def incremental_inferences(store: ox.Store, added: set[ox.Quad], inferred_graph:
     return derived
 
 
-def retracts(store: ox.Store, rules: Rules, removed: set[ox.Quad], added: set[ox.Quad], rewritten: set[str]) -> bool:
-    """Whether removing ``removed`` can take back an inference: a triple the rules read or write is no longer
-    stated anywhere (not in the new quads, not in a graph that is kept)."""
+def retracted_inferences(store: ox.Store, rules: Rules, removed: set[ox.Triple], inferred_graph: str
+                         ) -> tuple[set[ox.Triple], set[ox.Triple]]:
+    """What taking ``removed`` (stated triples no longer stated anywhere) out of the store does to the
+    inferred graph, by delete-and-rederive: (inferred triples to delete, triples to add as inferred).
+
+    1. every inferred triple with a derivation that uses a removed triple is a candidate;
+    2. a candidate, or a removed triple, that the remaining facts still derive in one step stays (or
+       becomes) inferred, and so does what follows from it.
+    """
+    ig = ox.NamedNode(inferred_graph)
+
+    def holds(t: ox.Triple, gone: set[ox.Triple]) -> bool:
+        return t not in gone and any(True for _ in store.quads_for_pattern(t.subject, t.predicate, t.object))
+
+    def objects(s, p: str, gone: set[ox.Triple]) -> set:  # noqa: ANN001
+        pn = ox.NamedNode(p)
+        return {q.object for q in store.quads_for_pattern(s, pn, None) if ox.Triple(s, pn, q.object) not in gone}
+
+    def subjects(p: str, o, gone: set[ox.Triple]) -> set:  # noqa: ANN001
+        pn = ox.NamedNode(p)
+        return {q.subject for q in store.quads_for_pattern(None, pn, o) if ox.Triple(q.subject, pn, o) not in gone}
+
+    def consequences(t: ox.Triple, gone: set[ox.Triple]) -> list[ox.Triple]:
+        """One step forward from t over the facts not in ``gone`` (the rules of graph/build/reason.py)."""
+        s, p, o = t.subject, t.predicate.value, t.object
+        out = [ox.Triple(s, ox.NamedNode(sup), o) for sup in rules.superproperties.get(p, ())]
+        if isinstance(o, ox.NamedNode):
+            out += [ox.Triple(o, ox.NamedNode(q), s) for q in rules.inverses.get(p, ())]
+        if p in rules.transitive:
+            out += [ox.Triple(x, t.predicate, o) for x in subjects(p, s, gone) if x != o]
+            out += [ox.Triple(s, t.predicate, y) for y in objects(o, p, gone) if y != s]
+        for head, p1, p2 in rules.chains:
+            if p == p1:
+                out += [ox.Triple(s, ox.NamedNode(head), z) for z in objects(o, p2, gone) if z != s]
+            if p == p2:
+                out += [ox.Triple(x, ox.NamedNode(head), o) for x in subjects(p1, s, gone) if x != o]
+        if p == RDF_TYPE and isinstance(s, ox.NamedNode):
+            out += [ox.Triple(s, t.predicate, ox.NamedNode(c)) for c in rules.superclasses.get(o.value, ())]
+        return out
+
+    def derivable(t: ox.Triple, gone: set[ox.Triple]) -> bool:
+        """Whether the facts not in ``gone`` derive t in one step."""
+        s, p, o = t.subject, t.predicate.value, t.object
+        for sub, sups in rules.superproperties.items():
+            if p in sups and holds(ox.Triple(s, ox.NamedNode(sub), o), gone):
+                return True
+        if isinstance(s, ox.NamedNode):
+            for q in rules.inverses.get(p, ()):
+                if holds(ox.Triple(o, ox.NamedNode(q), s), gone):
+                    return True
+        if p in rules.transitive and s != o and any(holds(ox.Triple(m, t.predicate, o), gone)
+                                                    for m in objects(s, p, gone)):
+            return True
+        for head, p1, p2 in rules.chains:
+            if p == head and s != o and any(holds(ox.Triple(y, ox.NamedNode(p2), o), gone)
+                                            for y in objects(s, p1, gone)):
+                return True
+        if p == RDF_TYPE:
+            for sub, sups in rules.superclasses.items():
+                if o.value in sups and holds(ox.Triple(s, t.predicate, ox.NamedNode(sub)), gone):
+                    return True
+        return False
+
+    def inferred(t: ox.Triple) -> bool:
+        return any(True for _ in store.quads_for_pattern(t.subject, t.predicate, t.object, ig))
+
+    # 1. over-delete: what the removed triples helped derive (with the old facts, before anything goes)
+    candidates: set[ox.Triple] = set()
+    agenda = list(removed)
+    while agenda:
+        for c in consequences(agenda.pop(), set()):
+            if c not in candidates and c not in removed and inferred(c):
+                candidates.add(c)
+                agenda.append(c)
+    gone = set(removed) | candidates
+    # 2. re-derive: what the remaining facts still derive, and what follows from it
+    back = {t for t in gone if derivable(t, gone)}
+    agenda = list(back)
+    while agenda:
+        t = agenda.pop()
+        gone.discard(t)
+        for c in consequences(t, gone):
+            if c in gone and c not in back:
+                back.add(c)
+                agenda.append(c)
+    gone -= back
+    delete = {t for t in candidates if t not in back}
+    add = {t for t in removed if t in back}  # stated before, now only derived
+    return delete, add
+
+
+def retracted_triples(store: ox.Store, rules: Rules, removed: set[ox.Quad], added: set[ox.Quad],
+                      rewritten: set[str]) -> set[ox.Triple]:
+    """The removed triples that can take an inference back: a rule reads or writes them, and they are no
+    longer stated anywhere (not in the new quads, not in a graph that is kept)."""
     preds = rules.predicates()
     classes = set(rules.superclasses) | {c for sups in rules.superclasses.values() for c in sups}
     kept = {q.triple for q in added}
+    out: set[ox.Triple] = set()
     for q in removed:
         if q.predicate.value not in preds or q.triple in kept:
             continue
@@ -525,22 +618,8 @@ def retracts(store: ox.Store, rules: Rules, removed: set[ox.Quad], added: set[ox
         elsewhere = any(other.graph_name.value not in rewritten and other.graph_name != q.graph_name
                         for other in store.quads_for_pattern(q.subject, q.predicate, q.object))
         if not elsewhere:
-            return True
-    return False
-
-
-def full_inferences(store: ox.Store, replaced: dict[str, set[ox.Quad]], inferred_graph: str,
-                    extra: set[ox.Quad] = frozenset(), dropped: set[ox.Quad] = frozenset()) -> set[ox.Quad]:
-    """The whole inferred graph recomputed over the store with ``replaced`` graphs swapped in (and ``extra``
-    quads added, ``dropped`` ones taken out)."""
-    memory = ox.Store()
-    skip = set(replaced) | {inferred_graph}
-    memory.bulk_extend(q for q in store if q.graph_name.value not in skip and q not in dropped)
-    for quads in replaced.values():
-        memory.bulk_extend(quads)
-    memory.bulk_extend(extra)
-    materialise(memory, inferred_graph)
-    return set(memory.quads_for_pattern(None, None, None, ox.NamedNode(inferred_graph)))
+            out.add(q.triple)
+    return out
 
 
 # --- ingesting ------------------------------------------------------------------------------------------
@@ -793,12 +872,10 @@ class Ingester:
         removed |= alias_remove
         inferred_graph = self.minter.inferred_graph()
         rules = Rules.from_store(live)
-        if retracts(live, rules, removed, added, set(changed)):
-            inferred = full_inferences(live, changed, inferred_graph, alias_add, alias_remove)
-            new_inferred: set[ox.Triple] = set()
-        else:
-            new_inferred = incremental_inferences(live, added, inferred_graph, rules)
-            inferred = None
+        gone = retracted_triples(live, rules, removed, added, set(changed))
+        delete, back = retracted_inferences(live, rules, gone, inferred_graph) if gone else (set(), set())
+        fresh = {q.triple for q in added if q.triple in delete
+                 or not any(True for _ in live.quads_for_pattern(q.subject, q.predicate, q.object))}
         stated_now = {q.triple for q in added}
 
         def update(store: ox.Store) -> None:
@@ -809,13 +886,13 @@ class Ingester:
             for q in alias_remove:
                 store.remove(q)
             ig = ox.NamedNode(inferred_graph)
-            if inferred is not None:
-                store.remove_graph(ig)
-                store.extend(inferred)
-            else:
-                store.extend(ox.Quad(t.subject, t.predicate, t.object, ig) for t in new_inferred)
-                for t in stated_now:  # a fact now stated is no longer only inferred
-                    store.remove(ox.Quad(t.subject, t.predicate, t.object, ig))
+            for t in delete:  # inferences the removed facts supported and nothing else does
+                store.remove(ox.Quad(t.subject, t.predicate, t.object, ig))
+            store.extend(ox.Quad(t.subject, t.predicate, t.object, ig) for t in back)
+            new_inferred = incremental_inferences(store, fresh, inferred_graph, rules, filtered=True)
+            store.extend(ox.Quad(t.subject, t.predicate, t.object, ig) for t in new_inferred)
+            for t in stated_now:  # a fact now stated is no longer only inferred
+                store.remove(ox.Quad(t.subject, t.predicate, t.object, ig))
 
         change.commit(update)
         return len(changed)

@@ -167,3 +167,44 @@ def test_ingested_graph_uses_declared_terms_and_conforms(data: Path, docs: dict[
     conforms, text = validate_store(store, PROJECT_ROOT / "ontology" / "shapes.ttl",
                                     PROJECT_ROOT / "ontology" / "pol.ttl")
     assert conforms, text[:3000]
+
+
+PORT_V1 = """TỈNH ỦY HÀ TĨNH
+*
+Số 31-KL/TU
+ĐẢNG CỘNG SẢN VIỆT NAM
+Hà Tĩnh, ngày 05 tháng 6 năm 2026
+KẾT LUẬN
+CỦA BAN THƯỜNG VỤ TỈNH ỦY
+về phát triển dịch vụ logistics
+-----
+I. NHIỆM VỤ, GIẢI PHÁP
+1. Đẩy nhanh tiến độ đầu tư xây dựng trung tâm logistics gắn với cảng Vũng Áng. Giao Ban Quản lý Khu kinh tế
+tỉnh chủ trì, phối hợp với Sở Công Thương thực hiện.
+2. Hoàn thiện quy hoạch mạng lưới chợ. Giao Sở Công Thương chủ trì thực hiện.
+"""
+
+
+def test_a_new_version_takes_back_the_inferences_it_no_longer_supports(data: Path, tmp_path: Path) -> None:
+    settings = Settings(data_dir=data)
+    v1 = tmp_path / "ket-luan-31.txt"
+    v1.write_text(PORT_V1, encoding="utf-8")
+    assert ingest(settings, [v1]).outcomes[0].status == "added"
+    store = ox.Store.read_only(str(data / "build" / "store"))
+    task = "https://w3id.org/policykg/id/task/ket-luan-31-kl-tu-2026/1"
+    inferred = ox.NamedNode("https://w3id.org/policykg/id/graph/inferred")
+    before = [q for q in store.quads_for_pattern(ox.NamedNode(task), None, None, inferred)
+              if q.predicate.value == POL + "dependsOn"]
+    del store
+    assert before, "the port task should depend (by inference) on what the port is part of"
+    v2 = tmp_path / "ket-luan-31-v2.txt"
+    v2.write_text(PORT_V1.replace("Đẩy nhanh tiến độ đầu tư xây dựng trung tâm logistics gắn với cảng Vũng Áng",
+                                  "Tổng kết việc thực hiện các chương trình xúc tiến thương mại"), encoding="utf-8")
+    outcome = ingest(settings, [v2]).outcomes[0]
+    assert outcome.status == "replaced"
+    store = ox.Store.read_only(str(data / "build" / "store"))
+    after = [q for q in store.quads_for_pattern(ox.NamedNode(task), None, None, inferred)
+             if q.predicate.value == POL + "dependsOn"]
+    del store
+    assert after == []
+    assert store_quads(data) == rebuilt(data, tmp_path)
