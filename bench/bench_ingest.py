@@ -72,6 +72,9 @@ def make_corpus(work: Path, n: int) -> Path:
     from graph.config import Settings
 
     data = work / "data"
+    if (data / "build" / "store").exists() and len(list((data / "sources").glob("*.txt"))) == n:
+        print(f"reusing the store of {n} documents in {data}")
+        return data
     shutil.copytree(ROOT / "data", data, ignore=shutil.ignore_patterns("build", "sources"))
     sources = data / "sources"
     sources.mkdir()
