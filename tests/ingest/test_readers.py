@@ -171,3 +171,21 @@ def test_bad_inputs_are_refused_with_the_file_and_the_reason(tmp_path: Path, doc
             read_document(path)
         assert str(path) in str(err.value), name
         assert word in err.value.reason, f"{name}: {err.value.reason}"
+
+
+def test_docx_content_controls_are_read_in_place(tmp_path: Path) -> None:
+    from docx import Document
+    from docx.oxml.ns import qn
+    from lxml import etree
+
+    doc = Document()
+    doc.add_paragraph("KẾ HOẠCH")
+    inside = doc.add_paragraph("Số: 12/KH-UBND trong một ô nhập liệu")
+    doc.add_paragraph("Phần cuối")
+    sdt = etree.SubElement(doc.element.body, qn("w:sdt"))
+    content = etree.SubElement(sdt, qn("w:sdtContent"))
+    inside._p.addprevious(sdt)
+    content.append(inside._p)
+    doc.save(str(tmp_path / "sdt.docx"))
+    lines = read_document(tmp_path / "sdt.docx").text.split("\n")
+    assert lines[:3] == ["KẾ HOẠCH", "Số: 12/KH-UBND trong một ô nhập liệu", "Phần cuối"]

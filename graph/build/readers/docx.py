@@ -106,12 +106,19 @@ def read_docx(path: Path) -> tuple[str, int]:
         raise DocxError(f"not a readable DOCX ({type(exc).__name__}: {str(exc)[:120]})") from None
     lines: list[str] = []
     tables = 0
-    for child in doc.element.body.iterchildren():
-        if child.tag == W + "p":
-            lines.append(Paragraph(child, doc).text)
-        elif child.tag == W + "tbl":
-            table = Table(child, doc)
-            block = _table_lines(table)
-            tables += any(line.startswith("| ") for line in block)
-            lines += block
+
+    def walk(parent) -> None:  # noqa: ANN001
+        nonlocal tables
+        for child in parent.iterchildren():
+            if child.tag == W + "p":
+                lines.append(Paragraph(child, doc).text)
+            elif child.tag == W + "tbl":
+                block = _table_lines(Table(child, doc))
+                tables += any(line.startswith("| ") for line in block)
+                lines.extend(block)
+            elif child.tag == W + "sdt":  # a content control (form field, template block): its content
+                for content in child.iterchildren(W + "sdtContent"):
+                    walk(content)
+
+    walk(doc.element.body)
     return "\n".join(lines), tables
