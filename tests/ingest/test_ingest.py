@@ -208,3 +208,41 @@ def test_a_new_version_takes_back_the_inferences_it_no_longer_supports(data: Pat
     del store
     assert after == []
     assert store_quads(data) == rebuilt(data, tmp_path)
+
+
+def _party_text(number: str, day: str, kind: str, body: str) -> str:
+    return (f"TỈNH ỦY HÀ TĨNH\n*\nSố {number}\nĐẢNG CỘNG SẢN VIỆT NAM\nHà Tĩnh, {day}\n{kind}\n"
+            f"CỦA BAN THƯỜNG VỤ TỈNH ỦY\nvề phát triển kinh tế biển\n-----\n{body}\n")
+
+
+SEQUENCE = [
+    # cites a document the seeds cite (dated): the cited node gains a mention
+    ("a.txt", _party_text("40-KL/TU", "ngày 02 tháng 3 năm 2026", "KẾT LUẬN",
+                          "Tiếp tục thực hiện Nghị quyết số 11-NQ/TU, ngày 26/5/2022 của Ban Thường vụ Tỉnh ủy về "
+                          "xuất khẩu, Ban Thường vụ Tỉnh ủy kết luận như sau:\nI. NHIỆM VỤ, GIẢI PHÁP\n1. Đẩy mạnh "
+                          "xuất khẩu qua cảng Vũng Áng. Giao Sở Công Thương chủ trì thực hiện.")),
+    # is a document that was only cited so far: its node's own facts move into this graph
+    ("b.txt", _party_text("11-NQ/TU", "ngày 26 tháng 5 năm 2022", "NGHỊ QUYẾT",
+                          "I. NHIỆM VỤ, GIẢI PHÁP\n1. Phát triển dịch vụ logistics gắn với cảng Vũng Áng. Giao Ban "
+                          "Quản lý Khu kinh tế tỉnh chủ trì.")),
+    # a second year for a number the seeds cite: their undated citations of it may no longer resolve
+    ("c.txt", _party_text("41-KL/TU", "ngày 09 tháng 4 năm 2026", "KẾT LUẬN",
+                          "Căn cứ Nghị quyết số 29-NQ/TW ngày 10/10/2015 của Ban Chấp hành Trung ương, Ban Thường "
+                          "vụ Tỉnh ủy kết luận:\nI. NHIỆM VỤ, GIẢI PHÁP\n1. Rà soát quy hoạch. Giao Sở Xây dựng chủ "
+                          "trì.")),
+    # a new version of a.txt that no longer cites 11-NQ/TU and no longer names the port
+    ("a-v2.txt", _party_text("40-KL/TU", "ngày 02 tháng 3 năm 2026", "KẾT LUẬN",
+                             "Ban Thường vụ Tỉnh ủy kết luận như sau:\nI. NHIỆM VỤ, GIẢI PHÁP\n1. Đẩy mạnh chuyển "
+                             "đổi số. Giao Sở Khoa học và Công nghệ chủ trì thực hiện.")),
+]
+
+
+def test_a_sequence_of_ingests_equals_the_build_after_each(data: Path, tmp_path: Path) -> None:
+    settings = Settings(data_dir=data)
+    expected = ["added", "added", "added", "replaced"]
+    for (name, text), status in zip(SEQUENCE, expected, strict=True):
+        path = tmp_path / name
+        path.write_text(text, encoding="utf-8")
+        outcome = ingest(settings, [path]).outcomes[0]
+        assert outcome.status == status, outcome.message
+        assert store_quads(data) == rebuilt(data, tmp_path / name.replace(".", "-")), f"after {name}"
