@@ -34,7 +34,9 @@ _MEDIA = {"pdf": "application/pdf", "txt": "text/plain; charset=utf-8",
 
 
 def _token() -> str | None:
-    return current_app.config.get("ADMIN_TOKEN") or os.environ.get("POLICYKG_ADMIN_TOKEN") or None
+    # (the app config reads POLICYKG_* as JSON: a token of digits arrives as a number)
+    value = current_app.config.get("ADMIN_TOKEN") or os.environ.get("POLICYKG_ADMIN_TOKEN")
+    return str(value) if value not in (None, "") else None
 
 
 def _require_token(check_request: bool) -> None:
