@@ -109,7 +109,7 @@ def time_ingest(data: Path, make_file, repeat: int, label: str) -> None:  # noqa
 
 
 def pdf_readers(work: Path) -> None:
-    from documents import LEFT, RIGHT, TABLE_ROWS, Plan, soffice, to_pdf, write_docx
+    from ingest_documents import LEFT, RIGHT, TABLE_ROWS, Plan, soffice, to_pdf, write_docx
 
     if not soffice():
         print("PDF readers: LibreOffice not installed, skipped")
@@ -177,12 +177,12 @@ def main() -> None:
         return path
 
     def new_docx(folder: Path, r: int) -> Path:
-        from documents import party_plan, write_docx
+        from ingest_documents import party_plan, write_docx
 
         return write_docx(party_plan(number=f"{900 + r}-KH/TU"), folder / f"new-{r}.docx")
 
     def new_pdf(folder: Path, r: int) -> Path:
-        from documents import party_plan, soffice, to_pdf, write_docx
+        from ingest_documents import party_plan, soffice, to_pdf, write_docx
 
         assert soffice()
         return to_pdf(write_docx(party_plan(number=f"{950 + r}-KH/TU"), folder / f"pdf-{r}.docx"), folder)
@@ -199,7 +199,7 @@ def main() -> None:
                                      "trì thực hiện.\nIII. TỔ CHỨC THỰC HIỆN"), encoding="utf-8")
         return path
 
-    from documents import soffice
+    from ingest_documents import soffice
 
     print(f"ingest into a store of {n} documents ({args.repeat} runs each):")
     time_ingest(data, new_text, args.repeat, "new document (.txt)")

@@ -35,14 +35,13 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from graph.build.emit.documents import emit_documents, emit_sources
 from graph.build.emit.rdf import QuadSink
 from graph.build.emit.tasks import emit_tasks
 from graph.build.extract import ExtractionContext, extract
 from graph.build.iris import Minter, slug
 from graph.build.model import AgencyRef, DocumentRecord, DocumentRef, Evidence, Extraction, Parsed, Target
 from graph.build.normalise import NormalisedText, normalise
-from graph.build.provenance import ORIGINALS_DIR, Ledger, change_summary, counts, emit_provenance
+from graph.build.provenance import ORIGINALS_DIR, Ledger, change_summary, counts
 from graph.build.readers import ReadDocument, read_document
 from graph.build.resolve import DocumentIndex, resolve_documents
 from graph.build.sources import SOURCE_SUFFIXES, Source, SourceError, read_source
@@ -318,23 +317,16 @@ def _filtered_index(index: DocumentIndex, keys: set[str]) -> DocumentIndex:
 
 def emit_affected(settings: Settings, ctx: ExtractionContext, index: DocumentIndex, exs: list[Extraction],
                   ledger: Ledger, keys: set[str] | None = None) -> dict[str, set[ox.Quad]]:
-    """The quads of the graphs of ``keys`` (default: every source in ``exs``), as the full build writes them.
-
-    ``exs`` (in source-file order) also holds the context those graphs depend on: the earlier sources that
-    print the same agency spelling or indicator (the first one printed names it).
-    """
-    from graph.build.pipeline import EMITTERS
+    """The quads of the graphs of ``keys`` (default: every source in ``exs``), written by the build's own
+    emitters (:func:`graph.build.pipeline.emit_dataset`) over the affected sources, in file order, with the
+    document index of the whole corpus. What depends on sources that are not re-emitted (the first source to
+    print a spelling or an indicator) is set afterwards by :func:`first_printed`."""
+    from graph.build.pipeline import emit_dataset
 
     minter = Minter(settings.base)
     keys = keys if keys is not None else {ex.parsed.key for ex in exs}
-    findex = _filtered_index(index, keys)
     sink = QuadSink(minter)
-    sink.document_iris.update(index.held)
-    emit_sources(sink, exs, findex)
-    emit_documents(sink, exs, findex, ctx.document_types, ctx.agencies)
-    for emitter in EMITTERS:
-        emitter(sink, exs, findex, ctx)
-    emit_provenance(sink, [ex for ex in exs if ex.parsed.key in keys], ledger)
+    emit_dataset(sink, exs, _filtered_index(index, keys), ctx, ledger)
     graphs = {minter.graph(k): set() for k in keys}
     for quad in canonical(q for q in sink.quads() if q.graph_name.value in graphs):
         graphs[quad.graph_name.value].add(quad)

@@ -75,18 +75,25 @@ def dataset_from_extractions(settings: Settings, extractions: list[Extraction], 
     minter = Minter(settings.base)
     index = resolve_documents(extractions, minter)
     sink = QuadSink(minter)
-    sink.document_iris.update(index.held)
-    emit_sources(sink, extractions, index)
-    emit_documents(sink, extractions, index, ctx.document_types, ctx.agencies)
-    for emitter in EMITTERS:
-        emitter(sink, extractions, index, ctx)
-    emit_provenance(sink, extractions, ledger if ledger is not None else Ledger.load(settings.sources_dir))
+    emit_dataset(sink, extractions, index, ctx, ledger if ledger is not None else Ledger.load(settings.sources_dir))
     memory = ox.Store()
     memory.bulk_extend(sink.quads())
     for path in sorted(settings.ontology_dir.glob("pol.ttl")):
         memory.bulk_load(path=str(path), format=ox.RdfFormat.TURTLE, to_graph=ox.NamedNode(ONTOLOGY_GRAPH))
     materialise(memory, minter.inferred_graph())
     return memory, index
+
+
+def emit_dataset(sink: QuadSink, extractions: list[Extraction], index: DocumentIndex, ctx: ExtractionContext,
+                 ledger: Ledger) -> None:
+    """Every emitter, in order, over ``extractions`` (the whole corpus for a build; for an ingest, the
+    sources whose graphs change, with the document index of the whole corpus)."""
+    sink.document_iris.update(index.held)
+    emit_sources(sink, extractions, index)
+    emit_documents(sink, extractions, index, ctx.document_types, ctx.agencies)
+    for emitter in EMITTERS:
+        emitter(sink, extractions, index, ctx)
+    emit_provenance(sink, extractions, ledger)
 
 
 def build(settings: Settings | None = None, *, progress: bool = False) -> BuildReport:

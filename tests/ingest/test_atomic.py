@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
-from conftest import files_state, store_quads
+from ingest_support import files_state, store_quads
 
 from graph.build.transaction import recover
 from graph.config import PROJECT_ROOT

@@ -8,8 +8,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 from click.testing import CliRunner
-from conftest import files_state, need, store_quads
-from test_readers import bad_files
+from ingest_support import bad_files, files_state, need, store_quads
 
 from graph.build.ingest import ingest
 from graph.build.pipeline import build

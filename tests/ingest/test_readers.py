@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import unicodedata
-import zipfile
 from pathlib import Path
 
 import pytest
-from conftest import need
-from documents import LEFT, RIGHT, TABLE_HEADER, TABLE_ROWS
-from legacy import encode_cp1258, encode_tcvn3, encode_vni
+from ingest_documents import LEFT, RIGHT, TABLE_HEADER, TABLE_ROWS
+from ingest_legacy import encode_cp1258, encode_tcvn3, encode_vni
+from ingest_support import bad_files, need
 
 from graph.build.normalise import is_table_row, normalise
 from graph.build.readers import read_document
@@ -106,63 +105,6 @@ def test_scan_is_ocr_read_or_refused(docs: dict[str, Path]) -> None:
     with pytest.raises(SourceError) as err:
         read_document(scan, allow_ocr=False)
     assert "scan" in err.value.reason
-
-
-def _zip(path: Path, parts: dict[str, bytes]) -> Path:
-    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z:
-        for name, data in parts.items():
-            z.writestr(name, data)
-    return path
-
-
-def bad_files(tmp: Path, docs: dict[str, Path]) -> dict[str, tuple[Path, str]]:
-    """name -> (file, a word the refusal must say)."""
-    plan_pdf = docs.get("plan.pdf")
-    files = {
-        "empty": (tmp / "empty.txt", b"", "empty"),
-        "binary": (tmp / "binary.txt", b"\x00\x01\x02\x03" * 500, "binary"),
-        "png": (tmp / "picture.txt", b"\x89PNG\r\n\x1a\n" + b"\x00" * 200, "image"),
-        "unknown": (tmp / "sheet.xls", b"\xd0\xcf\x11\xe0" + b"\x00" * 600, "OLE"),
-        "odd suffix": (tmp / "notes.md", "Nghị quyết số 11-NQ/TU về phát triển".encode(), "unknown file type"),
-        "misnamed pdf": (tmp / "fake.pdf", b"<html>not a pdf</html>" * 10, "not a PDF"),
-        "broken pdf": (tmp / "broken.pdf", (plan_pdf.read_bytes()[:1500] if plan_pdf else b"%PDF-1.4\n1 0 obj <<"),
-                       "broken"),
-        "misnamed docx": (tmp / "fake.docx", b"plain text, not a zip " * 20, "not a DOCX"),
-        "not word zip": (tmp / "archive.docx", None, "not a Word document"),
-        "zip bomb": (tmp / "bomb.docx", None, "zip bomb"),
-        "legacy garbage": (tmp / "garbage.txt", bytes(range(128, 256)) * 20, "not recognisably Vietnamese"),
-    }
-    out: dict[str, tuple[Path, str]] = {}
-    for name, (path, content, word) in files.items():
-        if content is not None:
-            path.write_bytes(content)
-        out[name] = (path, word)
-    _zip(tmp / "archive.docx", {"hello.txt": b"hello"})
-    _zip(tmp / "bomb.docx", {"word/document.xml": b"<" + b" " * (300 * 1024 * 1024)})
-    encrypted = tmp / "encrypted.pdf"
-    if plan_pdf is not None:
-        _encrypt(docs["plan.docx"], encrypted)
-        out["encrypted pdf"] = (encrypted, "encrypted")
-    big = tmp / "huge.pdf"
-    with big.open("wb") as fh:
-        fh.truncate(101 * 1024 * 1024)  # sparse: 101 MB without writing them
-    out["over 100 MB"] = (big, "100 MB")
-    return out
-
-
-def _encrypt(docx: Path, out: Path) -> None:
-    import json
-    import subprocess
-
-    from documents import soffice
-
-    options = json.dumps({"EncryptFile": {"type": "boolean", "value": "true"},
-                          "DocumentOpenPassword": {"type": "string", "value": "secret"}})
-    profile = out.parent / ".lo-profile-enc"
-    subprocess.run([soffice(), f"-env:UserInstallation=file://{profile}", "--headless", "--convert-to",
-                    f"pdf:writer_pdf_Export:{options}", "--outdir", str(out.parent / "enc"), str(docx)],
-                   check=True, capture_output=True, timeout=180)
-    (out.parent / "enc" / (docx.stem + ".pdf")).rename(out)
 
 
 def test_bad_inputs_are_refused_with_the_file_and_the_reason(tmp_path: Path, docs: dict[str, Path]) -> None:

@@ -6,7 +6,7 @@ import re
 from pathlib import Path
 
 import pytest
-from conftest import need
+from ingest_support import need
 
 from graph.config import Settings
 
@@ -56,7 +56,7 @@ def test_upload_ingests_and_links_to_the_new_document(data: Path, docs: dict[str
 
 
 def test_a_bad_upload_gets_the_same_message_and_changes_nothing(data: Path, tmp_path: Path) -> None:
-    from conftest import files_state, store_quads
+    from ingest_support import files_state, store_quads
 
     client = _app(data, TOKEN).test_client()
     before, files = store_quads(data), files_state(data)
