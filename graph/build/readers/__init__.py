@@ -9,6 +9,7 @@ the reason, and otherwise returns a :class:`ReadDocument`: the extracted text (p
 from __future__ import annotations
 
 import hashlib
+import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -128,11 +129,13 @@ def read_document(path: Path, *, allow_ocr: bool = True) -> ReadDocument:
         reader = f"pdfplumber {_version('pdfplumber')}"
         if result.ocr_pages:
             reader += f"; OCR {ocr_mod.tesseract_version()} on page(s) {', '.join(map(str, result.ocr_pages))}"
-        check_text(path, result.text)
-        return ReadDocument(path, data, result.text, "pdf", reader, result.pages, result.ocr_pages, result.tables)
+        text = unicodedata.normalize("NFC", result.text)
+        check_text(path, text)
+        return ReadDocument(path, data, text, "pdf", reader, result.pages, result.ocr_pages, result.tables)
     try:
         text, tables = read_docx(path)
     except DocxError as exc:
         raise SourceError(path, str(exc)) from None
+    text = unicodedata.normalize("NFC", text)
     check_text(path, text)
     return ReadDocument(path, data, text, "docx", f"python-docx {_version('python-docx')}", tables=tables)
