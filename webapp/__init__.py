@@ -128,9 +128,10 @@ def create_app(settings: Settings | None = None, store: Any = None, config: dict
     for module in (home, entity, network, questions, explore, sparql, publish):
         app.register_blueprint(module.bp)
 
-    from .views import documents, helpers
+    from .views import documents, helpers, ingest
 
     app.register_blueprint(documents.bp)
+    app.register_blueprint(ingest.bp)
 
     helpers.install(app)
     return app

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import hashlib
 import re
+from functools import lru_cache
 
 from graph.text import fold
 
 
+@lru_cache(maxsize=65536)
 def slug(text: str, max_len: int = 80) -> str:
     """'Cảng Vũng Áng' -> 'cang-vung-ang'; '11-NQ/TU' -> '11-nq-tu'."""
     s = re.sub(r"[^a-z0-9]+", "-", fold(text)).strip("-")

@@ -10,6 +10,11 @@ What it repairs (each a known trait of the sources, see ``../shared/FINDINGS.md`
   and the footnote markers glued to words ('đô thị1') are removed.
 * Lines broken by the PDF are joined into paragraphs: with a space, or with
   nothing after a word-and-hyphen ('2021-' + '2030' -> '2021-2030').
+* Table rows written by the readers (``| cell | cell |``, one line per row) are kept
+  intact: never joined with a neighbour, their spacing untouched, and dropped only
+  when a table's header row repeats right after a page break (kept once).
+* Page breaks ('\\f', written by the PDF reader between pages) are taken out of the
+  text; each line keeps the number of the page it was on (``NormalisedText.page_at``).
 
 The result is one string, paragraphs separated by '\\n'. Every evidence offset in
 the graph is a character offset into this string. Each cleaned source line keeps
@@ -38,6 +43,12 @@ _TERMINAL = re.compile(r"[.:;!?](?:[)\"”’]|/\.)?$")
 _FOOTNOTE_START = re.compile(r"^(\d{1,2}) (?=[A-ZĐÀ-Ỹ])")
 _REPEAT_WINDOW = 12
 _REPEAT_MIN = 3
+PAGE_BREAK = "\f"
+
+
+def is_table_row(line: str) -> bool:
+    """A table row as the readers write it: ``| cell | cell |``."""
+    return len(line) >= 4 and line.startswith("| ") and line.endswith(" |")
 
 
 @dataclass(frozen=True)
@@ -53,6 +64,16 @@ class NormalisedText:
     text: str
     lines: tuple[Span, ...]
     paragraphs: tuple[Span, ...]
+    line_pages: tuple[int, ...] = ()  # the 1-based page of each line (empty: the source has no pages)
+
+    def page_at(self, offset: int) -> int | None:
+        """The page the character at ``offset`` was printed on, or None when the source has no pages."""
+        if not self.line_pages or not self.lines:
+            return None
+        import bisect
+
+        k = bisect.bisect_right([span.start for span in self.lines], offset) - 1
+        return self.line_pages[max(k, 0)]
 
     def line_text(self, index: int) -> str:
         span = self.lines[index]
@@ -100,7 +121,7 @@ def _drop_repeated_blocks(lines: list[str]) -> list[str]:
     frequent windows count, so data lines that happen to precede a header on a few pages
     ('2025 -' / '2030' before three of nine copies) are not mistaken for part of it.
     """
-    idx = [i for i, line in enumerate(lines) if line]
+    idx = [i for i, line in enumerate(lines) if line and not is_table_row(line)]
     texts = [lines[i] for i in idx]
     n = len(texts)
     if n < _REPEAT_WINDOW * _REPEAT_MIN:
@@ -135,11 +156,11 @@ def _drop_repeated_blocks(lines: list[str]) -> list[str]:
     return out
 
 
-def _extract_footnotes(lines: list[str]) -> tuple[list[str], list[str], set[str]]:
-    """Take out footnote bodies inserted mid-text; return (body lines, footnote lines, markers)."""
+def _extract_footnotes(lines: list[str]) -> tuple[list[str], list[int], set[str]]:
+    """Take out footnote bodies inserted mid-text; return (body lines, indices of the footnote lines, markers)."""
     body_text = "\n".join(lines)
     out = list(lines)
-    notes: list[str] = []
+    notes: list[int] = []
     markers: set[str] = set()
     i = 0
     while i < len(lines):
@@ -165,7 +186,7 @@ def _extract_footnotes(lines: list[str]) -> tuple[list[str], list[str], set[str]
             block.append(j)
             j += 1
         for b in block:
-            notes.append(out[b])
+            notes.append(b)
             out[b] = ""
             fm = _FOOTNOTE_START.match(lines[b])
             if fm and len(lines[b]) >= 60:
@@ -186,7 +207,7 @@ def _joiner(prev: str, nxt: str, short: int = 0) -> str | None:
     ``short``: a line shorter than this that ends a sentence-less heading ('1. Mục tiêu
     tổng quát', a title line) before a capitalised line ends its paragraph.
     """
-    if _SEPARATOR.match(prev) or _SEPARATOR.match(nxt):
+    if _SEPARATOR.match(prev) or _SEPARATOR.match(nxt) or is_table_row(prev) or is_table_row(nxt):
         return None
     if re.search(r"\w-$", prev):
         return ""
@@ -201,27 +222,71 @@ def _joiner(prev: str, nxt: str, short: int = 0) -> str | None:
     return " "
 
 
+def _split_pages(raw: str) -> tuple[list[str], list[int]]:
+    """Lines of the raw text (glyphs repaired) and the 1-based page of each; page breaks become blank lines."""
+    lines: list[str] = []
+    pages: list[int] = []
+    for number, page in enumerate(repair_glyphs(raw).split(PAGE_BREAK), 1):
+        if number > 1:
+            lines += ["", ""]  # a page break separates like blank lines do (page numbers sit between them)
+            pages += [number, number]
+        for line in page.split("\n"):
+            lines.append(line.strip() if is_table_row(line.strip()) else re.sub(r" {2,}", " ", line).strip())
+            pages.append(number)
+    return lines, pages
+
+
+def _drop_repeated_table_headers(lines: list[str], pages: list[int]) -> list[str]:
+    """A table's header row repeated as the first line of a new page, right after the table's last row, is
+    dropped (the table goes on); every other table row is kept."""
+    out = list(lines)
+    header: str | None = None
+    last_row_page: int | None = None
+    previous = ""
+    for i, line in enumerate(lines):
+        if not line:
+            continue
+        if is_table_row(line):
+            if not is_table_row(previous):
+                if header is not None and line == header and last_row_page is not None and pages[i] > last_row_page:
+                    out[i] = ""
+                    previous, last_row_page = line, pages[i]
+                    continue
+                header = line
+            last_row_page = pages[i]
+        else:
+            header, last_row_page = None, None
+        previous = line
+    return out
+
+
 def normalise(raw: str) -> NormalisedText:
     """Normalise a source's raw text (see the module docstring for what is repaired)."""
-    lines = [re.sub(r" {2,}", " ", line).strip() for line in repair_glyphs(raw).split("\n")]
+    lines, pages = _split_pages(raw)
+    has_pages = PAGE_BREAK in raw
     lines = _drop_page_numbers(lines)
+    lines = _drop_repeated_table_headers(lines, pages)
     lines = _drop_repeated_blocks(lines)
-    lines, notes, markers = _extract_footnotes(lines)
-    lines = [_strip_markers(line, markers) for line in lines] if markers else lines
-    kept = [line for line in lines if line]
-    lengths = sorted(len(line) for line in kept)
+    before_notes = lines
+    lines, note_idx, markers = _extract_footnotes(lines)
+    notes = [(before_notes[b], pages[b]) for b in note_idx]
+    if markers:
+        lines = [line if is_table_row(line) else _strip_markers(line, markers) for line in lines]
+    kept = [(line, page) for line, page in zip(lines, pages, strict=True) if line]
+    lengths = sorted(len(line) for line, _ in kept)
     short = max(70, int(0.6 * lengths[len(lengths) // 2])) if lengths else 0
     parts: list[str] = []
     line_spans: list[Span] = []
+    line_pages: list[int] = []
     para_spans: list[Span] = []
     pos = 0
     para_start = 0
 
-    def add_group(group: list[str]) -> None:
+    def add_group(group: list[tuple[str, int]]) -> None:
         nonlocal pos, para_start
-        for k, line in enumerate(group):
+        for k, (line, page) in enumerate(group):
             if k:
-                glue = _joiner(group[k - 1], line, short)
+                glue = _joiner(group[k - 1][0], line, short)
                 if glue is None:
                     para_spans.append(Span(para_start, pos))
                     parts.append("\n")
@@ -231,6 +296,7 @@ def normalise(raw: str) -> NormalisedText:
                     parts.append(glue)
                     pos += len(glue)
             line_spans.append(Span(pos, pos + len(line)))
+            line_pages.append(page)
             parts.append(line)
             pos += len(line)
 
@@ -243,4 +309,5 @@ def normalise(raw: str) -> NormalisedText:
         add_group(notes)
     para_spans.append(Span(para_start, pos))
     text = "".join(parts)
-    return NormalisedText(text=text, lines=tuple(line_spans), paragraphs=tuple(para_spans))
+    return NormalisedText(text=text, lines=tuple(line_spans), paragraphs=tuple(para_spans),
+                          line_pages=tuple(line_pages) if has_pages else ())

@@ -21,6 +21,7 @@ from graph.build.extract import ExtractionContext, extract
 from graph.build.iris import Minter
 from graph.build.model import Extraction, Parsed
 from graph.build.normalise import normalise
+from graph.build.provenance import Ledger, emit_provenance
 from graph.build.reason import materialise
 from graph.build.resolve import DocumentIndex, DocumentScope, resolve_documents
 from graph.build.sources import read_sources
@@ -62,22 +63,40 @@ def run_extraction(settings: Settings, *, progress: bool = False) -> tuple[list[
 def build_dataset(settings: Settings, *, progress: bool = False) -> tuple[ox.Store, DocumentIndex, list[Extraction]]:
     """Everything up to and including reasoning, in memory."""
     extractions, ctx = run_extraction(settings, progress=progress)
+    memory, index = dataset_from_extractions(settings, extractions, ctx)
+    return memory, index, extractions
+
+
+def dataset_from_extractions(settings: Settings, extractions: list[Extraction], ctx: ExtractionContext,
+                             ledger: Ledger | None = None) -> tuple[ox.Store, DocumentIndex]:
+    """Resolve, emit and reason over extractions (in source-file order), in memory.
+
+    ``ledger``: the record of ingested files (default: the one in the sources folder), for provenance.
+    """
     minter = Minter(settings.base)
     index = resolve_documents(extractions, minter, document_scope(extractions, ctx))
     sink = QuadSink(minter)
+    emit_dataset(sink, extractions, index, ctx, ledger if ledger is not None else Ledger.load(settings.sources_dir))
+    memory = ox.Store()
+    memory.bulk_extend(sink.quads())
+    for path in sorted(settings.ontology_dir.glob("pol.ttl")):
+        memory.bulk_load(path=str(path), format=ox.RdfFormat.TURTLE, to_graph=ox.NamedNode(ONTOLOGY_GRAPH))
+    materialise(memory, minter.inferred_graph())
+    return memory, index
+
+
+def emit_dataset(sink: QuadSink, extractions: list[Extraction], index: DocumentIndex, ctx: ExtractionContext,
+                 ledger: Ledger) -> None:
+    """Every emitter, in order, over ``extractions`` (the whole corpus for a build; for an ingest, the
+    sources whose graphs change, with the document index of the whole corpus)."""
     sink.document_iris.update(index.held)
     sink.bodies = BodyNodes(sink, ctx, extractions)
     emit_sources(sink, extractions, index)
     emit_documents(sink, extractions, index, ctx.document_types, ctx.agencies)
     for emitter in EMITTERS:
         emitter(sink, extractions, index, ctx)
-    sink.bodies.finish()
-    memory = ox.Store()
-    memory.bulk_extend(sink.quads())
-    for path in sorted(settings.ontology_dir.glob("pol.ttl")):
-        memory.bulk_load(path=str(path), format=ox.RdfFormat.TURTLE, to_graph=ox.NamedNode(ONTOLOGY_GRAPH))
-    materialise(memory, minter.inferred_graph())
-    return memory, index, extractions
+    sink.bodies.finish()  # per source graph: what a body, its province and its successions are
+    emit_provenance(sink, extractions, ledger)
 
 
 def document_scope(extractions: list[Extraction], ctx: ExtractionContext) -> DocumentScope:
@@ -89,14 +108,20 @@ def document_scope(extractions: list[Extraction], ctx: ExtractionContext) -> Doc
 
 def build(settings: Settings | None = None, *, progress: bool = False) -> BuildReport:
     """Build the graph from the sources and replace the store (atomically; a failure changes nothing)."""
+    from graph.build.ingest import remember_build
+    from graph.build.transaction import locked, recover
+
     settings = settings or Settings()
     started = time.perf_counter()
-    memory, index, extractions = build_dataset(settings, progress=progress)
-    total = len(memory)
-    inferred = sum(1 for _ in memory.quads_for_pattern(None, None, None, ox.NamedNode(Minter(settings.base)
-                                                                                     .inferred_graph())))
-    write_store(settings.store, iter(memory))
-    build_index(memory, index_path(settings.store))  # full-text search, beside the store
+    with locked(settings.build_dir):
+        recover(settings.store, settings.build_dir)  # an ingest killed half-way is finished or undone first
+        memory, index, extractions = build_dataset(settings, progress=progress)
+        total = len(memory)
+        inferred = sum(1 for _ in memory.quads_for_pattern(None, None, None, ox.NamedNode(Minter(settings.base)
+                                                                                         .inferred_graph())))
+        write_store(settings.store, iter(memory))
+        build_index(memory, index_path(settings.store))  # full-text search, beside the store
+        remember_build(settings, extractions)
     report = BuildReport(settings.store, len(extractions), total, inferred, time.perf_counter() - started)
     report.counts = count_kinds(memory)
     report.unresolved = [f"{ref.type} {ref.number} ({ref.evidence.source}): {why}" for ref, why in index.unresolved]

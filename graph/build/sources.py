@@ -1,7 +1,10 @@
 """Stage 1: read the source documents from ``data/sources`` and refuse bad input.
 
-A source must be non-empty UTF-8 text. Anything else stops the build with a
-:class:`SourceError` naming the file and the reason, before anything is written.
+A source is non-empty text: UTF-8, or a legacy Vietnamese encoding (TCVN3, VNI-Windows,
+Windows-1258, decomposed Unicode) that :mod:`graph.build.readers.text` detects and converts.
+Anything else stops the build with a :class:`SourceError` naming the file and the reason,
+before anything is written. (PDF, Word and scans are read by ``policykg ingest``, which keeps
+their text here as UTF-8 ``.txt`` and the original under ``originals/``.)
 """
 
 from __future__ import annotations
@@ -37,26 +40,31 @@ class Source:
         return self.path.name
 
 
-def read_source(path: Path) -> Source:
-    data = path.read_bytes()
-    if not data.strip():
-        raise SourceError(path, "the file is empty")
-    if len(data) > MAX_SOURCE_BYTES:
-        raise SourceError(path, f"the file is larger than {MAX_SOURCE_BYTES} bytes")
-    if b"\x00" in data[:8192]:
-        raise SourceError(path, "the file is binary (contains NUL bytes), not text")
-    try:
-        raw = data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise SourceError(
-            path, f"the file is not valid UTF-8 (byte {exc.start}: {data[exc.start:exc.start + 1]!r})"
-        ) from None
+def check_text(path: Path, raw: str) -> None:
+    """Refuse decoded text that is binary in disguise or has nothing to read."""
     controls = sum(1 for ch in raw if ord(ch) < 32 and ch not in "\t\n\r\f")
     if controls > max(5, len(raw) // 1000):
         raise SourceError(path, "the file looks binary (too many control characters)")
     letters = sum(1 for ch in raw if ch.isalpha())
     if letters < 20:
         raise SourceError(path, "the file has no readable text")
+
+
+def read_source(path: Path) -> Source:
+    from graph.build.readers.text import EncodingError, decode_text
+
+    data = path.read_bytes()
+    if not data.strip():
+        raise SourceError(path, "the file is empty")
+    if len(data) > MAX_SOURCE_BYTES:
+        raise SourceError(path, f"the file is larger than {MAX_SOURCE_BYTES} bytes")
+    if b"\x00" in data[:8192] and not data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise SourceError(path, "the file is binary (contains NUL bytes), not text")
+    try:
+        raw = decode_text(data).text
+    except EncodingError as exc:
+        raise SourceError(path, str(exc)) from None
+    check_text(path, raw)
     return Source(key=path.stem, path=path, raw=raw, sha256=hashlib.sha256(data).hexdigest())
 
 

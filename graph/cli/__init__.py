@@ -240,6 +240,9 @@ main.add_command(push)
 from graph.cli.evaluate import evaluate  # noqa: E402
 
 main.add_command(evaluate)
+from graph.cli.ingest import ingest  # noqa: E402
+
+main.add_command(ingest)
 
 
 if __name__ == "__main__":

@@ -31,6 +31,9 @@ class Evidence:
     cue: str | None = None
     rule: str | None = None
     iri: str | None = None  # the evidence node
+    page: int | None = None  # the page of the original PDF the quote starts on
+    original: str | None = None  # the original file, relative to the sources folder ('originals/….pdf')
+    ocr: bool = False  # read by OCR from a scan: letters may be misread
 
 
 def labels_for(store: Store, iris: Iterable[str]) -> dict[str, str]:
@@ -69,13 +72,15 @@ def evidence_for(store: Store, facts: Iterable[tuple[str, str, str]]) -> dict[tu
     for i in range(0, len(facts), BATCH):
         chunk = " ".join(f"({ox.NamedNode(s)} {ox.NamedNode(p)} {ox.NamedNode(o)})" for s, p, o in facts[i:i + BATCH])
         rows = store.select(_PREFIXES + f"""
-            SELECT ?s ?p ?o ?e ?quote ?note ?doc ?method ?start ?end ?cue ?rule WHERE {{
+            SELECT ?s ?p ?o ?e ?quote ?note ?doc ?method ?start ?end ?cue ?rule ?page ?ocr ?original WHERE {{
               VALUES (?s ?p ?o) {{ {chunk} }}
               ?e rdf:subject ?s ; rdf:object ?o ; rdf:predicate ?p .
               OPTIONAL {{ ?e pol:quote ?quote }} OPTIONAL {{ ?e rdfs:comment ?note }}
               OPTIONAL {{ ?e prov:wasDerivedFrom ?doc }} OPTIONAL {{ ?e pol:method ?method }}
               OPTIONAL {{ ?e pol:startOffset ?start }} OPTIONAL {{ ?e pol:endOffset ?end }}
               OPTIONAL {{ ?e pol:cue ?cue }} OPTIONAL {{ ?e pol:rule ?rule }}
+              OPTIONAL {{ ?e pol:page ?page }} OPTIONAL {{ ?e pol:ocrDerived ?ocr }}
+              OPTIONAL {{ ?e pol:sourceText/pol:original/pol:originalPath ?original }}
             }}""").rows
         seen: set[tuple] = set()
         for r in rows:
@@ -84,7 +89,8 @@ def evidence_for(store: Store, facts: Iterable[tuple[str, str, str]]) -> dict[tu
                 continue
             key = (r["s"].value, r["p"].value, r["o"].value)
             ev = Evidence(text.value, _value(r.get("doc")), _value(r.get("method")), _int(r.get("start")),
-                          _int(r.get("end")), _value(r.get("cue")), _value(r.get("rule")), r["e"].value)
+                          _int(r.get("end")), _value(r.get("cue")), _value(r.get("rule")), r["e"].value,
+                          **_origin(r))
             if (key, ev.iri) in seen:
                 continue
             seen.add((key, ev.iri))
@@ -101,19 +107,27 @@ def evidence_around(store: Store, node: str) -> tuple[dict[tuple[str, str], list
     out: list[dict[tuple[str, str], list[Evidence]]] = []
     for bound, other in (("subject", "object"), ("object", "subject")):
         rows = store.select(_PREFIXES + f"""
-            SELECT ?e ?p ?x ?quote ?doc ?method ?start ?end ?cue ?rule WHERE {{
+            SELECT ?e ?p ?x ?quote ?doc ?method ?start ?end ?cue ?rule ?page ?ocr ?original WHERE {{
               ?e rdf:{bound} ?n ; rdf:{other} ?x ; rdf:predicate ?p ; pol:quote ?quote .
               OPTIONAL {{ ?e prov:wasDerivedFrom ?doc }} OPTIONAL {{ ?e pol:method ?method }}
               OPTIONAL {{ ?e pol:startOffset ?start }} OPTIONAL {{ ?e pol:endOffset ?end }}
               OPTIONAL {{ ?e pol:cue ?cue }} OPTIONAL {{ ?e pol:rule ?rule }}
+              OPTIONAL {{ ?e pol:page ?page }} OPTIONAL {{ ?e pol:ocrDerived ?ocr }}
+              OPTIONAL {{ ?e pol:sourceText/pol:original/pol:originalPath ?original }}
             }}""", {"n": ox.NamedNode(node)}).rows
         index: dict[tuple[str, str], list[Evidence]] = defaultdict(list)
         for r in rows:
             index[(r["p"].value, r["x"].value)].append(Evidence(
                 r["quote"].value, _value(r.get("doc")), _value(r.get("method")), _int(r.get("start")),
-                _int(r.get("end")), _value(r.get("cue")), _value(r.get("rule")), r["e"].value))
+                _int(r.get("end")), _value(r.get("cue")), _value(r.get("rule")), r["e"].value, **_origin(r)))
         out.append(dict(index))
     return out[0], out[1]
+
+
+def _origin(r: dict) -> dict:
+    """Page, original file and OCR mark of an evidence row (graph/build/provenance.py)."""
+    return {"page": _int(r.get("page")), "original": _value(r.get("original")),
+            "ocr": "ocr" in r and r["ocr"].value == "true"}
 
 
 def _value(term: ox.NamedNode | ox.BlankNode | ox.Literal | None) -> str | None:

@@ -19,6 +19,8 @@ question too, else here):
   not know: kept as their own nodes (never merged into a look-alike), to be curated;
 * province not read   — held documents whose province was inferred from the places the text names, or could
   not be read at all (their provincial bodies are then kept apart from every province's).
+* OCR-derived sources  — documents whose text was read by OCR from a scan (every fact from them carries
+  ``pol:ocrDerived true`` in its evidence): letters may be misread, check against the original.
 """
 
 from __future__ import annotations
@@ -77,6 +79,13 @@ SELECT ?document (SAMPLE(?num) AS ?number) (SAMPLE(?l) AS ?label) ?problem (SAMP
   OPTIONAL { ?document rdfs:label ?l FILTER(LANG(?l) != "en") }
   OPTIONAL { ?citing pol:evidence ?ev . ?ev rdf:object ?document ; pol:quote ?q }
 } GROUP BY ?document ?problem ORDER BY ?number"""
+
+OCR_DERIVED = _PREFIXES + """
+SELECT ?document ?file ?reader (COUNT(DISTINCT ?e) AS ?facts) WHERE {
+  ?text a pol:SourceText ; pol:ocrDerived true ; pol:describes ?document ; pol:extractedWith ?reader .
+  OPTIONAL { ?text pol:original ?o . ?o rdfs:label ?file }
+  OPTIONAL { ?e pol:sourceText ?text ; pol:ocrDerived true }
+} GROUP BY ?document ?file ?reader ORDER BY ?file"""
 
 
 DISCOVERED_BODIES = _PREFIXES + """
@@ -227,4 +236,8 @@ def build_report(store: Store, library: Mapping[str, Question] | None = None) ->
         Section("province_not_read", "Documents whose province was not read from the title block",
                 "The province decides which bodies a document names (Sở Công Thương of which province).",
                 _rows(store, PROVINCE_NOT_READ)),
+        Section("ocr_derived", "Sources read by OCR",
+                "Documents whose text was recognised from a scan (OCR): every fact from them is marked "
+                "pol:ocrDerived in its evidence; letters and numbers may be misread, check against the original.",
+                _rows(store, OCR_DERIVED)),
     ])

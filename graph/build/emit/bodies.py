@@ -36,7 +36,7 @@ class BodyNodes:
         self.locality_of: dict[str, str | None] = {
             ex.parsed.key: self.resolver.locality_of(ex.document.ref.issuer) for ex in extractions}
         self.bodies: dict[str, Body] = {}  # IRI -> body
-        self._variants: dict[str, set[str]] = {}
+        self.used: dict[str, set[str]] = {}  # IRI -> the source graphs that name the body
 
     # -- IRIs -------------------------------------------------------------------------------------------------
     def body(self, name: str, source: str) -> Body:
@@ -75,11 +75,10 @@ class BodyNodes:
             self.sink.fact(node, pol("curationStatus"), pol("Discovered"), graph,
                            evidence.with_method("rule", rule="body-head-word") if evidence else None)
         variant = " ".join((printed or "").split())
-        seen = self._variants.setdefault(node_iri, set())
-        if variant and variant not in (b.name, b.label) and variant not in seen:
-            seen.add(variant)
+        if variant and variant not in (b.name, b.label):  # each source states the spellings it prints
             self.sink.add(node, iri(SKOS + "altLabel"), lit(variant, "vi"), graph)
         self.bodies[node_iri] = b
+        self.used.setdefault(node_iri, set()).add(graph)
         return node
 
     def group(self, phrase: str, source: str, graph: str) -> ox.NamedNode:
@@ -96,23 +95,22 @@ class BodyNodes:
 
     # -- once per build ---------------------------------------------------------------------------------------
     def finish(self) -> None:
-        """Aliases of curated bodies, province nodes, and the successions between bodies the documents name."""
-        curated = self.sink.minter.curated_graph()
+        """Aliases of curated bodies, province nodes, and the successions between bodies the documents name,
+        each in the graph of every source that names the body (so a graph depends on its own source only, and
+        an ingest of one document writes the same quads as a build)."""
         entries = {fold_name(e.name): e for e in self.lexicon.entries}
-        used_provinces: set[Province] = set()
         for node_iri, b in self.bodies.items():
-            if b.province is not None:
-                used_provinces.add(b.province)
             entry = entries.get(fold_name(b.name))
-            if entry is None:
-                continue
-            for alias in entry.aliases:
-                if fold_name(alias) != fold_name(entry.name):
-                    self.sink.add(iri(node_iri), iri(SKOS + "altLabel"), lit(alias, "vi"), curated)
-        used_provinces |= {p for p in self.province_of.values() if p is not None}
-        for p in sorted(used_provinces, key=lambda x: x.name):
-            self._province_node(p, curated)
-        self._successions(curated)
+            for graph in sorted(self.used.get(node_iri, ())):
+                if b.province is not None:
+                    self._province_node(b.province, graph)
+                for alias in entry.aliases if entry else ():
+                    if fold_name(alias) != fold_name(entry.name):
+                        self.sink.add(iri(node_iri), iri(SKOS + "altLabel"), lit(alias, "vi"), graph)
+        for source, p in self.province_of.items():
+            if p is not None:
+                self._province_node(p, self.sink.minter.graph(source))
+        self._successions()
 
     def _province_node(self, p: Province, graph: str) -> None:
         node = iri(self.province_iri(p))
@@ -127,28 +125,24 @@ class BodyNodes:
             self._province_node(successor, graph)
             self._succession(node, iri(self.province_iri(successor)), p.merged_on.isoformat(), graph)
 
-    def _successions(self, graph: str) -> None:
+    def _successions(self) -> None:
         """'Sở Kế hoạch và Đầu tư tỉnh Nghệ An' -> 'Sở Tài chính tỉnh Nghệ An' from 1 March 2025, in every
-        province where a document names the predecessor (and for central bodies once)."""
-        by_name: dict[tuple[str, str | None], str] = {}
-        for node_iri, b in self.bodies.items():
-            by_name[(fold_name(b.name), b.province.name if b.province else b.scope)] = node_iri
+        province where a document names the predecessor (and for central bodies once), in that document's graph."""
         for rule in self.rules.successions:
-            for (name, _where), pred_iri in list(by_name.items()):
-                if name != fold_name(rule.predecessor):
+            for pred_iri, pred in list(self.bodies.items()):
+                if fold_name(pred.name) != fold_name(rule.predecessor):
                     continue
-                pred = self.bodies[pred_iri]
                 succ = Body(self.resolver.resolve(rule.successor, province=pred.province).name, pred.level,
                             pred.province, self.lexicon.canonical(rule.successor) is not None, pred.scope)
                 succ_iri = self.body_iri(succ)
-                if succ_iri not in self.bodies:
+                for graph in sorted(self.used.get(pred_iri, ())):
                     node = iri(succ_iri)
                     self.sink.add(node, A, pol("Agency"), graph)
                     self.sink.label(node, succ.label, graph)
                     if succ.province is not None:
                         self.sink.add(node, pol("jurisdiction"), iri(self.province_iri(succ.province)), graph)
                     self.sink.add(node, pol("level"), lit(succ.level), graph)
-                self._succession(iri(pred_iri), iri(succ_iri), rule.on.isoformat(), graph, org=True)
+                    self._succession(iri(pred_iri), node, rule.on.isoformat(), graph, org=True)
 
     def _succession(self, pred: ox.NamedNode, succ: ox.NamedNode, on: str, graph: str, *, org: bool = False) -> None:
         event = iri(self.sink.minter.iri("succession", short_hash(pred.value, succ.value, on, length=12)))
