@@ -49,9 +49,10 @@ from graph.build.resolve import DocumentIndex, resolve_documents
 from graph.build.sources import SOURCE_SUFFIXES, Source, SourceError, read_source
 from graph.build.transaction import Change, fault_point, locked, recover
 from graph.config import PROJECT_ROOT, Settings
+from graph.dependency import NAMING, PART_OF
 from graph.text import fold
+from graph.vocab import POL
 
-POL = "https://w3id.org/policykg/ont#"
 READABLE = (".txt", ".pdf", ".docx")
 EMPTY_TEXT = NormalisedText("", (), ())
 _NO_REF = DocumentRef("", None, None, None, None, Evidence("aliases", 0, 0, ""))
@@ -641,11 +642,16 @@ class Ingester:
             for t in stated_now:  # a fact now stated is no longer only inferred
                 store.remove(ox.Quad(t.subject, t.predicate, t.object, ig))
             # the dependency model (pol:needs, pol:leadsTo, dependant counts) is a closure over the whole
-            # corpus: rewritten from the facts now in the store, as the build writes it
-            materialise_needs(store, inferred_graph)
+            # corpus, read from the naming and part-of facts only: rewritten, as the build writes it, when the
+            # change adds or removes such a fact (a document that names no project leaves it as it is)
+            if any(q.predicate.value in DEPENDENCY_INPUTS for q in added | removed):
+                materialise_needs(store, inferred_graph)
 
         change.commit(update)
         return len(changed)
+
+
+DEPENDENCY_INPUTS = {POL + local for local in (*NAMING, PART_OF)}
 
 
 def _file_time(path: Path) -> str:
