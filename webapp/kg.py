@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 import pyoxigraph as ox
 
-from graph.query.lookup import Evidence, evidence_around, evidence_for
+from graph.query.lookup import Evidence, evidence_for
 from graph.vocab import (  # noqa: F401 (re-exported to the views)
     BROWSABLE_KINDS,
     DCTERMS,
@@ -220,15 +220,14 @@ class KnowledgeGraph:
         totals = {p: len(group) for p, group in incoming.items()}
         offsets = {p: min(max(0, pages.get(p, 0)), max(0, totals[p] - 1)) for p in incoming}
         incoming = {p: group[offsets[p]:offsets[p] + links] for p, group in incoming.items()}
-        ev_out, ev_in = evidence_around(self.store, iri)
-        for group in outgoing.values():
-            for link in group:
-                link.evidence = ev_out.get((link.predicate, link.other.value), [])
-        for group in incoming.values():
-            for link in group:
-                link.evidence = ev_in.get((link.predicate, link.other.value), [])
+        shown = [(link, (iri, link.predicate, link.other.value)) for group in outgoing.values() for link in group]
+        shown += [(link, (link.other.value, link.predicate, iri)) for group in incoming.values() for link in group]
+        shown = [(link, fact) for link, fact in shown if isinstance(link.other, ox.NamedNode)]
         own_facts = [(iri, RDF_TYPE, t) for t in types]
-        own = [e for evs in evidence_for(self.store, own_facts).values() for e in evs]
+        evidence = evidence_for(self.store, [fact for _link, fact in shown] + own_facts)
+        for link, fact in shown:
+            link.evidence = evidence.get(fact, [])
+        own = [e for fact in own_facts for e in evidence.get(fact, [])]
         return Description(iri, types, self._kind_of(types), labels, aliases, dict(literals),
                            dict(outgoing), incoming, own, totals, offsets, links)
 
