@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import time
 from collections import deque
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
 import pyoxigraph as ox
@@ -119,6 +120,7 @@ def fixpoint(rules: Rules, facts: set[Fact]) -> set[Fact]:
             into[p].setdefault(o, set()).add(s)
     todo = deque(known)
     type_ = RDF_TYPE
+    class_nodes = {c: ox.NamedNode(c) for c in rules.classes()}
 
     def add(fact: Fact) -> None:
         if fact not in known:
@@ -153,8 +155,19 @@ def fixpoint(rules: Rules, facts: set[Fact]) -> set[Fact]:
                     add((x, head, o))
         if p == type_ and isinstance(s, ox.NamedNode) and isinstance(o, ox.NamedNode):
             for sup in rules.super_classes.get(o.value, ()):
-                add((s, type_, ox.NamedNode(sup)))
+                add((s, type_, class_nodes[sup]))
     return known
+
+
+def _extend(store: ox.Store, quads: Iterable[ox.Quad], batch: int = 200_000) -> None:
+    """Add ``quads`` in batches: a list of millions of quads held at once costs more than the store gains."""
+    chunk: list[ox.Quad] = []
+    for quad in quads:
+        chunk.append(quad)
+        if len(chunk) >= batch:
+            store.extend(chunk)
+            chunk = []
+    store.extend(chunk)
 
 
 def materialise(store: ox.Store, inferred_graph: str, timings: dict[str, float] | None = None) -> int:
@@ -171,9 +184,12 @@ def materialise(store: ox.Store, inferred_graph: str, timings: dict[str, float] 
     stated: set[Fact] = set()
     inferred: set[Fact] = set()
 
+    terms: dict[Term, Term] = {}  # one object per term, shared by every fact that names it (memory)
+
     def read(quads: object) -> None:
         for q in quads:  # type: ignore[attr-defined]
-            fact = (q.subject, q.predicate.value, q.object)
+            s, o = q.subject, q.object
+            fact = (terms.setdefault(s, s), q.predicate.value, terms.setdefault(o, o))
             (inferred if q.graph_name == g else stated).add(fact)
 
     for p in sorted(rules.predicates()):
@@ -183,10 +199,14 @@ def materialise(store: ox.Store, inferred_graph: str, timings: dict[str, float] 
         read(store.quads_for_pattern(None, type_node, ox.NamedNode(c)))
     clock["read facts"] = time.perf_counter() - started
     started = time.perf_counter()
+    terms.clear()
     known = fixpoint(rules, stated | inferred)
     clock["fixpoint"] = time.perf_counter() - started
     started = time.perf_counter()
-    store.extend([ox.Quad(s, ox.NamedNode(p), o, g) for s, p, o in known - stated - inferred])
+    predicates = {p: ox.NamedNode(p) for p in rules.predicates() | {RDF_TYPE}}
+    _extend(store, (ox.Quad(s, predicates[p], o, g) for s, p, o in known
+                    if (s, p, o) not in stated and (s, p, o) not in inferred))
+    del known
     for s, p, o in inferred & stated:  # a fact stated anywhere is not also 'inferred'
         store.remove(ox.Quad(s, ox.NamedNode(p), o, g))
     clock["write"] = time.perf_counter() - started
@@ -229,27 +249,30 @@ def materialise_needs(store: ox.Store, inferred_graph: str) -> int:
     needs = ox.NamedNode(NEEDS)
     task_count: dict[str, int] = {}
     doc_sets: dict[str, set[str]] = {}
-    quads: list[ox.Quad] = []
     pairs = 0
-    for node, reached in model.closure():
-        subject = ox.NamedNode(node)
-        is_task = node in tasks
-        docs = {q.object.value for q in store.quads_for_pattern(subject, derived, None)
-                if q.object.value in documents} if is_task else set()
-        for target in reached:
-            quads.append(ox.Quad(subject, needs, ox.NamedNode(target), g))
-            if is_task:
-                task_count[target] = task_count.get(target, 0) + 1
-                doc_sets.setdefault(target, set()).update(docs)
-        pairs += len(reached)
-    leads_to = ox.NamedNode(LEADS_TO)
-    for named in list(model.named_by):
-        subject = ox.NamedNode(named)
-        quads += [ox.Quad(subject, leads_to, ox.NamedNode(target), g) for target in model.leads_to(named)]
-    integer = ox.NamedNode(XSD + "integer")
-    for target, n in task_count.items():
-        quads.append(ox.Quad(ox.NamedNode(target), ox.NamedNode(TASK_COUNT), ox.Literal(str(n), datatype=integer), g))
-        quads.append(ox.Quad(ox.NamedNode(target), ox.NamedNode(DOCUMENT_COUNT),
-                             ox.Literal(str(len(doc_sets[target])), datatype=integer), g))
-    store.extend(quads)
+
+    def quads() -> Iterator[ox.Quad]:  # yielded as they are made (millions at 10,000 documents)
+        nonlocal pairs
+        for node, reached in model.closure():
+            subject = ox.NamedNode(node)
+            is_task = node in tasks
+            docs = {q.object.value for q in store.quads_for_pattern(subject, derived, None)
+                    if q.object.value in documents} if is_task else set()
+            for target in reached:
+                yield ox.Quad(subject, needs, ox.NamedNode(target), g)
+                if is_task:
+                    task_count[target] = task_count.get(target, 0) + 1
+                    doc_sets.setdefault(target, set()).update(docs)
+            pairs += len(reached)
+        leads_to = ox.NamedNode(LEADS_TO)
+        for named in list(model.named_by):
+            subject = ox.NamedNode(named)
+            yield from (ox.Quad(subject, leads_to, ox.NamedNode(target), g) for target in model.leads_to(named))
+        integer = ox.NamedNode(XSD + "integer")
+        for target, n in task_count.items():
+            yield ox.Quad(ox.NamedNode(target), ox.NamedNode(TASK_COUNT), ox.Literal(str(n), datatype=integer), g)
+            yield ox.Quad(ox.NamedNode(target), ox.NamedNode(DOCUMENT_COUNT),
+                          ox.Literal(str(len(doc_sets[target])), datatype=integer), g)
+
+    _extend(store, quads())
     return pairs
