@@ -18,6 +18,7 @@ adding or removing a document.
 
 from __future__ import annotations
 
+import gc
 import time
 from collections import deque
 from collections.abc import Iterable, Iterator
@@ -178,6 +179,18 @@ def materialise(store: ox.Store, inferred_graph: str, timings: dict[str, float] 
     those of the rules' predicates that are now stated elsewhere are removed from it."""
     clock = timings if timings is not None else {}
     before = len(store)
+    # millions of fact tuples are alive at once: the cyclic collector, triggered by the allocations, would
+    # traverse all of them again and again (the facts hold no cycles); paused while they are made
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        return _materialise(store, inferred_graph, clock) - before
+    finally:
+        if collecting:
+            gc.enable()
+
+
+def _materialise(store: ox.Store, inferred_graph: str, clock: dict[str, float]) -> int:
     started = time.perf_counter()
     g = ox.NamedNode(inferred_graph)
     rules = Rules.read(store)
@@ -209,11 +222,13 @@ def materialise(store: ox.Store, inferred_graph: str, timings: dict[str, float] 
     del known
     for s, p, o in inferred & stated:  # a fact stated anywhere is not also 'inferred'
         store.remove(ox.Quad(s, ox.NamedNode(p), o, g))
+    stated.clear()
+    inferred.clear()
     clock["write"] = time.perf_counter() - started
     started = time.perf_counter()
     materialise_needs(store, inferred_graph)
     clock["dependency model (pol:needs)"] = time.perf_counter() - started
-    return len(store) - before
+    return len(store)
 
 
 NEEDS = POL + "needs"
