@@ -265,6 +265,13 @@ def materialise_needs(store: ox.Store, inferred_graph: str) -> int:
     task_count: dict[str, int] = {}
     doc_sets: dict[str, set[str]] = {}
     pairs = 0
+    target_nodes: dict[str, ox.NamedNode] = {}  # the things needed are few next to the pairs: one node each
+
+    def node_of(iri: str) -> ox.NamedNode:
+        found = target_nodes.get(iri)
+        if found is None:
+            found = target_nodes[iri] = ox.NamedNode(iri)
+        return found
 
     def quads() -> Iterator[ox.Quad]:  # yielded as they are made (millions at 10,000 documents)
         nonlocal pairs
@@ -274,7 +281,7 @@ def materialise_needs(store: ox.Store, inferred_graph: str) -> int:
             docs = {q.object.value for q in store.quads_for_pattern(subject, derived, None)
                     if q.object.value in documents} if is_task else set()
             for target in reached:
-                yield ox.Quad(subject, needs, ox.NamedNode(target), g)
+                yield ox.Quad(subject, needs, node_of(target), g)
                 if is_task:
                     task_count[target] = task_count.get(target, 0) + 1
                     doc_sets.setdefault(target, set()).update(docs)
@@ -282,7 +289,7 @@ def materialise_needs(store: ox.Store, inferred_graph: str) -> int:
         leads_to = ox.NamedNode(LEADS_TO)
         for named in list(model.named_by):
             subject = ox.NamedNode(named)
-            yield from (ox.Quad(subject, leads_to, ox.NamedNode(target), g) for target in model.leads_to(named))
+            yield from (ox.Quad(subject, leads_to, node_of(target), g) for target in model.leads_to(named))
         integer = ox.NamedNode(XSD + "integer")
         for target, n in task_count.items():
             yield ox.Quad(ox.NamedNode(target), ox.NamedNode(TASK_COUNT), ox.Literal(str(n), datatype=integer), g)
