@@ -16,6 +16,7 @@ from graph.store.search import (
     index_document,
     index_path,
     match_expression,
+    matched_spans,
     province_of,
     remove_document,
 )
@@ -75,7 +76,14 @@ def test_query_syntax_cannot_break_out(index: SearchIndex, typed: str) -> None:
     page = index.search(typed)  # no exception: words are quoted, operators are dropped
     assert page.total >= 0
     expression = match_expression(typed)
-    assert expression is None or all(part.startswith('"') and part.endswith('"*') for part in expression.split())
+    assert expression is None or all(part.startswith('"') and part.endswith(('"', '"*')) for part in expression.split())
+
+
+def test_words_are_whole_but_the_last() -> None:
+    assert match_expression("Phát triển hạ tầ") == '"phat" "trien" "ha" "ta"*'
+    assert match_expression("cảng") == '"cang"*'
+    text = "Hạ tầng, hai hạng mục hạ tầng"
+    assert [text[a:b] for a, b in matched_spans(text, ["ha", "ta"])] == ["Hạ", "tầ", "hạ", "tầ"]
 
 
 def test_province_of_date_lines() -> None:

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 import pyoxigraph as ox
 
-from graph.query.lookup import Evidence, evidence_around, evidence_for
+from graph.query.lookup import Evidence, evidence_for
 from graph.vocab import (  # noqa: F401 (re-exported to the views)
     BROWSABLE_KINDS,
     DCTERMS,
@@ -45,6 +45,9 @@ NOT_RELATIONS = {
     "http://data.europa.eu/eli/ontology#cites", POL + "method", RDFS + "isDefinedBy",
     POL + "needs", POL + "leadsTo",  # the dependency closure: every pair, not a relation between neighbours
 }
+HIDDEN = {POL + "needs", POL + "leadsTo"}  # left out of entity pages (read through the dependency explorer)
+LINKS_SHOWN = 50  # incoming links of one predicate on an entity page; the rest is paged
+Term = ox.NamedNode | ox.BlankNode | ox.Literal
 
 
 @dataclass
@@ -66,6 +69,9 @@ class Description:
     outgoing: dict[str, list[Link]]
     incoming: dict[str, list[Link]]
     own_evidence: list[Evidence]
+    incoming_totals: dict[str, int] = field(default_factory=dict)  # links per predicate, before the cut
+    incoming_offsets: dict[str, int] = field(default_factory=dict)  # where the shown part of each begins
+    links_shown: int = 0  # the cut: at most this many links of a group
 
 
 def _value(term: ox.NamedNode | ox.BlankNode | ox.Literal | None) -> str | None:
@@ -146,20 +152,38 @@ class KnowledgeGraph:
         return self.store.ask("ASK { { ?s ?p ?o } UNION { ?o ?p ?s } }", {"s": ox.NamedNode(iri)})
 
     # -- descriptions -------------------------------------------------------------------------
-    def describe(self, iri: str) -> Description:
-        node = ox.NamedNode(iri)
-        # pol:needs (the dependency closure, thousands of pairs on a port) is read through the explorer, not listed
-        needs = f"FILTER(?p != <{POL}needs> && ?p != <{POL}leadsTo>)"
-        out_rows = self._rows(f"SELECT ?p ?o ?g WHERE {{ GRAPH ?g {{ ?s ?p ?o }} {needs} }}", {"s": node})
-        in_rows = self._rows(f"SELECT ?x ?p ?g WHERE {{ GRAPH ?g {{ ?x ?p ?s }} {needs} }}", {"s": node})
-        ev_out, ev_in = evidence_around(self.store, iri)
+    def _around(self, node: ox.NamedNode, *, incoming: bool) -> list[tuple[str, Term, str]]:
+        """(predicate, the other end, graph) of the quads out of (or into) ``node`` a page may show: not the
+        dependency closure (``pol:needs``, ``pol:leadsTo``: thousands of pairs on a port, read through the
+        explorer), nor the links only inferred through an inverse (shown once, as the
+        stated link in the other direction; thousands of inferred ``dependsOn`` into a port, ``isDependencyOf``
+        out of it). One query per predicate, each a constant, so those are skipped inside the store."""
+        pattern = "?o ?p ?s" if incoming else "?s ?p ?o"
+        predicates = [r["p"].value for r in self._rows(
+            f"SELECT DISTINCT ?p WHERE {{ GRAPH ?g {{ {pattern} }} }}", {"s": node})]
+        out: list[tuple[str, Term, str]] = []
+        for p in predicates:
+            if p in HIDDEN:
+                continue
+            stated_only = f"FILTER(?g != <{self.inferred_graph}>)" if p in self.inverse else ""
+            quad = f"?o <{p}> ?s" if incoming else f"?s <{p}> ?o"
+            out += [(p, r["o"], r["g"].value) for r in self._rows(
+                f"SELECT ?o ?g WHERE {{ GRAPH ?g {{ {quad} }} {stated_only} }}", {"s": node})]
+        return out
 
-        graphs_out: dict[tuple[str, ox.NamedNode | ox.BlankNode | ox.Literal], set[str]] = defaultdict(set)
-        for r in out_rows:
-            graphs_out[(r["p"].value, r["o"])].add(r["g"].value)
-        graphs_in: dict[tuple[str, ox.NamedNode | ox.BlankNode], set[str]] = defaultdict(set)
-        for r in in_rows:
-            graphs_in[(r["p"].value, r["x"])].add(r["g"].value)
+    def describe(self, iri: str, *, links: int = LINKS_SHOWN, pages: dict[str, int] | None = None) -> Description:
+        """What an entity page shows. Each group of incoming links is sorted (stated first, then by label)
+        and cut to ``links`` from the offset ``pages`` gives for its predicate (0 else); its size is in
+        ``incoming_totals``. Evidence is read for the links shown only."""
+        node = ox.NamedNode(iri)
+        pages = pages or {}
+        graphs_out: dict[tuple[str, Term], set[str]] = defaultdict(set)
+        for p, o, g in self._around(node, incoming=False):
+            graphs_out[(p, o)].add(g)
+        graphs_in: dict[tuple[str, Term], set[str]] = defaultdict(set)
+        for p, x, g in self._around(node, incoming=True):
+            if p not in (RDF + "subject", RDF + "object", POL + "evidence"):
+                graphs_in[(p, x)].add(g)
 
         types: list[str] = []
         labels: list[ox.Literal] = []
@@ -185,20 +209,27 @@ class KnowledgeGraph:
             elif inferred and p in self.inverse:
                 continue  # shown once, as the stated link in the other direction
             else:
-                outgoing[p].append(Link(p, o, inferred, ev_out.get((p, o.value), [])))
+                outgoing[p].append(Link(p, o, inferred))
         for (p, x), graphs in graphs_in.items():
-            if p in (RDF + "subject", RDF + "object", POL + "evidence"):
-                continue
             inferred = graphs == {self.inferred_graph}
             if inferred and p in self.inverse:
                 continue
-            incoming[p].append(Link(p, x, inferred, ev_in.get((p, x.value), [])))
-        for links in list(outgoing.values()) + list(incoming.values()):
-            links.sort(key=lambda link: (link.inferred, self.label(link.other.value).lower()))
+            incoming[p].append(Link(p, x, inferred))
+        for group in list(outgoing.values()) + list(incoming.values()):
+            group.sort(key=lambda link: (link.inferred, self.label(link.other.value).lower()))
+        totals = {p: len(group) for p, group in incoming.items()}
+        offsets = {p: min(max(0, pages.get(p, 0)), max(0, totals[p] - 1)) for p in incoming}
+        incoming = {p: group[offsets[p]:offsets[p] + links] for p, group in incoming.items()}
+        shown = [(link, (iri, link.predicate, link.other.value)) for group in outgoing.values() for link in group]
+        shown += [(link, (link.other.value, link.predicate, iri)) for group in incoming.values() for link in group]
+        shown = [(link, fact) for link, fact in shown if isinstance(link.other, ox.NamedNode)]
         own_facts = [(iri, RDF_TYPE, t) for t in types]
-        own = [e for evs in evidence_for(self.store, own_facts).values() for e in evs]
+        evidence = evidence_for(self.store, [fact for _link, fact in shown] + own_facts)
+        for link, fact in shown:
+            link.evidence = evidence.get(fact, [])
+        own = [e for fact in own_facts for e in evidence.get(fact, [])]
         return Description(iri, types, self._kind_of(types), labels, aliases, dict(literals),
-                           dict(outgoing), dict(incoming), own)
+                           dict(outgoing), incoming, own, totals, offsets, links)
 
     def triples_about(self, iri: str) -> list[ox.Triple]:
         """The RDF twin of an entity page: its statements, links into it, and their evidence nodes."""

@@ -2,9 +2,12 @@
 
 The rules are read from the ontology itself (no rule is hard-coded here):
 ``owl:inverseOf``, ``owl:TransitiveProperty``, two-step ``owl:propertyChainAxiom``,
-``rdfs:subPropertyOf`` and ``rdfs:subClassOf`` (an OWL 2 RL subset), applied with SPARQL UPDATE in Oxigraph until
-nothing new appears. Inferred triples go to the named graph ``id/graph/inferred``,
-so they can be told apart from stated ones.
+``rdfs:subPropertyOf`` and ``rdfs:subClassOf`` (an OWL 2 RL subset). They are evaluated in Python to their
+fixpoint over the facts of every graph, semi-naively: each fact is joined once, when it is new, with the facts
+known so far, so the cost grows with the facts read and derived (a SPARQL UPDATE per rule and round re-joined
+the whole closure each round, and each grew with the store's size: bench/RESULTS.md). Inferred triples go to
+the named graph ``id/graph/inferred``, so they can be told apart from stated ones; a fact stated in any other
+graph is not also inferred.
 
 Then the dependency model (:mod:`graph.dependency`) is materialised: ``X pol:needs P`` for every pair of its
 closure, and on every P the number of tasks and documents that need it (``pol:dependentTaskCount``,
@@ -15,14 +18,19 @@ adding or removing a document.
 
 from __future__ import annotations
 
+import gc
 import time
+from collections import deque
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
 
 import pyoxigraph as ox
 
 from graph.dependency import NAMING, PART_OF, DependencyModel
 from graph.vocab import OWL, POL, PROV, RDF, RDF_TYPE, RDFS, XSD
 
-MAX_ROUNDS = 10
+Term = ox.NamedNode | ox.BlankNode | ox.Literal
+Fact = tuple[Term, str, Term]
 
 
 def _pairs(store: ox.Store, query: str) -> list[tuple[str, str]]:
@@ -49,59 +57,178 @@ def _rdf_list(store: ox.Store, head: ox.BlankNode | ox.NamedNode) -> list[str]:
     return items
 
 
+@dataclass
+class Rules:
+    """The ontology's rules, by the predicate (or class) of the fact that fires them."""
+
+    super_properties: dict[str, set[str]] = field(default_factory=dict)  # p ⊑ q
+    inverse: dict[str, set[str]] = field(default_factory=dict)  # p ≡ q⁻ (both ways)
+    transitive: set[str] = field(default_factory=set)
+    chain_first: dict[str, set[tuple[str, str]]] = field(default_factory=dict)  # p1 → {(p2, p)}: p1 ∘ p2 ⊑ p
+    chain_second: dict[str, set[tuple[str, str]]] = field(default_factory=dict)  # p2 → {(p1, p)}
+    super_classes: dict[str, set[str]] = field(default_factory=dict)  # C ⊑ D (rdf:type facts)
+
+    @classmethod
+    def read(cls, store: ox.Store) -> Rules:
+        """The rules the ontology states, from every graph of ``store``."""
+        rules = cls()
+        for sub, sup in _pairs(store, f"SELECT ?a ?b WHERE {{ ?a <{RDFS}subPropertyOf> ?b FILTER(?a != ?b) }}"):
+            rules.super_properties.setdefault(sub, set()).add(sup)
+        for a, b in _pairs(store, f"SELECT ?a ?b WHERE {{ ?a <{OWL}inverseOf> ?b }}"):
+            rules.inverse.setdefault(a, set()).add(b)
+            rules.inverse.setdefault(b, set()).add(a)
+        rules.transitive.update(r["p"].value for r in store.query(
+            f"SELECT ?p WHERE {{ ?p a <{OWL}TransitiveProperty> }}", use_default_graph_as_union=True))
+        for p, head in _heads(store, f"SELECT ?a ?b WHERE {{ ?a <{OWL}propertyChainAxiom> ?b }}"):
+            parts = _rdf_list(store, head)
+            if len(parts) == 2:  # two-step chains (p1 ∘ p2 ⊑ p), e.g. dependsOn ∘ partOf ⊑ dependsOn
+                rules.chain_first.setdefault(parts[0], set()).add((parts[1], p))
+                rules.chain_second.setdefault(parts[1], set()).add((parts[0], p))
+        for sub, sup in _pairs(store, f"SELECT ?a ?b WHERE {{ ?a <{RDFS}subClassOf> ?b FILTER(?a != ?b) }}"):
+            rules.super_classes.setdefault(sub, set()).add(sup)
+        return rules
+
+    def predicates(self) -> set[str]:
+        """Every predicate a rule reads or writes, but ``rdf:type`` (read by class: :meth:`classes`)."""
+        out = set(self.super_properties) | set(self.inverse) | self.transitive
+        out |= set(self.chain_first) | set(self.chain_second)
+        for targets in (*self.super_properties.values(), *self.inverse.values()):
+            out |= targets
+        for pairs in self.chain_first.values():
+            out |= {p for _second, p in pairs}
+        out.discard(RDF_TYPE)
+        return out
+
+    def classes(self) -> set[str]:
+        """Every class a subclass rule reads or writes."""
+        return set(self.super_classes).union(*self.super_classes.values())
+
+    def joined(self) -> set[str]:
+        """The predicates joined with themselves or another (transitivity, chains): these are indexed."""
+        return self.transitive | set(self.chain_first) | set(self.chain_second)
+
+
+def fixpoint(rules: Rules, facts: set[Fact]) -> set[Fact]:
+    """Every fact the rules derive from ``facts`` (semi-naive: each fact is joined once, when it first
+    appears, with the facts known by then); returns the known facts and the derived ones together."""
+    known = set(facts)
+    joined = rules.joined()
+    out: dict[str, dict[Term, set[Term]]] = {p: {} for p in joined}  # p → s → {o}
+    into: dict[str, dict[Term, set[Term]]] = {p: {} for p in joined}  # p → o → {s}
+    for s, p, o in known:
+        if p in joined:
+            out[p].setdefault(s, set()).add(o)
+            into[p].setdefault(o, set()).add(s)
+    todo = deque(known)
+    type_ = RDF_TYPE
+    class_nodes = {c: ox.NamedNode(c) for c in rules.classes()}
+
+    def add(fact: Fact) -> None:
+        if fact not in known:
+            known.add(fact)
+            todo.append(fact)
+            s, p, o = fact
+            if p in joined:
+                out[p].setdefault(s, set()).add(o)
+                into[p].setdefault(o, set()).add(s)
+
+    while todo:
+        s, p, o = todo.popleft()
+        for sup in rules.super_properties.get(p, ()):
+            add((s, sup, o))
+        if isinstance(o, ox.NamedNode):
+            for inv in rules.inverse.get(p, ()):
+                add((o, inv, s))
+        if p in rules.transitive:
+            for z in list(out[p].get(o, ())):
+                if z != s:
+                    add((s, p, z))
+            for x in list(into[p].get(s, ())):
+                if x != o:
+                    add((x, p, o))
+        for second, head in rules.chain_first.get(p, ()):
+            for z in list(out[second].get(o, ())):
+                if z != s:
+                    add((s, head, z))
+        for first, head in rules.chain_second.get(p, ()):
+            for x in list(into[first].get(s, ())):
+                if x != o:
+                    add((x, head, o))
+        if p == type_ and isinstance(s, ox.NamedNode) and isinstance(o, ox.NamedNode):
+            for sup in rules.super_classes.get(o.value, ()):
+                add((s, type_, class_nodes[sup]))
+    return known
+
+
+def _extend(store: ox.Store, quads: Iterable[ox.Quad], batch: int = 200_000) -> None:
+    """Add ``quads`` in batches: a list of millions of quads held at once costs more than the store gains."""
+    chunk: list[ox.Quad] = []
+    for quad in quads:
+        chunk.append(quad)
+        if len(chunk) >= batch:
+            store.extend(chunk)
+            chunk = []
+    store.extend(chunk)
+
+
 def materialise(store: ox.Store, inferred_graph: str, timings: dict[str, float] | None = None) -> int:
-    """Add the entailed triples to ``inferred_graph``; returns how many were added. ``timings``, when given,
-    collects the seconds each rule took over all rounds (bench/bench_build.py)."""
-    g = f"<{inferred_graph}>"
-    inverses = _pairs(store, f"SELECT ?a ?b WHERE {{ ?a <{OWL}inverseOf> ?b }}")
-    transitive = [r["p"].value for r in store.query(
-        f"SELECT ?p WHERE {{ ?p a <{OWL}TransitiveProperty> }}", use_default_graph_as_union=True)]
-    subprops = _pairs(store, f"SELECT ?a ?b WHERE {{ ?a <{RDFS}subPropertyOf> ?b FILTER(?a != ?b) }}")
-    subclasses = _pairs(store, f"SELECT ?a ?b WHERE {{ ?a <{RDFS}subClassOf> ?b FILTER(?a != ?b) }}")
-    chain_heads = _heads(store, f"SELECT ?a ?b WHERE {{ ?a <{OWL}propertyChainAxiom> ?b }}")
-    chains = [(p, _rdf_list(store, head)) for p, head in chain_heads]
-    updates: list[str] = []
-    # (SPARQL UPDATE has no union default graph: every pattern names 'any graph')
-    for sub, sup in subprops:
-        updates.append(f"INSERT {{ GRAPH {g} {{ ?s <{sup}> ?o }} }} WHERE {{ GRAPH ?g1 {{ ?s <{sub}> ?o }} }}")
-    for p in transitive:
-        updates.append(f"INSERT {{ GRAPH {g} {{ ?s <{p}> ?o }} }} WHERE {{ GRAPH ?g1 {{ ?s <{p}> ?m }} "
-                       f"GRAPH ?g2 {{ ?m <{p}> ?o }} FILTER(?s != ?o) }}")
-    for a, b in inverses:
-        for x, y in ((a, b), (b, a)):
-            updates.append(f"INSERT {{ GRAPH {g} {{ ?o <{y}> ?s }} }} "
-                           f"WHERE {{ GRAPH ?g1 {{ ?s <{x}> ?o }} FILTER(isIRI(?o)) }}")
-    for p, parts in chains:
-        # two-step chains (p1 ∘ p2 ⊑ p), e.g. dependsOn ∘ partOf ⊑ dependsOn
-        if len(parts) == 2:
-            updates.append(f"INSERT {{ GRAPH {g} {{ ?x <{p}> ?z }} }} WHERE {{ GRAPH ?g1 {{ ?x <{parts[0]}> ?y }} "
-                           f"GRAPH ?g2 {{ ?y <{parts[1]}> ?z }} FILTER(?x != ?z) }}")
-    for sub, sup in subclasses:
-        updates.append(f"INSERT {{ GRAPH {g} {{ ?x <{RDF_TYPE}> <{sup}> }} }} "
-                       f"WHERE {{ GRAPH ?g1 {{ ?x <{RDF_TYPE}> <{sub}> }} FILTER(isIRI(?x)) }}")
-    before = len(store)
+    """Add the entailed triples to ``inferred_graph``; returns how many quads the store gained. ``timings``,
+    when given, collects the seconds of each step (bench/bench_build.py).
+
+    Facts already in ``inferred_graph`` (an earlier run, before an ingest) are reasoned on like the others;
+    those of the rules' predicates that are now stated elsewhere are removed from it."""
     clock = timings if timings is not None else {}
-    for _ in range(MAX_ROUNDS):
-        size = len(store)
-        for update in updates:
-            started = time.perf_counter()
-            store.update(update)
-            key = update.split("WHERE", 1)[1][:160]
-            clock[key] = clock.get(key, 0.0) + time.perf_counter() - started
-        clock["rounds"] = clock.get("rounds", 0) + 1
-        if len(store) == size:
-            break
+    before = len(store)
+    # millions of fact tuples are alive at once: the cyclic collector, triggered by the allocations, would
+    # traverse all of them again and again (the facts hold no cycles); paused while they are made
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        return _materialise(store, inferred_graph, clock) - before
+    finally:
+        if collecting:
+            gc.enable()
+
+
+def _materialise(store: ox.Store, inferred_graph: str, clock: dict[str, float]) -> int:
     started = time.perf_counter()
-    # a fact stated anywhere is not also 'inferred'
-    store.update(
-        f"DELETE {{ GRAPH {g} {{ ?s ?p ?o }} }} WHERE {{ GRAPH {g} {{ ?s ?p ?o }} "
-        f"GRAPH ?h {{ ?s ?p ?o }} FILTER(?h != {g}) }}"
-    )
-    clock["deduplicate"] = time.perf_counter() - started
+    g = ox.NamedNode(inferred_graph)
+    rules = Rules.read(store)
+    stated: set[Fact] = set()
+    inferred: set[Fact] = set()
+
+    terms: dict[Term, Term] = {}  # one object per term, shared by every fact that names it (memory)
+
+    def read(quads: object) -> None:
+        for q in quads:  # type: ignore[attr-defined]
+            s, o = q.subject, q.object
+            fact = (terms.setdefault(s, s), q.predicate.value, terms.setdefault(o, o))
+            (inferred if q.graph_name == g else stated).add(fact)
+
+    for p in sorted(rules.predicates()):
+        read(store.quads_for_pattern(None, ox.NamedNode(p), None))
+    type_node = ox.NamedNode(RDF_TYPE)
+    for c in sorted(rules.classes()):
+        read(store.quads_for_pattern(None, type_node, ox.NamedNode(c)))
+    clock["read facts"] = time.perf_counter() - started
+    started = time.perf_counter()
+    terms.clear()
+    known = fixpoint(rules, stated | inferred)
+    clock["fixpoint"] = time.perf_counter() - started
+    started = time.perf_counter()
+    predicates = {p: ox.NamedNode(p) for p in rules.predicates() | {RDF_TYPE}}
+    _extend(store, (ox.Quad(s, predicates[p], o, g) for s, p, o in known
+                    if (s, p, o) not in stated and (s, p, o) not in inferred))
+    del known
+    for s, p, o in inferred & stated:  # a fact stated anywhere is not also 'inferred'
+        store.remove(ox.Quad(s, ox.NamedNode(p), o, g))
+    stated.clear()
+    inferred.clear()
+    clock["write"] = time.perf_counter() - started
     started = time.perf_counter()
     materialise_needs(store, inferred_graph)
     clock["dependency model (pol:needs)"] = time.perf_counter() - started
-    return len(store) - before
+    return len(store)
 
 
 NEEDS = POL + "needs"
@@ -137,27 +264,37 @@ def materialise_needs(store: ox.Store, inferred_graph: str) -> int:
     needs = ox.NamedNode(NEEDS)
     task_count: dict[str, int] = {}
     doc_sets: dict[str, set[str]] = {}
-    quads: list[ox.Quad] = []
     pairs = 0
-    for node, reached in model.closure():
-        subject = ox.NamedNode(node)
-        is_task = node in tasks
-        docs = {q.object.value for q in store.quads_for_pattern(subject, derived, None)
-                if q.object.value in documents} if is_task else set()
-        for target in reached:
-            quads.append(ox.Quad(subject, needs, ox.NamedNode(target), g))
-            if is_task:
-                task_count[target] = task_count.get(target, 0) + 1
-                doc_sets.setdefault(target, set()).update(docs)
-        pairs += len(reached)
-    leads_to = ox.NamedNode(LEADS_TO)
-    for named in list(model.named_by):
-        subject = ox.NamedNode(named)
-        quads += [ox.Quad(subject, leads_to, ox.NamedNode(target), g) for target in model.leads_to(named)]
-    integer = ox.NamedNode(XSD + "integer")
-    for target, n in task_count.items():
-        quads.append(ox.Quad(ox.NamedNode(target), ox.NamedNode(TASK_COUNT), ox.Literal(str(n), datatype=integer), g))
-        quads.append(ox.Quad(ox.NamedNode(target), ox.NamedNode(DOCUMENT_COUNT),
-                             ox.Literal(str(len(doc_sets[target])), datatype=integer), g))
-    store.extend(quads)
+    target_nodes: dict[str, ox.NamedNode] = {}  # the things needed are few next to the pairs: one node each
+
+    def node_of(iri: str) -> ox.NamedNode:
+        found = target_nodes.get(iri)
+        if found is None:
+            found = target_nodes[iri] = ox.NamedNode(iri)
+        return found
+
+    def quads() -> Iterator[ox.Quad]:  # yielded as they are made (millions at 10,000 documents)
+        nonlocal pairs
+        for node, reached in model.closure():
+            subject = ox.NamedNode(node)
+            is_task = node in tasks
+            docs = {q.object.value for q in store.quads_for_pattern(subject, derived, None)
+                    if q.object.value in documents} if is_task else set()
+            for target in reached:
+                yield ox.Quad(subject, needs, node_of(target), g)
+                if is_task:
+                    task_count[target] = task_count.get(target, 0) + 1
+                    doc_sets.setdefault(target, set()).update(docs)
+            pairs += len(reached)
+        leads_to = ox.NamedNode(LEADS_TO)
+        for named in list(model.named_by):
+            subject = ox.NamedNode(named)
+            yield from (ox.Quad(subject, leads_to, node_of(target), g) for target in model.leads_to(named))
+        integer = ox.NamedNode(XSD + "integer")
+        for target, n in task_count.items():
+            yield ox.Quad(ox.NamedNode(target), ox.NamedNode(TASK_COUNT), ox.Literal(str(n), datatype=integer), g)
+            yield ox.Quad(ox.NamedNode(target), ox.NamedNode(DOCUMENT_COUNT),
+                          ox.Literal(str(len(doc_sets[target])), datatype=integer), g)
+
+    _extend(store, quads())
     return pairs

@@ -17,7 +17,7 @@ import pyoxigraph as ox
 
 from graph.dependency import NAMING, PART_OF, DependencyModel
 from graph.query.lookup import Evidence, evidence_for, labels_for
-from graph.store import Store
+from graph.store import OxigraphStore, Store
 from graph.vocab import DEFAULT_BASE, POL, PROV, RDF_TYPE, inferred_graph, kind_of, sparql_prefixes
 
 _PREFIXES = sparql_prefixes("pol", "rdf", "rdfs", "prov")
@@ -115,9 +115,17 @@ class Dependencies:
 
     def all_dependants(self, node: str) -> set[str]:
         """Every node that depends on ``node`` (one index lookup)."""
-        rows = self.store.select(_PREFIXES + "SELECT ?x WHERE { ?x pol:needs ?target }",
-                                 {"target": ox.NamedNode(node)}).rows
-        return {r["x"].value for r in rows}
+        target = {"target": ox.NamedNode(node)}
+        if isinstance(self.store, OxigraphStore):
+            # one string joined inside the store, split here (an IRI has no space): no solution object per
+            # dependant (35 -> 23 ms for the port's 13k at 1.8M quads; 3 ms of it is the index scan, the rest
+            # Oxigraph decoding each IRI)
+            rows = self.store.select(_PREFIXES + 'SELECT (GROUP_CONCAT(STR(?x); separator=" ") AS ?all) '
+                                     "WHERE { ?x pol:needs ?target }", target).rows
+            joined = rows[0]["all"].value if rows and "all" in rows[0] else ""
+            return set(joined.split(" ")) - {""}
+        return {r["x"].value for r in self.store.select(_PREFIXES + "SELECT ?x WHERE { ?x pol:needs ?target }",
+                                                        target).rows}
 
     def ranking(self, *, limit: int | None = 10, offset: int | None = 0) -> Page:
         """Projects, zones and places by how many tasks depend on them: rows (iri, tasks, documents)."""

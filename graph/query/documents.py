@@ -35,9 +35,10 @@ def _natural(section: str) -> list[tuple[int, int, str]]:
 
 def document_targets(store: Store, document: str) -> list[dict[str, Term]]:
     """The goals and targets a document sets: value, unit, year, indicator."""
+    # the type as a filter: as a joined pattern, Oxigraph scanned every goal of the store (76 ms at 1.8M quads)
     return store.select(_PREFIXES + f"""SELECT DISTINCT ?t ?value ?unit ?year ?indicator WHERE {{
         {{ {ox.NamedNode(document)} pol:hasGoal ?t }} UNION {{ ?t prov:wasDerivedFrom {ox.NamedNode(document)} }}
-        ?t a pol:Goal .
+        FILTER EXISTS {{ ?t a pol:Goal }}
         OPTIONAL {{ ?t pol:targetValue ?value }} OPTIONAL {{ ?t pol:unit ?unit }}
         OPTIONAL {{ ?t pol:targetYear ?year }} OPTIONAL {{ ?t pol:indicator ?indicator }} }}
         ORDER BY ?year ?t""").rows

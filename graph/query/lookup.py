@@ -100,30 +100,6 @@ def evidence_for(store: Store, facts: Iterable[tuple[str, str, str]]) -> dict[tu
     return dict(out)
 
 
-def evidence_around(store: Store, node: str) -> tuple[dict[tuple[str, str], list[Evidence]],
-                                                     dict[tuple[str, str], list[Evidence]]]:
-    """The evidence of every fact about ``node``: (outgoing {(predicate, object): …}, incoming {(predicate,
-    subject): …}); the bound end of the evidence node is looked up first."""
-    out: list[dict[tuple[str, str], list[Evidence]]] = []
-    for bound, other in (("subject", "object"), ("object", "subject")):
-        rows = store.select(_PREFIXES + f"""
-            SELECT ?e ?p ?x ?quote ?doc ?method ?start ?end ?cue ?rule ?page ?ocr ?original WHERE {{
-              ?e rdf:{bound} ?n ; rdf:{other} ?x ; rdf:predicate ?p ; pol:quote ?quote .
-              OPTIONAL {{ ?e prov:wasDerivedFrom ?doc }} OPTIONAL {{ ?e pol:method ?method }}
-              OPTIONAL {{ ?e pol:startOffset ?start }} OPTIONAL {{ ?e pol:endOffset ?end }}
-              OPTIONAL {{ ?e pol:cue ?cue }} OPTIONAL {{ ?e pol:rule ?rule }}
-              OPTIONAL {{ ?e pol:page ?page }} OPTIONAL {{ ?e pol:ocrDerived ?ocr }}
-              OPTIONAL {{ ?e pol:sourceText/pol:original/pol:originalPath ?original }}
-            }}""", {"n": ox.NamedNode(node)}).rows
-        index: dict[tuple[str, str], list[Evidence]] = defaultdict(list)
-        for r in rows:
-            index[(r["p"].value, r["x"].value)].append(Evidence(
-                r["quote"].value, _value(r.get("doc")), _value(r.get("method")), _int(r.get("start")),
-                _int(r.get("end")), _value(r.get("cue")), _value(r.get("rule")), r["e"].value, **_origin(r)))
-        out.append(dict(index))
-    return out[0], out[1]
-
-
 def _origin(r: dict) -> dict:
     """Page, original file and OCR mark of an evidence row (graph/build/provenance.py)."""
     return {"page": _int(r.get("page")), "original": _value(r.get("original")),

@@ -243,3 +243,23 @@ def test_dependency_explorer_on_the_real_port_matches_the_question(client) -> No
     assert tasks == {"1", "2", "3", "3-14"}
     via_system = next(d for d in data["dependants"] if d["iri"].endswith("5e91a56c/3"))
     assert [s["predicate"].split("#")[1] for s in via_system["path"]] == ["dependsOn", "partOf"]
+
+
+def test_incoming_links_are_cut_and_paged_with_their_totals(app, client) -> None:
+    kg = app.extensions["policykg"].kg
+    # the node with the most incoming links of one predicate in the built sources
+    counts: dict[tuple[str, str], int] = {}
+    for iri in list(kg.types)[:400]:
+        for p, n in kg.describe(iri).incoming_totals.items():
+            counts[(iri, p)] = n
+    (iri, p), n = max(counts.items(), key=lambda kv: kv[1])
+    assert n >= 4
+    whole = [link.other.value for link in kg.describe(iri, links=n).incoming[p]]
+    assert len(whole) == n == len(set(whole))
+    pages = [kg.describe(iri, links=3, pages={p: offset}) for offset in range(0, n, 3)]
+    assert all(d.incoming_totals[p] == n and len(d.incoming[p]) <= 3 for d in pages)
+    assert [link.other.value for d in pages for link in d.incoming[p]] == whole  # the pages, in order, are the list
+    # on the page: the offset is read from the query, a bad one refused
+    html = client.get(iri.replace(BASE, "/id/"), query_string={"links": p, "offset": 1}).get_data(as_text=True)
+    assert f"2–{1 + min(50, n - 1)} / {n}" in html and 'rel="prev"' in html
+    assert client.get(iri.replace(BASE, "/id/"), query_string={"offset": "x"}).status_code == 400

@@ -68,7 +68,12 @@ def render_entity(iri: str) -> Response | str:
     fmt = negotiate(request)
     if fmt is not None:
         return _rdf_response(iri, fmt)
-    d = s.kg.describe(iri)
+    paged = request.args.get("links")
+    try:
+        offset = max(0, int(request.args.get("offset", "0")))
+    except ValueError:
+        abort(400, "offset: a whole number")
+    d = s.kg.describe(iri, pages={paged: offset} if paged else None)
     if not d.types and not d.literals and not d.outgoing and not d.incoming:
         abort(404)
     local = s.iris.local(iri)
