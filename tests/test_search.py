@@ -17,7 +17,6 @@ from graph.store.search import (
     index_path,
     match_expression,
     matched_spans,
-    province_of,
     remove_document,
 )
 from graph.vocab import POL, PROV, RDF_TYPE, RDFS
@@ -84,14 +83,6 @@ def test_words_are_whole_but_the_last() -> None:
     assert match_expression("cảng") == '"cang"*'
     text = "Hạ tầng, hai hạng mục hạ tầng"
     assert [text[a:b] for a, b in matched_spans(text, ["ha", "ta"])] == ["Hạ", "tầ", "hạ", "tầ"]
-
-
-def test_province_of_date_lines() -> None:
-    assert province_of("TỈNH UỶ HÀ TĨNH\nSố 57-KL/TU ĐẢNG CỘNG SẢN VIỆT NAM Hà Tĩnh, ngày 07 tháng 10 năm 2022") \
-        == "Hà Tĩnh"
-    assert province_of("UBND TỈNH NGHỆ AN\nCỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nNghệ An, ngày 26 tháng 3 năm 2026") \
-        == "Nghệ An"
-    assert province_of("KẾ HOẠCH\nCải thiện chỉ số …") is None
 
 
 def _document(store: ox.Store, key: str, quote: str) -> str:

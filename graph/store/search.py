@@ -6,7 +6,7 @@ Text is folded with :func:`graph.text.fold_chars` (no diacritics, 'đ' -> 'd', l
 character), so "vung ang" finds "Vũng Áng" and a match's offsets in the folded text are offsets in the
 original: snippets are cut and highlighted on the text as written. Hits are ranked by bm25 over two columns, names
 and texts (a name counts more than a long quote; data/search.yaml), one hit per node, and can be filtered by kind,
-document, province (the place in the document's date line, GENRE.md) and year (the document's).
+document, province (the document's pol:jurisdiction, read by the build) and year (the document's).
 
 The index is kept in step with the store by :func:`build_index` (the whole store, atomically: used by
 ``policykg build``) or, for an incremental ingest, :func:`index_document` after a document's quads are in the
@@ -78,26 +78,6 @@ def _rows(store: ox.Store, sparql: str, bindings: dict[str, ox.NamedNode] | None
     return [{n: s[n] for n in names if s[n] is not None} for s in solutions]
 
 
-def province_of(text: str) -> str | None:
-    """The place in the date line of a document's first page ('Hà Tĩnh, ngày 07 tháng 10 năm 2022')."""
-    conf = settings()
-    head = text[: int(conf["header_chars"])]
-    m = re.search(conf["place_date_line"], fold_chars(head))
-    if not m:
-        return None
-    words = collapse(head[m.start("place"):m.end("place")]).split()
-    kept: list[str] = []
-    for word in reversed(words):  # 'VIỆT NAM Hà Tĩnh' -> 'Hà Tĩnh'
-        if not (word[:1].isupper() and (len(word) == 1 or word[1:].islower())):
-            break
-        kept.insert(0, word)
-    place = " ".join(kept)
-    for prefix in conf["place_prefixes"]:
-        if fold(place).startswith(prefix + " "):
-            place = place[len(prefix) + 1:].strip()
-    return place or None
-
-
 @dataclass
 class _Row:
     iri: str
@@ -119,8 +99,10 @@ def _document_facts(store: ox.Store, document: str | None) -> tuple[list[_Row], 
     for r in _rows(store, """SELECT ?d ?date WHERE { ?d a pol:Document .
                              { ?d dcterms:issued ?date } UNION { ?d pol:issuedYear ?date } }""", bind):
         years.setdefault(r["d"].value, int(r["date"].value[:4]))
-    provinces = {r["d"].value: province_of(r["text"].value) for r in _rows(
-        store, "SELECT ?d ?text WHERE { ?d a pol:Document . ?s pol:describes ?d ; pol:text ?text }", bind)}
+    # the province the build read for the document (pol:jurisdiction: its issuer block or place line)
+    provinces = {r["d"].value: r["name"].value for r in _rows(
+        store, """SELECT ?d (MIN(?n) AS ?name) WHERE { ?d a pol:Document ; pol:jurisdiction ?p .
+                   ?p pol:provinceName ?n } GROUP BY ?d""", bind)}
     for r in _rows(store, """SELECT ?d ?p ?v WHERE { ?d a pol:Document .
             VALUES ?p { dcterms:title pol:citedSubject rdfs:label skos:prefLabel pol:documentNumber }
             ?d ?p ?v }""", bind):

@@ -118,6 +118,7 @@ class BodyNodes:
         self.sink.add(node, A, pol("Place"), graph)
         self.sink.label(node, p.label[:1].upper() + p.label[1:], graph)
         self.sink.add(node, iri(SKOS + "altLabel"), lit(p.name, "vi"), graph)
+        self.sink.add(node, pol("provinceName"), lit(p.name), graph)
         for alias in p.aliases:
             self.sink.add(node, iri(SKOS + "altLabel"), lit(alias, "vi"), graph)
         successor = self.provinces.successor(p)
