@@ -1,5 +1,8 @@
-"""The SPARQL editor in headless Chromium: prefixes declared for the user, labels next to IRIs, a permalink,
-a history kept in the browser, CSV/JSON downloads and syntax errors said in words at their position."""
+"""The SPARQL editor and the question forms in headless Chromium.
+
+The editor: prefixes declared for the user, labels next to IRIs, a permalink, a history kept in the browser,
+CSV/JSON downloads and syntax errors said in words at their position. The forms: a pick list for an ambiguous
+name that re-runs the question."""
 
 from __future__ import annotations
 
@@ -113,3 +116,21 @@ def test_errors_in_words_at_their_position(tab, live_server: str, shots: Path,  
         shot(tab, shots, "sparql-error")
     set_editor(tab, "SELECT * WHERE { ?s ?p ?o } LIMIT 1")  # editing clears the error
     assert tab.locator("#sparql-error").is_hidden()
+
+
+def test_question_form_pick_list(tab, live_server: str, shots: Path) -> None:  # noqa: ANN001, F811
+    """An ambiguous name is a pick list; a pick re-runs the question and the page says what the name became."""
+    tab.goto(live_server + "/questions/tasks_of_agency")
+    tab.fill("input[name=agency]", "thu nghiem")
+    tab.click("#run-question")
+    tab.wait_for_selector("ul.candidates")
+    no_horizontal_overflow(tab)
+    shot(tab, shots, "question-ambiguous")
+    tab.locator("ul.candidates a", has_text="Sở Công Thương (thử nghiệm)").click()
+    tab.wait_for_selector("#results")
+    assert "/questions/tasks_of_agency" in tab.url
+    assert tab.input_value("input[name=agency]") == "Sở Công Thương (thử nghiệm)"  # the name, not the IRI
+    assert tab.locator(".resolved[data-param=agency] a").inner_text() == "Sở Công Thương (thử nghiệm)"
+    assert tab.locator("#results th").first.inner_text().startswith("Nhiệm vụ")
+    no_horizontal_overflow(tab)
+    shot(tab, shots, "question-resolved")
