@@ -90,3 +90,15 @@ def test_product_project_question_resolves_vung_ang_port(product_client) -> None
     assert "Cảng Vũng Áng" in resolved and 'href="/id/project/' in resolved
     description = re.search(r"</h1>.*?<p>(.*?)</p>", html, re.S).group(1)
     assert "pol:" not in description
+
+
+def test_an_iri_in_the_box_becomes_its_name_when_the_name_finds_it_again(client) -> None:  # noqa: ANN001
+    html = client.get("/questions/project_dependants").get_data(as_text=True)  # the default is an IRI
+    assert '<input name="project" value="Cảng Vũng Áng (thử nghiệm)"' in html
+    picked = client.get("/questions/tasks_of_agency",
+                        query_string={"agency": BASE + "agency/web-fixture-hub", "year": "2030"}).get_data(as_text=True)
+    assert '<input name="agency" value="Cơ quan trung tâm (thử nghiệm)"' in picked
+    # and the name, sent back as it stands, answers the same
+    again = client.get("/questions/tasks_of_agency",
+                       query_string={"agency": "Cơ quan trung tâm (thử nghiệm)", "year": "2030"}).get_data(as_text=True)
+    assert "Nhiệm vụ hub 0" in again and 'class="candidates"' not in again

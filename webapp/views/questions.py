@@ -27,15 +27,25 @@ PAGE_ROWS = 100
 
 
 def _names_for_iris(q: Question, shown: dict[str, str], nodes: dict[str, tuple[str, str]]) -> dict[str, str]:
-    """The box of a name parameter given as an IRI (a pick from a list) shows the name instead, when that
-    name alone finds the same node again (so the form can be sent as it stands)."""
+    """The box of a parameter given as an IRI (a pick from a list, an IRI default) shows the name instead,
+    when that name alone finds the same node again (so the form can be sent as it stands)."""
     out: dict[str, str] = {}
     for p in q.params:
-        value = shown.get(p.name, "").strip()
-        if p.name in nodes and p.type in NAME_TYPES and value.startswith(("http://", "https://")):
-            iri, name = nodes[p.name]
-            if [c for c, _ in resolver().candidates(p.type, name)] == [iri]:
-                out[p.name] = name
+        value = shown.get(p.name, "").strip().strip("<>")
+        if p.name not in nodes or not value.startswith(("http://", "https://")):
+            continue
+        iri, name = nodes[p.name]
+        try:
+            if p.type in NAME_TYPES:
+                again = [c for c, _ in resolver().candidates(p.type, name)]
+            elif p.type == "iri":
+                again = [resolver().resolve_any(name).value]
+            else:
+                continue
+        except ParameterError:  # the name alone is ambiguous or finds nothing: the IRI stays
+            continue
+        if again == [iri]:
+            out[p.name] = name
     return out
 
 
