@@ -11,7 +11,7 @@
   var labelsUrl = form.dataset.labels;
   var labelsCap = Number(form.dataset.labelsCap) || 500;
   var editor = window.CodeMirror ? CodeMirror.fromTextArea(textarea, {
-    mode: "application/sparql-query", lineNumbers: true, matchBrackets: true, viewportMargin: Infinity,
+    mode: "application/sparql-query", lineNumbers: true, matchBrackets: true, viewportMargin: Infinity, lineWrapping: true,
     extraKeys: { "Ctrl-Enter": function () { run(); }, "Cmd-Enter": function () { run(); } }
   }) : null;
   window.policykgEditor = editor;
