@@ -144,7 +144,9 @@
           what = "tiền tố «" + pname[1] + ":» chưa được khai báo — thêm một dòng PREFIX " + pname[1] +
                  ": <…> hoặc dùng một tiền tố có sẵn (the prefix " + pname[1] + ": is not declared).";
         } else if (line >= lines.length && !near) {
-          what = "câu truy vấn kết thúc giữa chừng — có thể thiếu dấu «}» hoặc «)» (the query ends too early).";
+          // the parser read to the end without making sense of it: the slip is earlier, often a missing separator
+          what = "câu truy vấn kết thúc giữa chừng — kiểm tra các dòng trước: có thể thiếu dấu đóng «}» «)» " +
+                 "hoặc dấu «.» giữa hai mẫu (the parser reached the end of the query; the slip is before it).";
         } else {
           what = "máy không hiểu " + (near ? "«" + near + "»" : "chỗ này") + " (the parser cannot read this here).";
           var words = expectedWords(m[3]);
