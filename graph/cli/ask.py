@@ -20,6 +20,7 @@ from graph.query.dependencies import Dependant, Dependencies, Page, Step
 from graph.query.lookup import labels_for
 from graph.query.questions import Answer, QuestionError, Resolver, load_library, parse_assignments, run
 from graph.store import PREFIXES, OxigraphStore, StoreError, Term
+from graph.vocab import sparql_prefixes
 
 EVIDENCE_COLUMNS = ("evidence", "quotes", "text")
 
@@ -177,18 +178,59 @@ def _step_labels(store: OxigraphStore, rows: list[Dependant]) -> dict[str, str]:
     return labels_for(store, [i for i in iris if i])
 
 
-def _page_json(page: Page) -> dict:
+TARGET_KINDS = ("target", "goal")
+
+
+def target_sources(store: OxigraphStore, iris: list[str]) -> dict[str, dict]:
+    """For each target or goal: the document that sets it (IRI and number) and its year, so that two targets
+    with the same words can be told apart."""
+    if not iris:
+        return {}
+    values = " ".join(str(ox.NamedNode(i)) for i in dict.fromkeys(iris))
+    rows = store.select(sparql_prefixes("pol", "prov") + f"""
+        SELECT ?t (SAMPLE(?d) AS ?doc) (SAMPLE(?n) AS ?number) (SAMPLE(?y) AS ?year) WHERE {{ VALUES ?t {{ {values} }}
+          OPTIONAL {{ {{ ?t prov:wasDerivedFrom ?d }} UNION {{ ?d pol:hasGoal ?t }} ?d a pol:Document .
+                     OPTIONAL {{ ?d pol:documentNumber ?n }} }}
+          OPTIONAL {{ ?t pol:targetYear ?y }} }} GROUP BY ?t""").rows
+    docs = labels_for(store, [r["doc"].value for r in rows if "doc" in r])
+    out: dict[str, dict] = {}
+    for r in rows:
+        doc = r["doc"].value if "doc" in r else None
+        out[r["t"].value] = {"document": doc, "documentNumber": r["number"].value if "number" in r else None,
+                             "documentLabel": docs.get(doc) if doc else None,
+                             "year": int(r["year"].value) if "year" in r and r["year"].value.isdigit() else None}
+    return out
+
+
+def _source_text(source: dict | None) -> str:
+    """'  — 57-KL/TU, năm 2025' (what tells a target from another with the same words)."""
+    if not source:
+        return ""
+    parts = [source.get("documentNumber") or _clip(source.get("documentLabel") or "văn bản không rõ", 60)]
+    if source.get("year") is not None:
+        parts.append(f"năm {source['year']}")
+    return "  — " + ", ".join(parts)
+
+
+def _page_json(page: Page, sources: dict[str, dict] | None = None) -> dict:
+    sources = sources or {}
     return {"total": page.total, "offset": page.offset, "limit": page.limit,
             "rows": [{"node": r.node, "kind": r.kind, "label": r.label, "distance": r.distance,
+                      **({"source": sources[r.node]} if r.node in sources else {}),
                       "path": [{"subject": s.subject, "predicate": s.predicate, "object": s.object,
                                 "evidence": [e.__dict__ for e in s.evidence]} for s in r.steps]}
                      for r in page.rows]}
 
 
+def _page_sources(store: OxigraphStore, page: Page) -> dict[str, dict]:
+    return target_sources(store, [r.node for r in page.rows if r.kind in TARGET_KINDS])
+
+
 def _show_page(store: OxigraphStore, page: Page, indent: str = "") -> None:
     labels = _step_labels(store, page.rows)
+    sources = _page_sources(store, page)
     for r in page.rows:
-        click.echo(f"{indent}[{r.kind}] {r.label}  (distance {r.distance})")
+        click.echo(f"{indent}[{r.kind}] {r.label}{_source_text(sources.get(r.node))}  (distance {r.distance})")
         _show_steps(labels, r.steps, indent + "    ")
     click.echo(f"{indent}({_range(page.offset, len(page.rows), page.total)})")
 
@@ -210,10 +252,10 @@ def deps(ctx: click.Context, entity: str, direction: str, as_json: bool, limit: 
     model = Dependencies(store)
     page = (model.dependants if direction == "up" else model.requirements)(node, limit=limit or 100, offset=offset)
     if as_json:
-        click.echo(json.dumps(_page_json(page), ensure_ascii=False, indent=2))
+        click.echo(json.dumps(_page_json(page, _page_sources(store, page)), ensure_ascii=False, indent=2))
         return
     name = labels_for(store, [node]).get(node, node)
-    click.echo(f"{'What depends on' if direction == 'up' else 'What it depends on:'} {name}:")
+    click.echo(f"What depends on {name}:" if direction == "up" else f"What {name} depends on:")
     _show_page(store, page)
 
 
@@ -226,6 +268,9 @@ def path(ctx: click.Context, a: str, b: str) -> None:
     store = _store(ctx)
     na, nb = _resolve(store, a), _resolve(store, b)
     graph = DependencyGraph.from_store(store)
+    if na == nb:  # the thing itself: nothing to walk
+        click.echo(f"{graph.label(na)} … {graph.label(nb)}: 0 steps (the thing itself)")
+        return
     steps = graph.explain_path(na, nb)
     if not steps:
         raise click.ClickException(f"no connection between {graph.label(na)} and {graph.label(nb)}")
@@ -249,7 +294,8 @@ def impact(ctx: click.Context, project: str, as_json: bool, limit: int | None, o
     node = _resolve(store, project)
     groups = Dependencies(store).impact(node, limit=limit or 100, offset=offset)
     if as_json:
-        click.echo(json.dumps({k: _page_json(v) for k, v in groups.items()}, ensure_ascii=False, indent=2))
+        click.echo(json.dumps({k: _page_json(v, _page_sources(store, v)) for k, v in groups.items()},
+                              ensure_ascii=False, indent=2))
         return
     click.echo(f"If {labels_for(store, [node]).get(node, node)} slips:")
     for title, page in groups.items():

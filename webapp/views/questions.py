@@ -6,17 +6,18 @@ import time
 from collections import defaultdict
 
 import pyoxigraph as ox
-from flask import Blueprint, Response, abort, current_app, render_template, request
+from flask import Blueprint, Response, abort, current_app, render_template, request, url_for
 
 from graph.query.answers import FORMATS, answer_bytes, media_type
-from graph.query.questions import MAX_LIMIT, page_answer
+from graph.query.lookup import labels_for
+from graph.query.questions import MAX_LIMIT, NAME_TYPES, page_answer
 from graph.store import SelectResult, bind_values
 from graph.vocab import MEDIA_BY_SUFFIX
 
 from .. import services
 from ..linked import BY_SUFFIX, serialise
 from ..network import Edge
-from ..questions import AmbiguousName, ParameterError, bind
+from ..questions import AmbiguousName, ParameterError, Question, bind, column_labels, columns
 from ..readside import resolver
 from ..sparql_pool import PoolBusy, QueryRequest, QueryTimeout, serialise_select
 from .network import view_payload
@@ -25,6 +26,35 @@ bp = Blueprint("questions", __name__, url_prefix="/questions")
 PAGE_ROWS = 100
 
 
+def _names_for_iris(q: Question, shown: dict[str, str], nodes: dict[str, tuple[str, str]]) -> dict[str, str]:
+    """The box of a parameter given as an IRI (a pick from a list, an IRI default) shows the name instead,
+    when that name alone finds the same node again (so the form can be sent as it stands)."""
+    out: dict[str, str] = {}
+    for p in q.params:
+        value = shown.get(p.name, "").strip().strip("<>")
+        if p.name not in nodes or not value.startswith(("http://", "https://")):
+            continue
+        iri, name = nodes[p.name]
+        try:
+            if p.type in NAME_TYPES:
+                again = [c for c, _ in resolver().candidates(p.type, name)]
+            elif p.type == "iri":
+                again = [resolver().resolve_any(name).value]
+            else:
+                continue
+        except ParameterError:  # the name alone is ambiguous or finds nothing: the IRI stays
+            continue
+        if again == [iri]:
+            out[p.name] = name
+    return out
+
+
+def _ambiguous_param(q: Question, typed: dict[str, str], exc: AmbiguousName) -> str | None:
+    """The parameter whose value was the ambiguous name (an 'iri' parameter takes names of any kind)."""
+    for p in q.params:
+        if p.type in (exc.kind, "iri") and typed.get(p.name, p.default).strip() == exc.text.strip():
+            return p.name
+    return None
 
 
 @bp.get("")
@@ -98,14 +128,29 @@ def question(name: str):  # noqa: ANN201
     run = bool(request.args) or all(p.default or p.optional for p in q.params)
     seconds = 0.0
     busy = 0  # seconds to wait before retrying, when the SPARQL service is at capacity
+    query_args = {k: v for k, v in request.args.items() if k not in ("format", "offset")}
+    picks: list[tuple[str, str, str]] = []  # (label, IRI, link re-running the question with that candidate)
+    resolved_nodes: dict[str, tuple[str, str]] = {}  # parameter -> (IRI, label) it resolved to
     if run:
         try:
             bindings, resolved = bind(q, typed, resolver())
+            nodes = {k: t.value for k, t in bindings.items() if isinstance(t, ox.NamedNode)}
+            names = labels_for(s.store, nodes.values()) if nodes else {}
+            resolved_nodes = {k: (iri, names.get(iri, iri)) for k, iri in nodes.items()}
+            shown.update(_names_for_iris(q, shown, resolved_nodes))
             started = time.perf_counter()
             result = _run_limited(bind_values(q.sparql, bindings))
             seconds = time.perf_counter() - started
         except AmbiguousName as exc:
-            error, candidates = str(exc), exc.candidates
+            candidates = exc.candidates
+            which = _ambiguous_param(q, typed, exc)
+            error = (f"«{exc.text}» khớp {len(candidates)} tên — chọn một để trả lời "
+                     f"(the name is ambiguous: pick one)")
+            if which is None:  # cannot tell which box it came from: say it the library's way
+                error = str(exc)
+            else:
+                picks = [(label, iri, url_for("questions.question", name=q.name, **{**query_args, which: iri}))
+                         for iri, label in candidates]
         except ParameterError as exc:
             error = str(exc)
         except SyntaxError as exc:
@@ -149,8 +194,9 @@ def question(name: str):  # noqa: ANN201
         abort(400)
     graph = _graph_payload(variables, rows) if q.view == "graph" and rows else None
     timeline = _timeline(variables, rows) if q.view == "timeline" and rows else None
-    query_args = {k: v for k, v in request.args.items() if k not in ("format", "offset")}
+    cols = columns(variables, column_labels(s.settings.data_dir / "column_labels.yaml"), rows)
     html = render_template("question.html", q=q, shown=shown, error=error, candidates=candidates, ran=run,
+                           picks=picks, resolved=resolved_nodes, columns=cols,
                            variables=variables, rows=rows, boolean=boolean, graph_triples=graph_triples,
                            graph=graph, timeline=timeline, seconds=seconds, query_args=query_args,
                            total=answer.total if answer else len(rows), offset=offset, limit=limit)

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from urllib.parse import parse_qs
 
-from flask import Blueprint, Response, current_app, render_template, request
+from flask import Blueprint, Response, current_app, jsonify, render_template, request
 
+from graph.query.lookup import labels_for
 from graph.store import PREFIXES
 
 from .. import guard, services
@@ -50,6 +51,32 @@ EXAMPLES = [
   ?doc a pol:Document ; ?p ?o .
 } LIMIT 50"""),
 ]
+
+
+# IRIs the editor may ask labels for in one request (a result page holds at most this many distinct ones)
+LABELS_CAP = 500
+LABELS_BODY = guard.Shape({"iris": "list[str]"}, max_items=LABELS_CAP)
+
+
+def _editor() -> str:
+    """The editor page; ``?q=`` (a permalink) fills the box, prefixes are declared for the user."""
+    shared = request.args.get("q", "")
+    if len(shared) > guard.MAX_QUERY_CHARS:
+        shared = ""
+    return render_template("sparql.html", examples=EXAMPLES, prefixes=PREFIXES, initial=shared or EXAMPLES[0][1],
+                           timeout=current_app.config["SPARQL_TIMEOUT"], cap=current_app.config["SPARQL_CAP"],
+                           labels_cap=LABELS_CAP)
+
+
+@bp.route("/sparql/labels", methods=["POST"])
+def labels():  # noqa: ANN201
+    """Readable labels of the IRIs of a result table (the editor shows them next to the IRIs)."""
+    try:
+        body = guard.json_object(request.get_data(), LABELS_BODY)
+        iris = [guard.iri(x, "iris") for x in body.get("iris") or []]
+    except BadInput as exc:
+        return _error(exc.status, exc.message)
+    return jsonify(labels_for(services().store, iris))
 
 
 def _error(status: int, message: str, retry_after: int | None = None) -> Response:
@@ -130,8 +157,7 @@ def endpoint():  # noqa: ANN201
     request.max_content_length = MAX_BODY
     has_operation = any(k in request.args for k in ("query", "update")) or request.method == "POST"
     if not has_operation:
-        return render_template("sparql.html", examples=EXAMPLES, prefixes=PREFIXES,
-                               timeout=current_app.config["SPARQL_TIMEOUT"], cap=current_app.config["SPARQL_CAP"])
+        return _editor()
     try:
         form = _form()
         query, error = _read_operation(form)
