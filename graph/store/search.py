@@ -129,7 +129,9 @@ def _document_facts(store: ox.Store, document: str | None) -> tuple[list[_Row], 
 def _names(store: ox.Store, iris: Iterable[str] | None) -> list[_Row]:
     """Names and aliases of the agencies, projects, zones, places, indicators and people (``iris`` None: all)."""
     classes = " ".join(f"<{c}>" for c in NAMED_CLASSES)
-    query = f"""SELECT ?x ?p ?v WHERE {{ VALUES ?c {{ {classes} }} ?x a ?c .
+    # a body is typed and labelled in the graph of every source that names it: the union default graph gives
+    # each copy, so the nodes are made distinct before their names are joined (else copies × copies rows)
+    query = f"""SELECT DISTINCT ?x ?p ?v WHERE {{ {{ SELECT DISTINCT ?x WHERE {{ VALUES ?c {{ {classes} }} ?x a ?c }} }}
         VALUES ?p {{ rdfs:label skos:prefLabel skos:altLabel skos:hiddenLabel foaf:name }} ?x ?p ?v }}"""
     if iris is None:
         found = _rows(store, query)
