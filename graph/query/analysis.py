@@ -27,12 +27,13 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import networkx as nx
 import pyoxigraph as ox
 
 from graph.dependency import NAMING, PART_OF, DependencyModel
+from graph.query.dependencies import Dependant, Step
 from graph.query.lookup import Evidence
 from graph.store import Store
 from graph.vocab import POL, PROV, RDF  # noqa: F401
@@ -59,30 +60,8 @@ EdgeEvidence = Evidence
 DEPENDENCY_PREDICATES = (*NAMING, PART_OF, *LINEAGE_PREDICATES)
 
 
-@dataclass(frozen=True)
-class Step:
-    """One stated fact on a path: ``subject -predicate-> object``, with its evidence."""
-
-    subject: str
-    predicate: str
-    object: str
-    evidence: tuple[EdgeEvidence, ...] = ()
-
-    def describe(self, graph: DependencyGraph) -> str:
-        quote = f' — "{self.evidence[0].quote}"' if self.evidence else " — (no quote)"
-        return f"{graph.label(self.subject)} —{self.predicate}→ {graph.label(self.object)}{quote}"
-
-
-@dataclass
-class Reached:
-    node: str
-    kind: str
-    label: str
-    steps: list[Step] = field(default_factory=list)
-
-    @property
-    def distance(self) -> int:
-        return len(self.steps)
+# one shape for a path's facts and for what was reached, shared with the read layer (graph/query/dependencies.py)
+Reached = Dependant
 
 
 @dataclass
