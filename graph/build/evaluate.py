@@ -508,6 +508,22 @@ def _greedy_match(phrases: list[str], candidates: list[tuple[int, str]]) -> dict
     return out
 
 
+def _match_items(score: DocumentScore, gold: dict[str, Any], field_: str,
+                 texts: list[str]) -> tuple[list[dict[str, Any]], dict[int, int]]:
+    """Gold items of ``field_`` ('tasks', 'targets') matched to extracted ones by their ``match`` phrase; the
+    field's right / missed / spurious counted. Returns the gold items and {gold index: extracted index}."""
+    wanted = list(gold.get(field_) or [])
+    phrases = [text_key(g.get("match")) for g in wanted]
+    if any(not p for p in phrases):
+        raise CorpusError(f"{score.id}: a gold {field_[:-1]} without a match phrase")
+    pairs = _greedy_match(phrases, [(len(t), t) for t in texts])
+    tally = score.fields[field_]
+    tally.right += len(pairs)
+    tally.missed += len(wanted) - len(pairs)
+    tally.spurious += len(texts) - len(pairs)
+    return wanted, pairs
+
+
 def _score_tasks(score: DocumentScore, gold: dict[str, Any], ex: Extraction, keys: AgencyKeys) -> None:
     tasks = [t for t in ex.tasks if t.kind != "heading"]
     texts = [text_key(t.text) for t in tasks]
@@ -518,15 +534,8 @@ def _score_tasks(score: DocumentScore, gold: dict[str, Any], ex: Extraction, key
         for phrase in (gold.get("not") or {}).get("tasks") or []:
             if text_key(phrase) and text_key(phrase) in txt:
                 score.error("not_task", f"task {task.section!r} matches not.tasks {phrase!r}")
-    wanted = list(gold.get("tasks") or [])
-    phrases = [text_key(g.get("match")) for g in wanted]
-    if any(not p for p in phrases):
-        raise CorpusError(f"{score.id}: a gold task without a match phrase")
-    pairs = _greedy_match(phrases, [(len(t), t) for t in texts])
+    wanted, pairs = _match_items(score, gold, "tasks", texts)
     f = score.fields
-    f["tasks"].right += len(pairs)
-    f["tasks"].missed += len(wanted) - len(pairs)
-    f["tasks"].spurious += len(tasks) - len(pairs)
     for gi, g in enumerate(wanted):
         task = tasks[pairs[gi]] if gi in pairs else None
         for name, attr in (("lead", "lead"), ("cooperating", "cooperating")):
@@ -552,15 +561,8 @@ def _score_tasks(score: DocumentScore, gold: dict[str, Any], ex: Extraction, key
 def _score_targets(score: DocumentScore, gold: dict[str, Any], ex: Extraction) -> None:
     targets = ex.targets
     texts = [text_key(t.evidence.quote) + " | " + text_key(t.indicator) for t in targets]
-    wanted = list(gold.get("targets") or [])
-    phrases = [text_key(g.get("match")) for g in wanted]
-    if any(not p for p in phrases):
-        raise CorpusError(f"{score.id}: a gold target without a match phrase")
-    pairs = _greedy_match(phrases, [(len(t), t) for t in texts])
+    wanted, pairs = _match_items(score, gold, "targets", texts)
     f = score.fields
-    f["targets"].right += len(pairs)
-    f["targets"].missed += len(wanted) - len(pairs)
-    f["targets"].spurious += len(targets) - len(pairs)
     for gi, g in enumerate(wanted):
         t = targets[pairs[gi]] if gi in pairs else None
         gvalue = _as_decimal(g.get("value"))
