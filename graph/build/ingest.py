@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import hashlib
 import pickle
+import sqlite3
 import time
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -444,8 +445,23 @@ class Ingester:
             outcome = Outcome(path, "refused", exc.reason)
         except Exception as exc:  # disk full, a bug …: this file failed, nothing changed, the batch goes on
             outcome = Outcome(path, "failed", f"nothing changed: {type(exc).__name__}: {exc}")
+        if outcome.status in ("added", "replaced") and self.last_document:
+            self._reindex(self.last_document)
         outcome.seconds = time.perf_counter() - started
         return outcome
+
+    def _reindex(self, document: str) -> None:
+        """The full-text index (beside the store, built by ``policykg build``) follows the ingested document;
+        it is a derived index: when it is missing or cannot be written, ``policykg build`` rebuilds it."""
+        from graph.store.search import index_document, index_path
+
+        path = index_path(self.settings.store)
+        if not path.exists():
+            return
+        try:
+            index_document(path, ox.Store.read_only(str(self.settings.store)), document)
+        except (OSError, sqlite3.Error):
+            pass
 
     def _ingest_read(self, read: ReadDocument, name: str) -> Outcome:
         settings = self.settings

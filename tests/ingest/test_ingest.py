@@ -246,3 +246,17 @@ def test_a_sequence_of_ingests_equals_the_build_after_each(data: Path, tmp_path:
         outcome = ingest(settings, [path]).outcomes[0]
         assert outcome.status == status, outcome.message
         assert store_quads(data) == rebuilt(data, tmp_path / name.replace(".", "-")), f"after {name}"
+
+
+def test_an_ingested_document_is_found_by_full_text_search(data: Path, tmp_path: Path) -> None:
+    from graph.store.search import SearchIndex, index_path
+
+    settings = Settings(data_dir=data)
+    text = tmp_path / "ket-luan-44.txt"
+    text.write_text(PORT_V1.replace("31-KL/TU", "44-KL/TU").replace("mạng lưới chợ", "mạng lưới chợ đầu mối Kỳ Xuân"),
+                    encoding="utf-8")
+    index = index_path(settings.store)
+    assert index.exists()  # built by the fixture's policykg build
+    assert ingest(settings, [text]).outcomes[0].status == "added"
+    hits = SearchIndex(index).search("cho dau moi ky xuan").hits
+    assert hits and any("Kỳ Xuân" in h.text for h in hits)
