@@ -579,3 +579,54 @@ def test_column_numbers_and_numbering_from_one_in_each_group(ctx: ExtractionCont
     assert [t.timeframe for t in rows] == ["Quý I/2027", "Thường xuyên", "Năm 2027"]
     assert names(rows[2].cooperating) == ["Hiệp hội Doanh nghiệp tỉnh"] and rows[1].cooperating == []
     assert len({t.key for t in tasks}) == len(tasks)
+
+
+# ------------------------------------------------------------------------ a decision with its plan attached
+
+DECISION_WITH_PLAN = """\
+ỦY BAN NHÂN DÂN TỈNH BẮC NINH
+Số: 905/QĐ-UBND
+Bắc Ninh, ngày 02 tháng 12 năm 2025
+
+QUYẾT ĐỊNH
+Ban hành Kế hoạch phát triển giao thông thông minh
+
+QUYẾT ĐỊNH:
+Điều 1. Ban hành kèm theo Quyết định này Kế hoạch phát triển giao thông thông minh trên địa bàn tỉnh.
+Điều 2. Quyết định này có hiệu lực kể từ ngày ký.
+Điều 3. Chánh Văn phòng UBND tỉnh; Giám đốc các Sở: Xây dựng, Tài chính chịu trách nhiệm thi hành Quyết định này./.
+
+Nơi nhận:
+- Như Điều 3;
+- Lưu: VT.
+KT. CHỦ TỊCH
+PHÓ CHỦ TỊCH
+Lê Văn Minh
+
+KẾ HOẠCH
+PHÁT TRIỂN GIAO THÔNG THÔNG MINH
+(Ban hành kèm theo Quyết định số 905/QĐ-UBND ngày 02/12/2025 của UBND tỉnh)
+
+I. NHIỆM VỤ
+1. Sở Xây dựng
+Chủ trì lắp đặt hệ thống camera giám sát giao thông tại các nút giao; năm 2026.
+2. Sở Tài chính
+- Bố trí kinh phí cho hệ thống điều hành giao thông; giai đoạn 2026 - 2027.
+"""
+
+
+def test_the_plan_attached_after_the_signature_is_read_and_the_enacting_article_is_not_a_task(ctx) -> None:
+    tasks = real(tasks_of(DECISION_WITH_PLAN, ctx))
+    assert [t.section for t in tasks] == ["1", "2-1"]  # neither Điều 1 ('giao thông' is not 'giao') nor Điều 3
+    first, second = tasks
+    assert names(first.lead) == ["Sở Xây dựng"]  # the body alone on the item's first line
+    assert (first.timeframe, first.start_year, first.end_year) == ("năm 2026", 2026, 2026)
+    assert names(second.lead) == ["Sở Tài chính"]
+    assert (second.timeframe, second.start_year, second.end_year) == ("giai đoạn 2026 - 2027", 2026, 2027)
+
+
+def test_a_year_inside_a_clause_is_not_the_tasks_timeframe() -> None:
+    # only a year phrase that ends the item is its time: not 'năm 2026' in the middle of the work
+    assert find_time_clause("Rà soát quy hoạch năm 2026 của các khu công nghiệp") is None
+    span = find_time_clause("Rà soát quy hoạch các khu công nghiệp; năm 2026.")
+    assert span is not None

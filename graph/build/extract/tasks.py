@@ -59,6 +59,9 @@ _CLOSING = re.compile(
 )
 _END = re.compile(r"^(?:Nơi nhận\b|T/M\b|TM\.|KT\.|TL\.|TUQ\.|Q\.\s|TM\s+(?:BAN|ỦY|UỶ|HỘI|TỈNH))")
 _APPENDIX = re.compile(r"^(?:Phụ lục|PHỤ LỤC)\b")
+# the line under the heading of a text attached to the document ('KẾ HOẠCH … (Ban hành kèm theo Quyết định số …)'),
+# of an appendix ('(Kèm theo Kế hoạch số …)'): what follows the signature is the document's again
+_ATTACHED = re.compile(r"^\(?\s*(?:[Bb]an hành )?[Kk]èm theo\b")
 _FRONT = re.compile(r"^(?:Căn cứ\b|Xét\b|Theo đề nghị\b|Số\s*:|V/v\b|Về việc\b)")
 _RECIPIENTS = re.compile(r"\bKính gửi\s*:")
 # the closing request of a letter ('Yêu cầu các cơ quan, đơn vị nghiêm túc triển khai thực hiện./.')
@@ -86,6 +89,7 @@ class TaskCues:
     not_after_subject: re.Pattern[str]
     article_cue: re.Pattern[str]
     article_not: re.Pattern[str]
+    compounds: re.Pattern[str]
     task_sections: tuple[str, ...]
     implementation_sections: tuple[str, ...]
     name_word: re.Pattern[str]
@@ -115,6 +119,7 @@ def load_task_cues(path: Path) -> TaskCues:
         article_cue=re.compile(rf"(?<![\w])(?:{_words(data['article_cues'])})(?![\w])", re.I),
         article_not=re.compile(rf"(?<![\w])(?:{_words(data.get('article_not') or ['có hiệu lực'])})(?![\w])",
                                re.I),
+        compounds=re.compile(rf"(?<![\w])(?:{_words(data.get('cue_compounds') or ['giao thông'])})(?![\w])", re.I),
         task_sections=tuple(fold(w) for w in data["task_sections"]),
         implementation_sections=tuple(fold(w) for w in data["implementation_sections"]),
         office_holder=re.compile(rf"(?:{_words(data.get('office_holders') or ['Giám đốc'])})\s[^:;.]{{0,60}}:\s*\S"),
@@ -244,6 +249,8 @@ def body_tasks(parsed: Parsed, lexicon: AgencyLexicon, cues: TaskCues,
             if b.kind == "heading" and _APPENDIX.match(chunk):
                 ended, mode, current = False, _section_mode(fold(chunk), cues), None
                 heading = body(b)
+            elif _ATTACHED.match(chunk):
+                ended, mode, current, heading = False, None, None, None
             continue
         if _END.match(chunk):
             ended, current, mode = True, None, None
@@ -372,7 +379,8 @@ def _judge(parsed: Parsed, lexicon: AgencyLexicon, cues: TaskCues, b: Block, ctx
     text = parsed.text.text[b.body.start : b.span.end]
     if b.kind == "article":
         kind = "implementation" if re.search(r"tổ chức thực hiện|thi hành", text, re.I) else "task"
-        return bool(cues.article_cue.search(text)) and not cues.article_not.search(text), kind
+        words = cues.compounds.sub(" ", text)  # 'giao thông' is traffic, not 'giao' (assign)
+        return bool(cues.article_cue.search(words)) and not cues.article_not.search(text), kind
     return _opens_assignment(parsed, lexicon, cues, b.body.start, b.span.end), "task"
 
 
@@ -490,6 +498,8 @@ def _subject(parsed: Parsed, lexicon: AgencyLexicon, cues: TaskCues, s: int, end
         return [], s
     rest = raw[stop:end].lstrip(" ")
     if rest.startswith(":"):
+        return refs, stop
+    if rest.startswith("\n"):  # the item's first line is the body alone ('3. Sở Công Thương' / its work below)
         return refs, stop
     if cues.not_after_subject.match(rest):
         return [], s

@@ -138,6 +138,9 @@ _IN_TEXT = (
     re.compile(rf"(?:\btrong\s+)?\btháng\s+\d{{1,2}}(?:\s*(?:-|–|và|đến)\s*(?:tháng\s+)?\d{{1,2}})?\s*(?:/|\s+năm\s+)\s*{_YEAR}"
                rf"|\b6\s+tháng\s+(?:đầu|cuối)\s+năm\s+{_YEAR}", re.I),
     re.compile(rf"\b(?:trong|vào|đến hết|hết|cuối) năm {_YEAR}\b", re.I),
+    # the clause that ends an item: '…; năm 2026.', '…, giai đoạn 2026 - 2030.'
+    re.compile(rf"(?:(?<=; )|(?<=, )|(?<=: ))(?:năm|giai đoạn)\s+{_YEAR}(?:{_SEP}(?:năm\s+)?{_YEAR})?(?=\s*\.?\s*$)",
+               re.I),
     # ('định kỳ 6 tháng hoặc khi có yêu cầu' is on demand, not a timeframe)
     re.compile(r"định kỳ 6 tháng(?:,\s*(?:hằng|hàng) năm)?(?!\s+hoặc)"
                r"|(?:(?<=định kỳ )|(?<=báo cáo )|(?<=kết quả )|(?<=; )|(?<=, ))(?:hằng|hàng) (?:năm|quý|tháng)\b"
