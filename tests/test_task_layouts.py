@@ -630,3 +630,36 @@ def test_a_year_inside_a_clause_is_not_the_tasks_timeframe() -> None:
     assert find_time_clause("Rà soát quy hoạch năm 2026 của các khu công nghiệp") is None
     span = find_time_clause("Rà soát quy hoạch các khu công nghiệp; năm 2026.")
     assert span is not None
+
+
+DIRECTIVE = """\
+ỦY BAN NHÂN DÂN TỈNH ĐẮK LẮK
+Số: 03/CT-UBND
+Đắk Lắk, ngày 12 tháng 3 năm 2026
+
+CHỈ THỊ
+Về tăng cường phòng, chống cháy rừng mùa khô năm 2026
+
+Mùa khô năm 2025, toàn tỉnh xảy ra 14 vụ cháy rừng. Để chủ động phòng ngừa, Chủ tịch UBND tỉnh yêu cầu:
+
+1. Giám đốc Sở Nông nghiệp và Môi trường: chủ trì kiểm tra phương án phòng cháy của các chủ rừng; tháng 4/2026.
+2. Thủ trưởng các sở, ban, ngành, Chủ tịch UBND các xã, phường:
+a) Hằng tuần rà soát lực lượng chữa cháy tại chỗ;
+b) Phân công trực 24/24 giờ trong các tháng cao điểm.
+3. Giao Công an tỉnh phối hợp với Sở Nông nghiệp và Môi trường điều tra các vụ cháy rừng.
+
+Yêu cầu Thủ trưởng các cơ quan, đơn vị nghiêm túc triển khai thực hiện./.
+"""
+
+
+def test_a_directive_lists_its_tasks_after_the_chairmans_request_and_office_holders_stand_for_their_bodies(ctx
+                                                                                                        ) -> None:
+    tasks = real(tasks_of(DIRECTIVE, ctx))
+    assert [t.section for t in tasks] == ["1", "a", "b", "3"]
+    first, a, b, third = tasks
+    assert names(first.lead) == ["Sở Nông nghiệp và Môi trường"]  # 'Giám đốc Sở …:' acts for the department
+    assert first.timeframe == "tháng 4/2026"
+    for sub in (a, b):  # two collective groups, the chairmen of the communes read as their committees
+        assert [(r.name, r.group) for r in sub.lead] == [("các sở, ban, ngành", True), ("UBND các xã, phường", True)]
+    assert names(third.lead) == ["Công an tỉnh"] and names(third.cooperating) == ["Sở Nông nghiệp và Môi trường"]
+    assert not any("14 vụ" in t.text or "nghiêm túc" in t.text for t in tasks)

@@ -71,6 +71,8 @@ _TIMEFRAME_OPENING = re.compile(
     r"^((?:Hằng|Hàng) (?:năm|quý|tháng)|Thường xuyên|Định kỳ(?: \w+){0,2}|(?:Trong )?[Nn]ăm \d{4}"
     r"|(?:Trong )?[Qq]uý [IV]+(?:/| năm )\d{4}|Giai đoạn \d{4}\s*-\s*\d{4})\s*[,:]"
 )
+# a recurrence that opens the item without a comma ('Hằng tháng báo cáo tiến độ …')
+_RECURRING_OPENING = re.compile(r"^((?:Hằng|Hàng) (?:năm|quý|tháng))\s+(?=[^\W\d])")
 # headings of parts that hold aims, targets or results: nothing in them is a task
 _NOT_TASK_PART = ("muc dich", "yeu cau", "muc tieu", "chi tieu", "ket qua", "tinh hinh", "danh gia", "thuc trang",
                   "quan diem", "pham vi", "doi tuong", "kinh phi", "nguon von")
@@ -90,6 +92,9 @@ class TaskCues:
     article_cue: re.Pattern[str]
     article_not: re.Pattern[str]
     compounds: re.Pattern[str]
+    directive: re.Pattern[str]
+    office_word: re.Pattern[str]
+    people_units: re.Pattern[str]
     task_sections: tuple[str, ...]
     implementation_sections: tuple[str, ...]
     name_word: re.Pattern[str]
@@ -119,6 +124,10 @@ def load_task_cues(path: Path) -> TaskCues:
         article_cue=re.compile(rf"(?<![\w])(?:{_words(data['article_cues'])})(?![\w])", re.I),
         article_not=re.compile(rf"(?<![\w])(?:{_words(data.get('article_not') or ['có hiệu lực'])})(?![\w])",
                                re.I),
+        directive=re.compile(rf"(?<![\w])(?:{_words(data.get('directive_verbs') or ['yêu cầu'])})(?![\w])"
+                             r"[^:.;]{0,160}:\s*$"),
+        people_units=re.compile(rf"(?:các\s+)?(?:{_words(data.get('people_units') or ['thôn'])})(?![\w])", re.I),
+        office_word=re.compile(rf"(?:{_words(data.get('office_holders') or ['Giám đốc'])})\s+"),
         compounds=re.compile(rf"(?<![\w])(?:{_words(data.get('cue_compounds') or ['giao thông'])})(?![\w])", re.I),
         task_sections=tuple(fold(w) for w in data["task_sections"]),
         implementation_sections=tuple(fold(w) for w in data["implementation_sections"]),
@@ -335,6 +344,9 @@ def body_tasks(parsed: Parsed, lexicon: AgencyLexicon, cues: TaskCues,
                 continue
             if mode is None and (m := _LEAD_IN.search(chunk)):
                 mode, heading = "task", m.group(1)
+            elif mode is None and (m := cues.directive.search(chunk)) and \
+                    lexicon.find(raw, b.span.start, b.span.start + m.start()):
+                mode, heading = "task", collapse(chunk)  # 'Chủ tịch UBND tỉnh yêu cầu:' (a directive's items)
     tasks: list[Task] = []
 
     def emit(item: _Item, inherited: list[AgencyRef]) -> None:
@@ -421,7 +433,7 @@ def _make(parsed: Parsed, lexicon: AgencyLexicon, cues: TaskCues, item: _Item, k
     # a partner that is also the lead is not a partner ('UBND tỉnh Hà Tĩnh … phối hợp với UBND tỉnh Nghệ An' are
     # two bodies: the printed names tell them apart until the province is resolved)
     task.lead, task.cooperating = lead, [r for r in coop if not any(_same_body(r, x) for x in lead)]
-    m = _TIMEFRAME_OPENING.match(text)
+    m = _TIMEFRAME_OPENING.match(text) or _RECURRING_OPENING.match(text)
     if m:
         at = ev.start + ev.quote.index(m.group(1))
         apply_timeframe(task, m.group(1), parsed.evidence(at, at + len(m.group(1))))
@@ -494,6 +506,10 @@ def _subject(parsed: Parsed, lexicon: AgencyLexicon, cues: TaskCues, s: int, end
     """The bodies a clause opens with, when they are its acting subject ('X: …', 'X chủ trì …')."""
     raw = parsed.text.text
     refs, stop = _actor_list(parsed, lexicon, cues, s, end)
+    if not refs and (holder := cues.office_word.match(raw, s, end)) and \
+            not cues.people_units.match(raw, holder.end(), end):
+        # 'Giám đốc Sở Tài chính: chủ trì …': the office holder acts for the body they head
+        refs, stop = _actor_list(parsed, lexicon, cues, holder.end(), end)
     if not refs:
         return [], s
     rest = raw[stop:end].lstrip(" ")
@@ -552,7 +568,7 @@ _GROUP_START = re.compile(r"(?:[Cc]ác|[Cc]ấp ủy|(?:UBND|Ủy ban nhân dân
 
 def _unknown_body(parsed: Parsed, cues: TaskCues, pos: int, end: int) -> int | None:
     """The end of a body's name the lexicon does not know, printed at ``pos`` ('Sở Du lịch chủ trì …'): it starts
-    with a head word (``data/agency_heads.yaml``) and runs to the next verb cue, colon or punctuation (≤ 12 words).
+    with a head word (``data/agency_heads.yaml``) and runs to the next verb cue, colon or punctuation (< 22 words).
 
     Words that are verbs but also make names ('xây dựng' in 'Ban Quản lý dự án đầu tư xây dựng tỉnh') go on
     with the name when a verb or a colon ends it; when only punctuation or a preposition does, the name ends
@@ -588,7 +604,7 @@ def _unknown_body(parsed: Parsed, cues: TaskCues, pos: int, end: int) -> int | N
             ended_by = "colon" if raw[m.start()] == ":" else "stop"
             break
         stop = word_end
-        if len(raw[pos:stop].split()) >= 16:
+        if len(raw[pos:stop].split()) >= 22:  # 'Ban Quản lý dự án đầu tư xây dựng các công trình dân dụng và …'
             if weak is None:
                 return None
             break
@@ -616,6 +632,9 @@ def _actor_list(parsed: Parsed, lexicon: AgencyLexicon, cues: TaskCues, pos: int
     refs: list[AgencyRef] = []
     found = {m.start: m for m in lexicon.find(raw, pos, min(end, pos + 400))}
     while pos < end:
+        if (holder := cues.office_word.match(raw, pos, end)) is not None and holder.end() < end and \
+                not cues.people_units.match(raw, holder.end(), end):
+            pos = holder.end()  # '…, Chủ tịch UBND các xã, phường': the body the office holder heads
         m = found.get(pos)
         if m is not None and groups and re.match(r"\s+các\s", raw[m.end:end]):
             m = None  # 'Sở Công Thương các tỉnh, thành phố': a collective of such bodies
@@ -660,7 +679,8 @@ def _actor_list(parsed: Parsed, lexicon: AgencyLexicon, cues: TaskCues, pos: int
             for w in re.finditer(r"\S+", raw[pos:end]):
                 at = pos + w.start()
                 if at > pos and (cues.subject_verb.match(raw[at:]) or cues.not_after_subject.match(raw[at:])
-                                 or ((at in found or AGENCY_HEAD.match(raw[at:at + 40]))
+                                 or ((at in found or AGENCY_HEAD.match(raw[at:at + 40])
+                                      or cues.office_word.match(raw, at, end))
                                      and raw[:at].rstrip().endswith(","))):
                     break
                 stop = pos + w.end()

@@ -554,8 +554,8 @@ class TitleBlockReader:
                 cleaned = re.sub(r"\s+", " ", cleaned).strip(" ,.;")
                 if not cleaned or any(fold(cleaned).startswith(fold(f)) for f in self.words.filing):
                     continue
-                if fold(cleaned).startswith("nhu tren") or fold(cleaned).startswith("nhu dieu"):
-                    continue
+                if re.match(r"nhu (?:tren|dieu|muc|khoan|diem|phan|kinh gui)\b", fold(cleaned)):
+                    continue  # 'Như trên', 'Như Điều 4', 'Như mục 1, 2': the bodies named there, not a name
                 block.recipients.append(NamedRef(cleaned, parsed.evidence(a, b)))
 
     def _strip_signature(self, line: str) -> str:
