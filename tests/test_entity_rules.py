@@ -219,3 +219,10 @@ def test_ocr_without_diacritics_keeps_multiword_heads_only() -> None:
 ])
 def test_measures_directions_regions_name_nothing(body: str) -> None:
     assert mentions(body) == []
+
+
+def test_a_flattened_tables_row_number_is_never_part_of_a_name() -> None:
+    body = "STT\nNhiệm vụ\nĐơn vị chủ trì\nI\nLĩnh vực hạ tầng cảng\n1\nĐầu tư bến số 2 Cảng Nam Đồ Sơn\nSở Xây dựng\n"
+    names = {m.name for m in mentions(body)}
+    assert not any(n.startswith("Cảng 1") for n in names), names
+    assert "Cảng Nam Đồ Sơn" in names

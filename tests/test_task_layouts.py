@@ -663,3 +663,41 @@ def test_a_directive_lists_its_tasks_after_the_chairmans_request_and_office_hold
         assert [(r.name, r.group) for r in sub.lead] == [("các sở, ban, ngành", True), ("UBND các xã, phường", True)]
     assert names(third.lead) == ["Công an tỉnh"] and names(third.cooperating) == ["Sở Nông nghiệp và Môi trường"]
     assert not any("14 vụ" in t.text or "nghiêm túc" in t.text for t in tasks)
+
+
+FLAT_TABLE_MIXED_GROUPS = """PHỤ LỤC
+DANH MỤC NHIỆM VỤ
+STT
+Nhiệm vụ
+Đơn vị chủ
+trì
+Đơn vị phối
+hợp
+Thời gian
+thực hiện
+I
+Lĩnh vực đường thủy
+1
+Nạo vét luồng sông Cấm đoạn qua
+cảng
+Sở Xây dựng
+Cảng vụ Đường thủy nội địa
+khu vực I
+Năm 2027
+II
+Lĩnh vực kho bãi
+2
+Quy hoạch kho bãi sau cảng
+Sở Tài chính
+Quý II/2026
+"""
+
+
+def test_flattened_table_groups_under_roman_numerals_whose_titles_are_not_in_capitals(ctx) -> None:
+    tasks = tasks_of(FLAT_TABLE_MIXED_GROUPS, ctx)
+    assert [(t.kind, t.section) for t in tasks] == [("heading", "I"), ("appendix_row", "1"), ("heading", "II"),
+                                                    ("appendix_row", "2")]
+    h1, r1, h2, r2 = tasks
+    assert (h1.text, h2.text) == ("Lĩnh vực đường thủy", "Lĩnh vực kho bãi")
+    assert r1.timeframe == "Năm 2027" and r1.end_year == 2027  # the next group's title is not in the time cell
+    assert names(r2.lead) == ["Sở Tài chính"] and r2.parent == "II"

@@ -194,7 +194,20 @@ def _sentence_start(text: str, pos: int) -> bool:
                                                                      text[max(0, pos - 8) : pos]))
 
 
-def _name_end(text: str, pos: int, head: Head, lex: HeadLexicon) -> tuple[int, int] | None:
+def row_number_lines(parsed) -> frozenset[int]:  # noqa: ANN001 - Parsed
+    """Where a line of the source holds only a number or a Roman numeral ('1', 'II'): a flattened table's TT
+    cell, which the paragraph joins to the cells around it."""
+    text = parsed.text.text
+    out = set()
+    for span in parsed.text.lines:
+        line = text[span.start : span.end]
+        if re.fullmatch(r"\s*(?:\d{1,3}|[IVX]{1,5})\s*", line):
+            out.add(span.start + len(line) - len(line.lstrip()))
+    return frozenset(out)
+
+
+def _name_end(text: str, pos: int, head: Head, lex: HeadLexicon, row_numbers: frozenset[int] = frozenset()
+              ) -> tuple[int, int] | None:
     """From ``pos`` (just after the head): (start of the proper part, end of the name) or None.
 
     Lower-case descriptors (at most ``head.descriptors``) may come first; the proper part is a run of
@@ -208,6 +221,8 @@ def _name_end(text: str, pos: int, head: Head, lex: HeadLexicon) -> tuple[int, i
         if not m:
             break
         tok = m.group()
+        if m.start() in row_numbers:
+            break  # a table row's number printed on its own line (a flattened TT column): never part of a name
         if _proper(tok):
             if proper_at is None:
                 if tok[0].isdigit() and desc and fold_chars(last_desc) != "so":
@@ -324,6 +339,7 @@ def _rule_mentions(parsed_text: str, folded: str, gaz: Gazetteer, lex: HeadLexic
     'VSIP') gives way to the name and is added to ``dropped``."""
     found: list[EntityMention] = []
     lower = parsed_text.lower()
+    row_numbers = row_number_lines(parsed)
 
     def take(a: int, b: int) -> None:
         taken[a:b] = b"\x01" * (b - a)
@@ -402,7 +418,7 @@ def _rule_mentions(parsed_text: str, folded: str, gaz: Gazetteer, lex: HeadLexic
             continue
         if head.place_if_capital and head_text[0].isupper() and not _sentence_start(parsed_text, start):
             continue  # 'Cầu Treo', 'Bến Thủy': a place name, not a bridge or a berth
-        span = _name_end(parsed_text, name_from, head, lex)
+        span = _name_end(parsed_text, name_from, head, lex, row_numbers)
         if span is None:
             continue
         proper_at, end = span

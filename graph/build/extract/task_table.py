@@ -70,6 +70,7 @@ _ROLE_WORDS = (  # folded header words of each column role, most specific first
 _HEADER_START = re.compile(r"^S?TT\b")
 _ROW_NUMBER = re.compile(r"^(\d{1,3}(?:\.\d{1,2})?)[.)]?(?:\s+(.*))?$")
 _GROUP = re.compile(r"^([IVX]{1,5}|[A-Đ])[.)]?(?:\s+(.*))?$")
+_ROMANS = ("I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X", "XI", "XII", "XIII", "XIV", "XV")
 _TABLE_END = re.compile(r"^(?:Nơi nhận\b|TM\.|KT\.|T/M\b|TL\.|Phụ lục\b|PHỤ LỤC\b|Ghi chú\s*:)")
 _TIME_START = re.compile(r"^(?:\d|(?:quý|tháng|năm|trước|trong|từ|hằng|hàng|thường|định kỳ|giai đoạn|theo|chậm nhất|"
                          r"hết|cuối|đầu|sau)\b)", re.I)
@@ -258,7 +259,7 @@ def _flat_rows(parsed: Parsed, lexicon: AgencyLexicon, lines: list[str], first: 
     """Rows from line ``first``: (rows, the line after the table)."""
     spans = parsed.text.lines
     starts: list[tuple[int, str, str]] = []  # (line, kind, number)
-    last = sub = 0
+    last = sub = groups = 0
     end = len(lines)
     for i in range(first, len(lines)):
         line = lines[i]
@@ -279,8 +280,11 @@ def _flat_rows(parsed: Parsed, lexicon: AgencyLexicon, lines: list[str], first: 
             continue
         g = _GROUP.match(line)
         nxt = lines[i + 1] if i + 1 < len(lines) else ""
-        if g and (g.group(2) or nxt).isupper() and not m:
+        if g and not m and ((g.group(2) or nxt).isupper() or (
+                g.group(1) == _ROMANS[groups % len(_ROMANS)] and (g.group(2) or nxt)[:1].isupper())):
+            # a group row: its title in capitals, or any title under the next Roman numeral ('II' / 'Lĩnh vực …')
             starts.append((i, "heading", g.group(1)))
+            groups += 1
     rows: list[ReadRow] = []
     group: str | None = None
     content_roles = [r for r in roles if r != "number"]
@@ -290,7 +294,8 @@ def _flat_rows(parsed: Parsed, lexicon: AgencyLexicon, lines: list[str], first: 
         if kind == "heading":
             g = _GROUP.match(lines[i]) or _ROW_NUMBER.match(lines[i])
             title_lines = [j for j in body if j > i and lines[j] != header[0]] if _ROW_NUMBER.match(lines[i]) \
-                else [j for j in body if lines[j].isupper() and j > i]
+                else ([j for j in body if lines[j].isupper() and j > i]
+                      or [j for j in body if j > i and not re.fullmatch(r"\d{1,3}", lines[j])])
             text = " ".join([g.group(2)] if g and g.group(2) else [lines[j] for j in title_lines or [i]])
             rows.append(ReadRow(number, "heading", Span(spans[i].start, spans[stop - 1].end),
                                 {"content": ReadCell(collapse(text), None)}))

@@ -71,6 +71,8 @@ _TIMEFRAME_OPENING = re.compile(
     r"^((?:Hằng|Hàng) (?:năm|quý|tháng)|Thường xuyên|Định kỳ(?: \w+){0,2}|(?:Trong )?[Nn]ăm \d{4}"
     r"|(?:Trong )?[Qq]uý [IV]+(?:/| năm )\d{4}|Giai đoạn \d{4}\s*-\s*\d{4})\s*[,:]"
 )
+# a people's committee or council printed without its level ('TM. ỦY BAN NHÂN DÂN')
+_BARE_COUNCIL = re.compile(r"(?:ủy ban nhân dân|uỷ ban nhân dân|ubnd|hđnd|hội đồng nhân dân)", re.I)
 # a recurrence that opens the item without a comma ('Hằng tháng báo cáo tiến độ …')
 _RECURRING_OPENING = re.compile(r"^((?:Hằng|Hàng) (?:năm|quý|tháng))\s+(?=[^\W\d])")
 # headings of parts that hold aims, targets or results: nothing in them is a task
@@ -155,8 +157,13 @@ def extract_tasks(extraction: Extraction, ctx) -> None:  # noqa: ANN001
     extraction.tasks.extend(task_table.table_tasks(parsed, lexicon, tables))
     assign_keys(extraction.tasks)
     seen: dict[tuple[str, bool], AgencyRef] = {}
+    issuer = extraction.document.ref.issuer
     for m in lexicon.find(parsed.text.text):
-        seen.setdefault((m.name, False), AgencyRef(m.name, m.printed, parsed.evidence(m.start, m.end)))
+        name = m.name
+        if issuer and name != issuer and name.split()[0] == issuer.split()[0] and \
+                _BARE_COUNCIL.fullmatch(collapse(m.printed)):
+            name = issuer  # a bare 'ỦY BAN NHÂN DÂN' (title block, signature) of a city's committee is the city's
+        seen.setdefault((name, False), AgencyRef(name, m.printed, parsed.evidence(m.start, m.end)))
     for task in extraction.tasks:
         for ref in (*task.lead, *task.cooperating):
             seen.setdefault((ref.name, ref.group), ref)
