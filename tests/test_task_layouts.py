@@ -701,3 +701,11 @@ def test_flattened_table_groups_under_roman_numerals_whose_titles_are_not_in_cap
     assert (h1.text, h2.text) == ("Lĩnh vực đường thủy", "Lĩnh vực kho bãi")
     assert r1.timeframe == "Năm 2027" and r1.end_year == 2027  # the next group's title is not in the time cell
     assert names(r2.lead) == ["Sở Tài chính"] and r2.parent == "II"
+
+
+def test_a_session_of_an_elected_body_is_a_reports_time() -> None:
+    text = "Tổ chức sơ kết việc thực hiện, báo cáo Hội đồng nhân dân tỉnh tại kỳ họp cuối năm 2028."
+    span = find_time_clause(text)
+    assert span is not None and text[span[0]:span[1]] == "tại kỳ họp cuối năm 2028"
+    tf = parse_timeframe("tại kỳ họp cuối năm 2028")
+    assert tf is not None and (tf.start_year, tf.end_year) == (2028, 2028)

@@ -270,6 +270,12 @@ def text_key(text: str | None) -> str:
     return re.sub(r"\s+", " ", text).strip(" .,;:")
 
 
+def timeframe_key(text: str | None) -> str:
+    """A timeframe phrase for comparison: folded, no spaces, without a leading 'trong' / 'vào' ('trong quý II/2026'
+    and 'quý II/2026' are the same time; golds written before this convention differ on the preposition)."""
+    return re.sub(r"^(?:trong|vao)\s+", "", text_key(text)).replace(" ", "")
+
+
 def number_key(number: str | None) -> str:
     """A document number for matching: spaces removed, case folded ('215- KL/TU' = '215-kl/tu')."""
     return re.sub(r"\s+", "", number or "").replace("–", "-").casefold()
@@ -550,8 +556,7 @@ def _score_tasks(score: DocumentScore, gold: dict[str, Any], ex: Extraction, key
                 f[f"tasks.{name}"].miss(g.get(name))
             continue
         f["tasks.timeframe"].record(g.get("timeframe"), task.timeframe,
-                                    text_key(g.get("timeframe")).replace(" ", "")
-                                    == text_key(task.timeframe).replace(" ", ""))
+                                    timeframe_key(g.get("timeframe")) == timeframe_key(task.timeframe))
         for name in ("start_year", "end_year"):
             f[f"tasks.{name}"].record(g.get(name), getattr(task, name), g.get(name) == getattr(task, name))
         gdl, dl = _as_date(g.get("deadline")), getattr(task, "deadline", None)

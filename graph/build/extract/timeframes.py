@@ -43,6 +43,7 @@ _YEARS = re.compile(rf"\b{_YEAR}\b")
 # what may surround the years of a period or a year: nothing else makes the phrase a timeframe
 _YEAR_FORM = re.compile(
     rf"^(?:(?:trong|vào|cả|từ|đến|tới|hết|cuối|đầu|giữa|trước|sau|giai đoạn|thời kỳ|năm|hoàn thành|thực hiện|và|"
+    rf"tại kỳ họp|tại phiên họp|"
     rf"những năm tiếp theo|các năm tiếp theo|tiếp theo|các năm|những năm|{_YEAR}|[-–,;:()])\s*)+$", re.I)
 
 
@@ -137,6 +138,8 @@ _IN_TEXT = (
     re.compile(rf"(?:\btrong\s+)?\bquý\s+{_Q}(?:\s*(?:-|–|,|và|đến)\s*{_Q})?\s*(?:/|\s+năm\s+)\s*{_YEAR}", re.I),
     re.compile(rf"(?:\btrong\s+)?\btháng\s+\d{{1,2}}(?:\s*(?:-|–|và|đến)\s*(?:tháng\s+)?\d{{1,2}})?\s*(?:/|\s+năm\s+)\s*{_YEAR}"
                rf"|\b6\s+tháng\s+(?:đầu|cuối)\s+năm\s+{_YEAR}", re.I),
+    # a session of an elected body as the time of a report ('báo cáo Quốc hội tại kỳ họp cuối năm 2027')
+    re.compile(rf"\btại (?:kỳ|phiên) họp (?:(?:cuối|đầu|giữa) )?năm {_YEAR}\b", re.I),
     re.compile(rf"\b(?:trong|vào|đến hết|hết|cuối) năm {_YEAR}\b", re.I),
     # the clause that ends an item: '…; năm 2026.', '…, giai đoạn 2026 - 2030.'
     re.compile(rf"(?:(?<=; )|(?<=, )|(?<=: ))(?:năm|giai đoạn)\s+{_YEAR}(?:{_SEP}(?:năm\s+)?{_YEAR})?(?=\s*\.?\s*$)",
