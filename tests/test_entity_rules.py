@@ -226,3 +226,8 @@ def test_a_flattened_tables_row_number_is_never_part_of_a_name() -> None:
     names = {m.name for m in mentions(body)}
     assert not any(n.startswith("Cảng 1") for n in names), names
     assert "Cảng Nam Đồ Sơn" in names
+
+
+def test_a_capitalised_two_syllable_word_stays_whole_in_a_name() -> None:
+    names = {m.name for m in mentions("1. Đầu tư Đường vành đai V vùng Thủ đô đoạn qua tỉnh; năm 2027.\n")}
+    assert "Đường vành đai V vùng Thủ đô" in names and "Đường vành đai V vùng Thủ" not in names

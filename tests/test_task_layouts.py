@@ -709,3 +709,19 @@ def test_a_session_of_an_elected_body_is_a_reports_time() -> None:
     assert span is not None and text[span[0]:span[1]] == "tại kỳ họp cuối năm 2028"
     tf = parse_timeframe("tại kỳ họp cuối năm 2028")
     assert tf is not None and (tf.start_year, tf.end_year) == (2028, 2028)
+
+
+PARENTHESES = """\
+III. NHIỆM VỤ, GIẢI PHÁP
+1. Về hạ tầng số
+- Phủ sóng 5G các khu công nghiệp (Sở Khoa học và Công nghệ chủ trì, phối hợp với Sở Công Thương;
+hoàn thành năm 2027).
+- Số hóa hồ sơ đất đai (Văn phòng Đăng ký đất đai tỉnh thực hiện, hằng năm).
+"""
+
+
+def test_the_body_named_in_a_parenthesis_at_the_end_of_an_item_is_its_lead(ctx) -> None:
+    first, second = real(tasks_of(PARENTHESES, ctx))
+    assert names(first.lead) == ["Sở Khoa học và Công nghệ"] and names(first.cooperating) == ["Sở Công Thương"]
+    assert (first.timeframe, first.start_year, first.end_year) == ("năm 2027", 2027, 2027)
+    assert names(second.lead) == ["Văn phòng Đăng ký đất đai tỉnh"] and second.timeframe == "hằng năm"

@@ -98,6 +98,7 @@ class HeadLexicon:
         self.directions = _folds(data.get("directions"))
         self.name_stop = tuple(sorted(data.get("name_stop") or [], key=len, reverse=True))
         self.name_links = tuple(data.get("name_links") or [])
+        self.compounds = tuple(sorted(data.get("proper_compounds") or [], key=len, reverse=True))
         plural = sorted(_folds(data.get("plural")), key=len, reverse=True)
         self.list_re = re.compile(r"(?<![a-z0-9])(?:" + "|".join(map(re.escape, plural)) + r") ("
                                   + "|".join(sorted(map(re.escape, self.heads), key=len, reverse=True))
@@ -233,6 +234,15 @@ def _name_end(text: str, pos: int, head: Head, lex: HeadLexicon, row_numbers: fr
             elif lex.stops_name(text, m.start()):
                 break
             end = m.end()
+            compound = next((c for c in lex.compounds if text.startswith(c, m.start())
+                             and not text[m.start() + len(c):m.start() + len(c) + 1].isalnum()), None)
+            if compound is not None:  # 'vùng Thủ đô': a capitalised word whose second syllable is lower-case
+                end = m.start() + len(compound)
+                nxt = _next_part(text, end, head, lex)
+                if nxt is None:
+                    break
+                i = nxt
+                continue
         elif proper_at is None:
             if tok.lower() in lex.stop or desc >= head.descriptors:
                 return None

@@ -537,7 +537,8 @@ def assignments(parsed: Parsed, lexicon: AgencyLexicon, cues: TaskCues, start: i
     raw = parsed.text.text
     lead: list[AgencyRef] = []
     coop: list[AgencyRef] = []
-    starts = [start] + [start + m.end() for m in re.finditer(r"(?:\.\s+|\n)(?=[A-ZĐÀ-Ỹ])", raw[start:end])]
+    # sentence starts, and a parenthesis that names who does it ('… (Sở Xây dựng chủ trì, phối hợp với …)')
+    starts = [start] + [start + m.end() for m in re.finditer(r"(?:\.\s+|\n|\(\s*)(?=[A-ZĐÀ-Ỹ])", raw[start:end])]
     for s in starts:
         refs, _ = _subject(parsed, lexicon, cues, s, end)
         lead.extend(refs)

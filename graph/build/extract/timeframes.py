@@ -132,12 +132,13 @@ def parse_timeframe(phrase: str) -> Timeframe | None:
 # Time phrases inside a task's text, most telling first: a deadline, a quarter, a month, 'trong năm 2026', a
 # recurrence at the end of a clause ('báo cáo định kỳ hằng quý.', 'thực hiện thường xuyên.').
 _IN_TEXT = (
-    re.compile(r"\bthời gian(?: thực hiện| hoàn thành)?\s*:\s*(?P<t>[^.;,\n]{2,40}?)\s*(?=[.;,\n]|$)", re.I),
+    re.compile(r"\bthời gian(?: thực hiện| hoàn thành)?\s*:\s*(?P<t>[^.;,()\n]{2,40}?)\s*(?=[.;,()\n]|$)", re.I),
     re.compile(rf"(?:trước|chậm nhất)\s+ngày\s+\d{{1,2}}(?:\s*/\s*\d{{1,2}}(?:\s*/\s*{_YEAR})?(?:\s+(?:hằng|hàng) năm)?"
                rf"|\s+tháng\s+\d{{1,2}}\s+năm\s+{_YEAR}|\s+của tháng cuối quý|\s+(?:hằng|hàng) tháng)", re.I),
     re.compile(rf"(?:\btrong\s+)?\bquý\s+{_Q}(?:\s*(?:-|–|,|và|đến)\s*{_Q})?\s*(?:/|\s+năm\s+)\s*{_YEAR}", re.I),
     re.compile(rf"(?:\btrong\s+)?\btháng\s+\d{{1,2}}(?:\s*(?:-|–|và|đến)\s*(?:tháng\s+)?\d{{1,2}})?\s*(?:/|\s+năm\s+)\s*{_YEAR}"
                rf"|\b6\s+tháng\s+(?:đầu|cuối)\s+năm\s+{_YEAR}", re.I),
+    re.compile(rf"(?<=hoàn thành )năm {_YEAR}\b", re.I),  # '(…; hoàn thành năm 2028)'
     # a session of an elected body as the time of a report ('báo cáo Quốc hội tại kỳ họp cuối năm 2027')
     re.compile(rf"\btại (?:kỳ|phiên) họp (?:(?:cuối|đầu|giữa) )?năm {_YEAR}\b", re.I),
     re.compile(rf"\b(?:trong|vào|đến hết|hết|cuối) năm {_YEAR}\b", re.I),
