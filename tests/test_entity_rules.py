@@ -231,3 +231,15 @@ def test_a_flattened_tables_row_number_is_never_part_of_a_name() -> None:
 def test_a_capitalised_two_syllable_word_stays_whole_in_a_name() -> None:
     names = {m.name for m in mentions("1. Đầu tư Đường vành đai V vùng Thủ đô đoạn qua tỉnh; năm 2027.\n")}
     assert "Đường vành đai V vùng Thủ đô" in names and "Đường vành đai V vùng Thủ" not in names
+
+
+def test_the_national_coastal_road_is_named_by_the_province_it_crosses() -> None:
+    found = {(m.name, m.cls) for m in mentions("1. Đẩy nhanh đường bộ ven biển đoạn qua tỉnh Quảng Ngãi; năm 2027.\n"
+                                               "2. Rà soát hiện trạng đường bộ ven biển; năm 2026.\n")}
+    assert ("Đường bộ ven biển đoạn qua tỉnh Quảng Ngãi", "Road") in found
+    assert not any(name == "Đường bộ ven biển" for name, _ in found)  # without its segment it names no one work
+
+
+def test_airports_and_dry_ports_may_be_named_after_their_province() -> None:
+    found = {(m.name, m.cls) for m in mentions("1. Mở rộng Sân bay quốc tế Đà Nẵng và cảng cạn Lào Cai; năm 2027.\n")}
+    assert {("Sân bay quốc tế Đà Nẵng", "Airport"), ("Cảng cạn Lào Cai", "LogisticsCentre")} <= found

@@ -58,6 +58,11 @@ class Head:
     place_if_capital: bool = False
     place_name_ok: bool = False
     continues: tuple[str, ...] = ()
+    segment_only: bool = False  # the head alone names one national work; a name only with 'đoạn qua tỉnh X'
+
+
+# the section of a national work inside one province: 'đường bộ ven biển đoạn qua tỉnh Ninh Bình'
+_PROVINCE_SEGMENT = re.compile(r"đoạn qua (?:địa bàn )?(?:tỉnh|thành phố) (?:[A-ZĐ][\wÀ-ỹ]*)(?: [A-ZĐ][\wÀ-ỹ]*){0,3}")
 
 
 def _folds(words: list[str] | None) -> set[str]:
@@ -77,7 +82,8 @@ class HeadLexicon:
         for h in data["heads"]:
             head = Head(h["head"], h["class"], h.get("canonical") or h["head"][0].upper() + h["head"][1:],
                         int(h.get("descriptors", 0)), bool(h.get("place_if_capital", False)),
-                        bool(h.get("place_name_ok", False)), tuple(h.get("continues") or ()))
+                        bool(h.get("place_name_ok", False)), tuple(h.get("continues") or ()),
+                        bool(h.get("segment_only", False)))
             if head.cls not in CLASSES:
                 raise ValueError(f"{HEADS_FILE}: unknown class {head.cls!r} for head {head.printed!r}")
             (self.glued if h.get("glued") else self.heads)[fold_chars(head.printed)] = head
@@ -428,6 +434,16 @@ def _rule_mentions(parsed_text: str, folded: str, gaz: Gazetteer, lex: HeadLexic
             continue
         if head.place_if_capital and head_text[0].isupper() and not _sentence_start(parsed_text, start):
             continue  # 'Cầu Treo', 'Bến Thủy': a place name, not a bridge or a berth
+        if head.segment_only:
+            seg = _PROVINCE_SEGMENT.match(parsed_text, name_from)
+            if seg is None or any(taken[start:seg.end()]):
+                continue
+            printed = parsed_text[start:seg.end()]
+            name = " ".join((head.canonical + parsed_text[m.end(1):seg.end()]).split())
+            found.append(_mention(name, head.cls, printed, parsed.evidence(start, seg.end()), gaz, RULE_NAME))
+            take(start, seg.end())
+            pos = seg.end()
+            continue
         span = _name_end(parsed_text, name_from, head, lex, row_numbers)
         if span is None:
             continue
