@@ -243,3 +243,8 @@ def test_the_national_coastal_road_is_named_by_the_province_it_crosses() -> None
 def test_airports_and_dry_ports_may_be_named_after_their_province() -> None:
     found = {(m.name, m.cls) for m in mentions("1. Mở rộng Sân bay quốc tế Đà Nẵng và cảng cạn Lào Cai; năm 2027.\n")}
     assert {("Sân bay quốc tế Đà Nẵng", "Airport"), ("Cảng cạn Lào Cai", "LogisticsCentre")} <= found
+
+
+def test_a_date_that_opens_the_next_sentence_is_not_part_of_a_name() -> None:
+    names = {m.name for m in mentions("Kiểm tra Dự án cao tốc Hữu Nghị - Chi Lăng\nNgày 12/5/2026, đoàn công tác …\n")}
+    assert "Cao tốc Hữu Nghị - Chi Lăng" in names and not any("Ngày" in n for n in names)
