@@ -376,3 +376,11 @@ cảng cạn trên địa bàn tỉnh phục vụ hàng hóa xuất nhập khẩ
 """)
     assert [(t.comparator, t.value, t.upper, t.year) for t in got] == [
         ("khoảng", D("18"), D("20"), 2030), ("ít nhất", D("2"), None, 2030)]
+
+
+def test_a_number_first_target_ends_at_the_clause_and_the_next_verb_opens_another() -> None:
+    found = targets_of("II. MỤC TIÊU\nĐến năm 2035 hình thành khoảng 15 trung tâm logistics, đáp ứng 40 - 45% nhu cầu "
+                       "lưu kho của doanh nghiệp.\n")
+    assert [(t.indicator, t.value, t.upper, t.year) for t in found] == [
+        ("trung tâm logistics", Decimal("15"), None, 2035),
+        ("nhu cầu lưu kho của doanh nghiệp", Decimal("40"), Decimal("45"), 2035)]

@@ -441,6 +441,11 @@ def _targets_in_sentence(raw: str, ss: int, se: int, scope: _Scope, parsed, out:
                 if words in cues.number_first or cues.result.fullmatch(raw[s:e]):
                     lead_at = _trim(raw, prev_end, v.start, _LEAD[:1], [])[0]  # 'Thu hút' stays in the quote
                     s, e = _clean(raw, v.end, next_start)
+                    for comma in re.finditer(r"[,;]\s*", raw[s:e]):
+                        after = fold(raw[s + comma.end():e]) + " "
+                        if any(w and after.startswith(w + " ") for w in cues.number_first):
+                            e = _clean(raw, s, s + comma.start())[1]  # '20 cảng cạn, đáp ứng …': a new clause
+                            break
                     first = re.match(r"[\wÀ-ỹ]+", raw[s:e])
                     if first and first.group().lower() in cues.tail_stop:
                         s = e  # '…, tăng 8% so với năm 2025': the indicator is the previous one
