@@ -95,6 +95,7 @@ class TaskCues:
     article_not: re.Pattern[str]
     compounds: re.Pattern[str]
     directive: re.Pattern[str]
+    directive_verb: re.Pattern[str]
     office_word: re.Pattern[str]
     people_units: re.Pattern[str]
     task_sections: tuple[str, ...]
@@ -129,6 +130,7 @@ def load_task_cues(path: Path) -> TaskCues:
         directive=re.compile(rf"(?<![\w])(?:{_words(data.get('directive_verbs') or ['yêu cầu'])})(?![\w])"
                              r"[^:.;]{0,160}:\s*$"),
         people_units=re.compile(rf"(?:các\s+)?(?:{_words(data.get('people_units') or ['thôn'])})(?![\w])", re.I),
+        directive_verb=re.compile(rf"(?:{_words(data.get('directive_verbs') or ['yêu cầu'])})\s*", re.I),
         office_word=re.compile(rf"(?:{_words(data.get('office_holders') or ['Giám đốc'])})\s+"),
         compounds=re.compile(rf"(?<![\w])(?:{_words(data.get('cue_compounds') or ['giao thông'])})(?![\w])", re.I),
         task_sections=tuple(fold(w) for w in data["task_sections"]),
@@ -210,6 +212,7 @@ class _Item:
     children: list[_Item] = field(default_factory=list)
     bullets: int = 0
     marker: bool = False  # a section title ('3. Tổ chức thực hiện'): a heading when it holds tasks
+    given: list[AgencyRef] = field(default_factory=list)  # who the directive's lead-in asks ('yêu cầu X …:')
 
 
 def _section_mode(folded_title: str, cues: TaskCues, *, opening: bool = False) -> str | None:
@@ -250,8 +253,12 @@ def body_tasks(parsed: Parsed, lexicon: AgencyLexicon, cues: TaskCues,
     def body(b: Block) -> str:
         return collapse(raw[b.body.start : b.body.end])
 
+    asked: list[AgencyRef] = []  # the addressees of a directive's lead-in, given to its top-level items
+
     def add(item: _Item) -> None:
         nonlocal current
+        if item.parent is None:
+            item.given = list(asked)
         by_block[item.block.index] = item
         (item.parent.children if item.parent else roots).append(item)
         current = item
@@ -351,9 +358,11 @@ def body_tasks(parsed: Parsed, lexicon: AgencyLexicon, cues: TaskCues,
                 continue
             if mode is None and (m := _LEAD_IN.search(chunk)):
                 mode, heading = "task", m.group(1)
+                asked = _asked(parsed, lexicon, cues, b.span.start, b.span.end)
             elif mode is None and (m := cues.directive.search(chunk)) and \
                     lexicon.find(raw, b.span.start, b.span.start + m.start()):
                 mode, heading = "task", collapse(chunk)  # 'Chủ tịch UBND tỉnh yêu cầu:' (a directive's items)
+                asked = _asked(parsed, lexicon, cues, b.span.start, b.span.end)
     tasks: list[Task] = []
 
     def emit(item: _Item, inherited: list[AgencyRef]) -> None:
@@ -382,7 +391,7 @@ def body_tasks(parsed: Parsed, lexicon: AgencyLexicon, cues: TaskCues,
             emit(child, passed)
 
     for root in roots:
-        emit(root, [])
+        emit(root, root.given)
     return tasks
 
 
@@ -401,6 +410,23 @@ def _judge(parsed: Parsed, lexicon: AgencyLexicon, cues: TaskCues, b: Block, ctx
         words = cues.compounds.sub(" ", text)  # 'giao thông' is traffic, not 'giao' (assign)
         return bool(cues.article_cue.search(words)) and not cues.article_not.search(text), kind
     return _opens_assignment(parsed, lexicon, cues, b.body.start, b.span.end), "task"
+
+
+def _asked(parsed: Parsed, lexicon: AgencyLexicon, cues: TaskCues, start: int, end: int) -> list[AgencyRef]:
+    """Who a lead-in asks to do the items below it, printed right after its directive verb ('Ban Thường vụ Tỉnh
+    ủy yêu cầu các cấp ủy, tổ chức đảng … tập trung thực hiện tốt các nhiệm vụ sau:'), as one collective (a
+    group, never a lead); [] when it names none ('Chủ tịch UBND tỉnh yêu cầu:')."""
+    raw = parsed.text.text
+    for m in cues.directive_verb.finditer(raw, start, end):
+        if m.start() > start and raw[m.start() - 1].isalnum():
+            continue
+        refs, stop = _actor_list(parsed, lexicon, cues, m.end(), end)
+        if refs:
+            # one collective, as printed: the lead-in asks them all, no item is given to one of them by it
+            phrase = raw[m.end():stop].rstrip(" ,;:")
+            return [AgencyRef(collapse(phrase), collapse(phrase), parsed.evidence(m.end(), m.end() + len(phrase)),
+                              group=True)]
+    return []
 
 
 def _has_task(item: _Item) -> bool:
@@ -595,8 +621,8 @@ def _unknown_body(parsed: Parsed, cues: TaskCues, pos: int, end: int) -> int | N
                     ended_by = "verb"  # 'Cục Hải quan | xây dựng quy trình …': the verb and its object
                     break
                 weak = stop if weak is None else weak
-            elif (cues.subject_verb.match(raw[at:]) or cues.partner_before.match(raw[at:])
-                  or cues.not_after_subject.match(raw[at:])):
+            elif ((cues.subject_verb.match(raw[at:]) and not cues.compounds.match(raw, at))
+                  or cues.partner_before.match(raw[at:]) or cues.not_after_subject.match(raw[at:])):
                 ended_by = "verb"
                 break
         if w.group(0) == "và" and AGENCY_HEAD.match(raw[pos + w.end():].lstrip()):
@@ -686,7 +712,8 @@ def _actor_list(parsed: Parsed, lexicon: AgencyLexicon, cues: TaskCues, pos: int
             stop = pos
             for w in re.finditer(r"\S+", raw[pos:end]):
                 at = pos + w.start()
-                if at > pos and (cues.subject_verb.match(raw[at:]) or cues.not_after_subject.match(raw[at:])
+                if at > pos and ((cues.subject_verb.match(raw[at:]) and not cues.compounds.match(raw, at))
+                                 or cues.not_after_subject.match(raw[at:])
                                  or ((at in found or AGENCY_HEAD.match(raw[at:at + 40])
                                       or cues.office_word.match(raw, at, end))
                                      and raw[:at].rstrip().endswith(","))):

@@ -31,6 +31,9 @@ from graph.build.jurisdiction import Province, Provinces
 from graph.build.model import DocumentRef, Evidence, NamedRef, Parsed
 from graph.text import fold, fold_chars
 
+# 'của Ban Thường vụ Tỉnh ủy về …' under the type heading: the organ that issues, then the subject
+_OF_BODY = re.compile(r"của\s+(.+?)\s+(?=về\s)")
+
 
 @dataclass(frozen=True)
 class TitleBlockWords:
@@ -350,6 +353,8 @@ class TitleBlockReader:
         line = parsed.text.text[span.start : span.end].strip()
         if _is_caps(line) and fold(line).startswith("cua "):
             return line[4:].strip()
+        if (m := _OF_BODY.match(line)) and self._known(m.group(1)):
+            return m.group(1)  # 'của Ban Thường vụ Tỉnh ủy về …' opening the subject: the issuing organ
         return None
 
     def _subject(self, parsed: Parsed, type_line: int) -> tuple[str | None, tuple[int, int]]:
@@ -386,6 +391,8 @@ class TitleBlockReader:
         start, end = picked[0].start, picked[-1].end
         title = re.sub(r"\s+", " ", text[start:end]).strip()
         title = _SUBJECT_PREFIX.sub("", title) if not fold(title).startswith("ve ") else title
+        if (m := _OF_BODY.match(title)) and self._known(m.group(1)):
+            title = title[m.end():]  # the subject proper begins at 'về …' (the organ is the issuer)
         return title, (start, end)
 
     def _header_end(self, parsed: Parsed, top: list[int], type_line: int | None) -> int:
