@@ -725,18 +725,3 @@ def test_the_body_named_in_a_parenthesis_at_the_end_of_an_item_is_its_lead(ctx) 
     assert names(first.lead) == ["Sở Khoa học và Công nghệ"] and names(first.cooperating) == ["Sở Công Thương"]
     assert (first.timeframe, first.start_year, first.end_year) == ("năm 2027", 2027, 2027)
     assert names(second.lead) == ["Văn phòng Đăng ký đất đai tỉnh"] and second.timeframe == "hằng năm"
-
-
-PARTY_DIRECTIVE = """\
-Để thực hiện tốt các mục tiêu, Ban Thường vụ Tỉnh ủy yêu cầu các cấp ủy, tổ chức đảng, chính quyền và các đoàn
-thể tập trung thực hiện tốt các nhiệm vụ sau:
-1- Nâng cao nhận thức của cán bộ, đảng viên về chuyển đổi số.
-2- Ban cán sự đảng UBND tỉnh lãnh đạo xây dựng nền tảng dữ liệu dùng chung; năm 2026.
-"""
-
-
-def test_a_lead_in_that_names_its_addressees_gives_them_to_items_as_one_group_never_as_leads(ctx) -> None:
-    first, second = real(tasks_of(PARTY_DIRECTIVE, ctx))
-    assert [(r.name, r.group) for r in first.lead] == [
-        ("các cấp ủy, tổ chức đảng, chính quyền và các đoàn thể", True)]  # 'cấp', 'tổ chức' are no verbs here
-    assert names(second.lead) == ["Ban cán sự đảng UBND tỉnh"]

@@ -95,7 +95,6 @@ class TaskCues:
     article_not: re.Pattern[str]
     compounds: re.Pattern[str]
     directive: re.Pattern[str]
-    directive_verb: re.Pattern[str]
     office_word: re.Pattern[str]
     people_units: re.Pattern[str]
     task_sections: tuple[str, ...]
@@ -130,7 +129,6 @@ def load_task_cues(path: Path) -> TaskCues:
         directive=re.compile(rf"(?<![\w])(?:{_words(data.get('directive_verbs') or ['yêu cầu'])})(?![\w])"
                              r"[^:.;]{0,160}:\s*$"),
         people_units=re.compile(rf"(?:các\s+)?(?:{_words(data.get('people_units') or ['thôn'])})(?![\w])", re.I),
-        directive_verb=re.compile(rf"(?:{_words(data.get('directive_verbs') or ['yêu cầu'])})\s*", re.I),
         office_word=re.compile(rf"(?:{_words(data.get('office_holders') or ['Giám đốc'])})\s+"),
         compounds=re.compile(rf"(?<![\w])(?:{_words(data.get('cue_compounds') or ['giao thông'])})(?![\w])", re.I),
         task_sections=tuple(fold(w) for w in data["task_sections"]),
@@ -212,7 +210,6 @@ class _Item:
     children: list[_Item] = field(default_factory=list)
     bullets: int = 0
     marker: bool = False  # a section title ('3. Tổ chức thực hiện'): a heading when it holds tasks
-    given: list[AgencyRef] = field(default_factory=list)  # who the directive's lead-in asks ('yêu cầu X …:')
 
 
 def _section_mode(folded_title: str, cues: TaskCues, *, opening: bool = False) -> str | None:
@@ -253,12 +250,8 @@ def body_tasks(parsed: Parsed, lexicon: AgencyLexicon, cues: TaskCues,
     def body(b: Block) -> str:
         return collapse(raw[b.body.start : b.body.end])
 
-    asked: list[AgencyRef] = []  # the addressees of a directive's lead-in, given to its top-level items
-
     def add(item: _Item) -> None:
         nonlocal current
-        if item.parent is None:
-            item.given = list(asked)
         by_block[item.block.index] = item
         (item.parent.children if item.parent else roots).append(item)
         current = item
@@ -358,11 +351,9 @@ def body_tasks(parsed: Parsed, lexicon: AgencyLexicon, cues: TaskCues,
                 continue
             if mode is None and (m := _LEAD_IN.search(chunk)):
                 mode, heading = "task", m.group(1)
-                asked = _asked(parsed, lexicon, cues, b.span.start, b.span.end)
             elif mode is None and (m := cues.directive.search(chunk)) and \
                     lexicon.find(raw, b.span.start, b.span.start + m.start()):
                 mode, heading = "task", collapse(chunk)  # 'Chủ tịch UBND tỉnh yêu cầu:' (a directive's items)
-                asked = _asked(parsed, lexicon, cues, b.span.start, b.span.end)
     tasks: list[Task] = []
 
     def emit(item: _Item, inherited: list[AgencyRef]) -> None:
@@ -391,7 +382,7 @@ def body_tasks(parsed: Parsed, lexicon: AgencyLexicon, cues: TaskCues,
             emit(child, passed)
 
     for root in roots:
-        emit(root, root.given)
+        emit(root, [])
     return tasks
 
 
@@ -410,23 +401,6 @@ def _judge(parsed: Parsed, lexicon: AgencyLexicon, cues: TaskCues, b: Block, ctx
         words = cues.compounds.sub(" ", text)  # 'giao thông' is traffic, not 'giao' (assign)
         return bool(cues.article_cue.search(words)) and not cues.article_not.search(text), kind
     return _opens_assignment(parsed, lexicon, cues, b.body.start, b.span.end), "task"
-
-
-def _asked(parsed: Parsed, lexicon: AgencyLexicon, cues: TaskCues, start: int, end: int) -> list[AgencyRef]:
-    """Who a lead-in asks to do the items below it, printed right after its directive verb ('Ban Thường vụ Tỉnh
-    ủy yêu cầu các cấp ủy, tổ chức đảng … tập trung thực hiện tốt các nhiệm vụ sau:'), as one collective (a
-    group, never a lead); [] when it names none ('Chủ tịch UBND tỉnh yêu cầu:')."""
-    raw = parsed.text.text
-    for m in cues.directive_verb.finditer(raw, start, end):
-        if m.start() > start and raw[m.start() - 1].isalnum():
-            continue
-        refs, stop = _actor_list(parsed, lexicon, cues, m.end(), end)
-        if refs:
-            # one collective, as printed: the lead-in asks them all, no item is given to one of them by it
-            phrase = raw[m.end():stop].rstrip(" ,;:")
-            return [AgencyRef(collapse(phrase), collapse(phrase), parsed.evidence(m.end(), m.end() + len(phrase)),
-                              group=True)]
-    return []
 
 
 def _has_task(item: _Item) -> bool:
@@ -597,6 +571,9 @@ _EACH_UNIT = re.compile(
     r"(?P<names>[A-ZĐÀ-Ỹ][\w-]*(?:\s+[A-ZĐÀ-Ỹ0-9][\w-]*)*(?:\s*,\s*[A-ZĐÀ-Ỹ][\w-]*(?:\s+[A-ZĐÀ-Ỹ0-9][\w-]*)*)*"
     r"(?:\s+và\s+[A-ZĐÀ-Ỹ][\w-]*(?:\s+[A-ZĐÀ-Ỹ0-9][\w-]*)*)?)")
 _PLACE = re.compile(rf"\s+[{UPPER}][^\W\d_]*(?:\s+[{UPPER}][^\W\d_]*)*")
+# an unknown name inside a collective that goes on with 'và các …' ('…, Mặt trận Tổ quốc và các tổ chức chính trị -
+# xã hội'): the collective's, not a body
+_COLLECTIVE_TAIL = re.compile(r"(?:[^\s,;:.]+\s+){1,5}?và\s+(?:các|những)\s")
 _GROUP_START = re.compile(r"(?:[Cc]ác|[Cc]ấp ủy|(?:UBND|Ủy ban nhân dân|Uỷ ban nhân dân|HĐND) (?:các|cấp))\s")
 
 
@@ -621,8 +598,8 @@ def _unknown_body(parsed: Parsed, cues: TaskCues, pos: int, end: int) -> int | N
                     ended_by = "verb"  # 'Cục Hải quan | xây dựng quy trình …': the verb and its object
                     break
                 weak = stop if weak is None else weak
-            elif ((cues.subject_verb.match(raw[at:]) and not cues.compounds.match(raw, at))
-                  or cues.partner_before.match(raw[at:]) or cues.not_after_subject.match(raw[at:])):
+            elif (cues.subject_verb.match(raw[at:]) or cues.partner_before.match(raw[at:])
+                  or cues.not_after_subject.match(raw[at:])):
                 ended_by = "verb"
                 break
         if w.group(0) == "và" and AGENCY_HEAD.match(raw[pos + w.end():].lstrip()):
@@ -714,7 +691,8 @@ def _actor_list(parsed: Parsed, lexicon: AgencyLexicon, cues: TaskCues, pos: int
                 at = pos + w.start()
                 if at > pos and ((cues.subject_verb.match(raw[at:]) and not cues.compounds.match(raw, at))
                                  or cues.not_after_subject.match(raw[at:])
-                                 or ((at in found or AGENCY_HEAD.match(raw[at:at + 40])
+                                 or ((at in found or (AGENCY_HEAD.match(raw[at:at + 40])
+                                                      and not _COLLECTIVE_TAIL.match(raw, at, end))
                                       or cues.office_word.match(raw, at, end))
                                      and raw[:at].rstrip().endswith(","))):
                     break
