@@ -278,6 +278,9 @@ class NetworkBuilder:
                 "" if doc.held else "\nchỉ được trích dẫn / only cited")
             if not doc.held:
                 n["shapeProperties"] = {"borderDashes": [5, 4]}
+        for e in view.edges:  # drawn without labels: implementing a document is the bold line
+            if e.get("predicate") == POL + "implements":
+                e.update(width=2.5, color={"color": "#444", "highlight": "#000"})
         view.layout = "date"
         return view
 
