@@ -84,10 +84,10 @@ def dependency_view(project: str, found: list[Dependant], cap: int = 300) -> Vie
         if e.source in member and e.target in member and (e.source in touched or e.target in touched):
             edges.setdefault((e.source, e.predicate, e.target), e)
     view = s.networks.assemble(nodes, list(edges.values()), focus=project, layout="layers", levels=levels)
-    view.level_names = {0: "Công trình / project"} | {
-        k: "Phụ thuộc trực tiếp / direct" if k == 1 else f"Qua {k} bước / {k} steps" for k in range(1, deepest + 1)}
+    view.level_names = {0: "Công trình · project"} | {
+        k: "Trực tiếp · direct" if k == 1 else f"Qua {k} bước · {k} steps" for k in range(1, deepest + 1)}
     if touched:
-        view.level_names[deepest + 1] = "Văn bản, cơ quan, chỉ tiêu / documents, agencies, targets"
+        view.level_names[deepest + 1] = "Văn bản, cơ quan, chỉ tiêu"
     return view
 
 

@@ -112,7 +112,7 @@
     interaction: { hover: true, tooltipDelay: 150, navigationButtons: false, keyboard: false },
     physics: (serverLayout || hierarchical) ? { enabled: false } : physicsOptions,
     layout: hierarchical ? {
-      hierarchical: { enabled: true, direction: "LR", levelSeparation: 270, nodeSpacing: 95, treeSpacing: 110,
+      hierarchical: { enabled: true, direction: "LR", levelSeparation: layout === "layers" ? 300 : 270, nodeSpacing: 95, treeSpacing: 110,
                       blockShifting: true, edgeMinimization: true, parentCentralization: true }
     } : { improvedLayout: nodes.length < 120 }
   };
@@ -169,10 +169,27 @@
   function readableScale() { return MIN_FONT_PX / FONT; }
   function fitReadable() {
     network.fit({ animation: false });
-    if (network.getScale() < readableScale()) {  // too far out: zoom in on the focus, else the most linked node
-      network.moveTo({ position: network.getPositions([anchor()])[anchor()], scale: readableScale(),
-                       animation: false });
-    }
+    var scale = readableScale();
+    if (network.getScale() >= scale) { return; }
+    // too far out: zoom in on the focus (else the most linked node), shifted so the view holds as much of
+    // the graph as it can (a layered view starts at its first column, not with half a screen of nothing)
+    var id = anchor();
+    var at = network.getPositions([id])[id];
+    var box = bounds();
+    var halfW = container.clientWidth / 2 / scale, halfH = container.clientHeight / 2 / scale;
+    function clamp(v, lo, hi) { return lo > hi ? (lo + hi) / 2 : Math.min(Math.max(v, lo), hi); }  // fits: centre
+    var x = clamp(at.x, box.left + halfW - 20 / scale, box.right - halfW + 20 / scale);
+    var y = clamp(at.y, box.top + halfH - 40 / scale, box.bottom - halfH + 20 / scale);
+    network.moveTo({ position: { x: x, y: y }, scale: scale, animation: false });
+  }
+  function bounds() {
+    var box = { left: Infinity, right: -Infinity, top: Infinity, bottom: -Infinity };
+    visibleIds().forEach(function (id) {
+      var b = network.getBoundingBox(id);
+      box.left = Math.min(box.left, b.left); box.right = Math.max(box.right, b.right);
+      box.top = Math.min(box.top, b.top); box.bottom = Math.max(box.bottom, b.bottom);
+    });
+    return box;
   }
   function anchor() {
     if (payload.focus && network.body.nodes[payload.focus] && visibleIds().indexOf(payload.focus) >= 0) {
