@@ -32,6 +32,8 @@
     return String(text === undefined || text === null ? "" : text).toLowerCase().replace(/đ/g, "d")
       .normalize("NFD").replace(/\p{Mn}/gu, "").replace(/\s+/g, " ").trim();
   }
+  /* the folded text as words: punctuation is not typed ("vung ang thu nghiem" finds "… (thử nghiệm)") */
+  function words(text) { return fold(text).replace(/[^\p{L}\p{N}]+/gu, " ").trim(); }
   function textTitle(text) {
     if (text === undefined || text === null || text === "") { return undefined; }
     var el = document.createElement("div");
@@ -104,6 +106,8 @@
   };
   var options = {
     nodes: { font: { size: FONT, face: "sans-serif", multi: false }, borderWidth: 1,
+             chosen: { node: true, label: false },  // a selected label keeps its size: boxes stay apart
+             scaling: { label: { drawThreshold: 0 } },  // labels drawn (and so measured) at any zoom
              widthConstraint: { maximum: 190 } },
     edges: { font: { size: 11, align: "middle", color: "#555" }, color: { color: "#999", highlight: "#333" },
              arrows: { to: { enabled: true, scaleFactor: 0.5 } },
@@ -138,7 +142,7 @@
       return { id: id, x: p.x, y: p.y, l: b.left - p.x, r: b.right - p.x, t: b.top - p.y, b: b.bottom - p.y };
     });
     var moved = {};
-    for (var iter = 0; iter < 400; iter++) {
+    for (var iter = 0; iter < 2000; iter++) {
       var any = false;
       for (var i = 0; i < items.length; i++) {
         var a = items[i];
@@ -149,11 +153,12 @@
           var oy = Math.min(a.y + a.b, c.y + c.b) - Math.max(a.y + a.t, c.y + c.t) + GAP;
           if (oy <= 0) { continue; }
           any = true;
+          var push = iter < 200 ? 0.5 : 0.5 + Math.random() * 0.5;  // shake a jam loose if it persists
           if (hierarchical || oy < ox) {
-            var dy = (a.y === c.y ? (i < j ? -1 : 1) : (a.y < c.y ? -1 : 1)) * (oy / 2 + 0.5);
+            var dy = (a.y === c.y ? -1 : (a.y < c.y ? -1 : 1)) * (oy * push + 0.5);
             a.y += dy; c.y -= dy;
           } else {
-            var dx = (a.x === c.x ? -1 : (a.x < c.x ? -1 : 1)) * (ox / 2 + 0.5);
+            var dx = (a.x === c.x ? -1 : (a.x < c.x ? -1 : 1)) * (ox * push + 0.5);
             a.x += dx; c.x -= dx;
           }
           moved[a.id] = a; moved[c.id] = c;
@@ -167,24 +172,24 @@
 
   /* the zoom: fit, then never so far out that labels drop under MIN_FONT_PX */
   function readableScale() { return MIN_FONT_PX / FONT; }
-  function fitReadable() {
-    network.fit({ animation: false });
+  function fitReadable(only, around) {  // (only: the nodes to show, around: the one to centre on)
+    network.fit(only ? { nodes: only, animation: false } : { animation: false });
     var scale = readableScale();
     if (network.getScale() >= scale) { return; }
     // too far out: zoom in on the focus (else the most linked node), shifted so the view holds as much of
     // the graph as it can (a layered view starts at its first column, not with half a screen of nothing)
-    var id = anchor();
+    var id = around || anchor();
     var at = network.getPositions([id])[id];
-    var box = bounds();
+    var box = bounds(only);
     var halfW = container.clientWidth / 2 / scale, halfH = container.clientHeight / 2 / scale;
     function clamp(v, lo, hi) { return lo > hi ? (lo + hi) / 2 : Math.min(Math.max(v, lo), hi); }  // fits: centre
     var x = clamp(at.x, box.left + halfW - 20 / scale, box.right - halfW + 20 / scale);
     var y = clamp(at.y, box.top + halfH - 40 / scale, box.bottom - halfH + 20 / scale);
     network.moveTo({ position: { x: x, y: y }, scale: scale, animation: false });
   }
-  function bounds() {
+  function bounds(only) {
     var box = { left: Infinity, right: -Infinity, top: Infinity, bottom: -Infinity };
-    visibleIds().forEach(function (id) {
+    (only || visibleIds()).forEach(function (id) {
       var b = network.getBoundingBox(id);
       box.left = Math.min(box.left, b.left); box.right = Math.max(box.right, b.right);
       box.top = Math.min(box.top, b.top); box.bottom = Math.max(box.bottom, b.bottom);
@@ -207,6 +212,17 @@
     network.once("afterDrawing", function () { setTimeout(fn, 0); });
     network.redraw();
   }
+  /* vis measures a label when it draws it, and draws only what is in view: show everything for one frame,
+   * run ``fn`` on fresh label boxes, go back to the view the reader had */
+  function measured(fn, then) {
+    var view = { position: network.getViewPosition(), scale: network.getScale() };
+    network.fit({ animation: false });
+    afterDraw(function () {
+      fn();
+      network.moveTo({ position: view.position, scale: view.scale, animation: false });
+      if (then) { then(); }
+    });
+  }
   function busy(on) { container.dataset.busy = on ? "1" : ""; }
 
   /* let ``ids`` move under physics while every other node stays where it is, then tidy labels */
@@ -215,8 +231,7 @@
     var free = {};
     ids.forEach(function (id) { free[id] = true; });
     function finish() {
-      afterDraw(function () {
-        deoverlap();
+      measured(deoverlap, function () {
         busy(false);
         if (done) { done(); }
       });
@@ -312,6 +327,7 @@
   }
   function openCluster(id, done) {
     var info = clusters[id];
+    if (!info || !network.isCluster(id)) { if (done) { done(); } return; }  // opened meanwhile
     var at = network.getPositions([id])[id];
     var n = info.ids.length;
     network.openCluster(id, { releaseFunction: function (clusterPosition, members) {
@@ -384,8 +400,7 @@
   function ready() {
     network.setOptions({ physics: { enabled: false } });
     if (!folded) { foldBig(); }
-    afterDraw(function () {
-      deoverlap();
+    measured(deoverlap, function () {
       refreshAxis();
       fitReadable();
       container.dataset.ready = "stable";
@@ -489,10 +504,16 @@
         });
         nodes.add(prepared);
         edges.add(data.edges.filter(function (e) { return !edges.get(e.id); }).map(prepEdge));
+        if (edgeLabels && edges.length > EDGE_LABELS_UNTIL) {  // too many to read: the relation is in the hover
+          edgeLabels = false;
+          edges.update(edges.getIds().map(function (e) { return { id: e, label: "" }; }));
+        }
         if (layout === "date") { dateLevels(); }
         drawLegend();
-        settle(prepared.map(function (n) { return n.id; }), function () {
+        var shown = prepared.map(function (n) { return n.id; });
+        settle(shown, function () {
           if (hierarchical) { refreshAxis(); }
+          if (shown.length) { fitReadable(shown.concat([id]), id); }
           updateStatus(count ? "+" + count + " nút" : "không còn nút mới (nothing new)");
           container.dataset.expanding = "";
         });
@@ -521,12 +542,21 @@
   var findStatus = document.getElementById("net-find-status");
   var findState = { key: "", index: -1 };
   function find(text, next) {
-    var key = fold(text);
+    var key = words(text);
     if (!key) { if (findStatus) { findStatus.textContent = ""; } return; }
-    var matches = nodes.get({ filter: function (n) { return !n.hidden && n.key.indexOf(key) >= 0; } });
+    var parts = key.split(" ");
+    var matches = nodes.get({ filter: function (n) {
+      if (n.hidden) { return false; }
+      var k = words(n.key);
+      return parts.every(function (w) { return k.indexOf(w) >= 0; });
+    } });
+    function rank(n) {  // the words in a row first, at the start first, then the shortest label
+      var k = words(n.key);
+      return [k.indexOf(key) === 0 ? 0 : k.indexOf(key) > 0 ? 1 : 2, k.length, k];
+    }
     matches.sort(function (a, b) {
-      var pa = a.key.indexOf(key) === 0 ? 0 : 1, pb = b.key.indexOf(key) === 0 ? 0 : 1;
-      return pa - pb || a.key.length - b.key.length || (a.key < b.key ? -1 : 1);
+      var ra = rank(a), rb = rank(b);
+      return ra[0] - rb[0] || ra[1] - rb[1] || (ra[2] < rb[2] ? -1 : ra[2] > rb[2] ? 1 : 0);
     });
     if (!matches.length) {
       findState = { key: key, index: -1 };
