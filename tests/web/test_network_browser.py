@@ -21,14 +21,19 @@ chromium, shots, tab, shot = ui.chromium, ui.shots, ui.tab, ui.shot  # the fixtu
 FOCUS = BASE + "task/web-fixture-1"
 HUB = BASE + "agency/web-fixture-hub"
 
-# every visible node's label box, and the pairs of boxes that overlap (canvas units)
-OVERLAPS = """() => { const n = window.policykgNetwork;
+# every visible node's label box, and the pairs of boxes that overlap (canvas units). vis measures a label
+# where it last drew it, and draws only what is in view: the whole network is shown for one frame first
+OVERLAPS = """async () => { const n = window.policykgNetwork;
+  const view = {position: n.getViewPosition(), scale: n.getScale()};
+  n.fit({animation: false});
+  await new Promise(done => { n.once("afterDrawing", () => done()); n.redraw(); });
   const ids = n.body.nodeIndices.filter(id => !n.body.nodes[id].options.hidden);
   const boxes = ids.map(id => n.getBoundingBox(id)); const bad = [];
   for (let i = 0; i < ids.length; i++) for (let j = i + 1; j < ids.length; j++) {
     const a = boxes[i], b = boxes[j];
     if (a.left < b.right && b.left < a.right && a.top < b.bottom && b.top < a.bottom) bad.push([ids[i], ids[j]]);
   }
+  n.moveTo({position: view.position, scale: view.scale, animation: false});
   return {count: ids.length, bad: bad.slice(0, 5), overlapping: bad.length}; }"""
 # the smallest label on screen: font size (canvas units) times the zoom
 SMALLEST_FONT = """() => { const n = window.policykgNetwork; const s = n.getScale();

@@ -20,7 +20,7 @@
   var FONT = 14;          // node label size in canvas units
   var MIN_FONT_PX = 12;   // smallest label size on screen at the initial zoom
   var GAP = 6;            // canvas units kept free between two label boxes
-  var EDGE_LABELS_UNTIL = 40;
+  var EDGE_LABELS_UNTIL = 25;  // more edges than this: relations only in the hover text
   var hiddenCats = {};
   var catNames = {};
   var catColours = {};
@@ -165,6 +165,16 @@
         }
       }
       if (!any) { break; }
+      if (iter % 150 === 149) {  // still jammed: spread everything out a little from the middle, keep the shape
+        var mx = 0, my = 0;
+        items.forEach(function (it) { mx += it.x; my += it.y; });
+        mx /= items.length; my /= items.length;
+        items.forEach(function (it) {
+          if (!hierarchical) { it.x = mx + (it.x - mx) * 1.15; }
+          it.y = my + (it.y - my) * 1.15;
+          moved[it.id] = it;
+        });
+      }
     }
     Object.keys(moved).forEach(function (id) { network.moveNode(id, moved[id].x, moved[id].y); });
     return Object.keys(moved).length;
@@ -318,7 +328,7 @@
         props.y = ownerNode.y + my / len * 170;
       }
       network.cluster({ joinCondition: function (o) { return !!members[o.id]; }, clusterNodeProperties: props });
-      clusters[id] = { ids: g.ids.slice(), kind: g.kind };
+      clusters[id] = { ids: g.ids.slice(), kind: g.kind, owner: g.owner };
       visible -= g.ids.length - 1;
       made += 1;
     });
@@ -329,12 +339,10 @@
     var info = clusters[id];
     if (!info || !network.isCluster(id)) { if (done) { done(); } return; }  // opened meanwhile
     var at = network.getPositions([id])[id];
-    var n = info.ids.length;
     network.openCluster(id, { releaseFunction: function (clusterPosition, members) {
       var out = {};
-      Object.keys(members).forEach(function (m, i) {  // a ring around where the cluster was
-        var angle = (2 * Math.PI * i) / n;
-        var r = 90 + 14 * n;
+      Object.keys(members).forEach(function (m, i) {  // a sunflower round where the cluster was, then physics
+        var r = 60 * Math.sqrt(i + 1), angle = i * 2.39996;
         out[m] = hierarchical ? members[m] : { x: at.x + r * Math.cos(angle), y: at.y + r * Math.sin(angle) };
       });
       return out;
@@ -399,7 +407,11 @@
   var folded = false;
   function ready() {
     network.setOptions({ physics: { enabled: false } });
-    if (!folded) { foldBig(); }
+    if (!folded && foldBig() && serverLayout) {  // the server's positions were for the unfolded graph
+      folded = true;
+      settle(visibleIds(), ready);
+      return;
+    }
     measured(deoverlap, function () {
       refreshAxis();
       fitReadable();
@@ -419,9 +431,9 @@
 
   function updateStatus(extra) {
     if (status) {
-      var folded = Object.keys(clusters).length;
+      var groups = Object.keys(clusters).length;
       status.textContent = nodes.length + " nút, " + edges.length + " cạnh" +
-        (folded ? " · " + folded + " nhóm thu gọn (nhấp để mở)" : "") + (extra ? " · " + extra : "");
+        (groups ? " · " + groups + " nhóm thu gọn (nhấp để mở)" : "") + (extra ? " · " + extra : "");
     }
     container.dataset.nodes = String(nodes.length);
   }
@@ -525,7 +537,13 @@
     var id = params.nodes[0];
     if (network.isCluster(id)) {
       container.dataset.expanding = "1";
-      openCluster(id, function () { updateStatus(""); container.dataset.expanding = ""; });
+      var info = clusters[id];
+      openCluster(id, function () {
+        var owner = info && network.body.nodes[info.owner] && visibleIds().indexOf(info.owner) >= 0 ? info.owner : null;
+        fitReadable(info.ids.concat(owner ? [owner] : []), owner || info.ids[0]);
+        updateStatus("");
+        container.dataset.expanding = "";
+      });
     } else {
       expand(id);
     }
