@@ -125,6 +125,15 @@ def test_lineage_is_a_tree_by_date_with_a_year_axis(tab, live_server: str, shots
     colours = tab.evaluate("new Set(window.policykgNetwork.body.data.nodes.get().map(n => n.color)).size")
     assert colours >= 4  # coloured by document type, one legend entry each
     assert tab.locator(".legend-item").count() == colours
+    # the year axis: a strip of text above the canvas, each year over its column
+    strip = tab.evaluate("""() => { const n = window.policykgNetwork;
+        return Array.from(document.querySelectorAll('.net-axis span:not([hidden])')).map(s => ({
+          text: s.textContent, left: s.getBoundingClientRect().left + s.getBoundingClientRect().width / 2
+                - document.getElementById('network').getBoundingClientRect().left})); }""")
+    assert strip, "no year on screen"
+    for label in strip:
+        x = tab.evaluate("(x) => window.policykgNetwork.canvasToDOM({x: x, y: 0}).x", column[label["text"]])
+        assert abs(label["left"] - x) < 3, label
     readable(tab)
     no_overlaps(tab)
     network_shot(tab, shots, "network-lineage")

@@ -383,24 +383,30 @@
       });
       ctx.restore();
     });
-    network.on("afterDrawing", function (ctx) {
-      var scale = network.getScale();
-      var top = network.DOMtoCanvas({ x: 0, y: 0 });
-      ctx.save();
-      ctx.font = "bold " + (13 / scale) + "px sans-serif";
-      ctx.textAlign = "center";
-      ctx.textBaseline = "top";
+    // the column names in a strip above the canvas (text elements: never drawn over a node)
+    var strip = document.createElement("div");
+    strip.className = "net-axis";
+    strip.setAttribute("aria-label", layout === "date" ? "Trục thời gian / year axis" : "Khoảng cách / distance");
+    container.parentNode.insertBefore(strip, container);
+    network.on("afterDrawing", function () {
+      var width = container.clientWidth;
+      var shown = {};
       axisCache.forEach(function (a) {
-        var w = ctx.measureText(a.text).width + 12 / scale;
-        ctx.fillStyle = "rgba(255, 255, 255, 0.92)";
-        ctx.fillRect(a.x - w / 2, top.y + 3 / scale, w, 20 / scale);
-        ctx.strokeStyle = "rgba(60, 60, 60, 0.35)";
-        ctx.lineWidth = 1 / scale;
-        ctx.strokeRect(a.x - w / 2, top.y + 3 / scale, w, 20 / scale);
-        ctx.fillStyle = "#222";
-        ctx.fillText(a.text, a.x, top.y + 6 / scale);
+        var x = network.canvasToDOM({ x: a.x, y: 0 }).x;
+        var el = strip.querySelector('span[data-level="' + a.level + '"]');
+        if (!el) {
+          el = document.createElement("span");
+          el.dataset.level = String(a.level);
+          strip.appendChild(el);
+        }
+        el.textContent = a.text;
+        el.style.left = x + "px";
+        el.hidden = x < 0 || x > width;
+        shown[a.level] = true;
       });
-      ctx.restore();
+      Array.prototype.forEach.call(strip.querySelectorAll("span"), function (el) {
+        if (!shown[el.dataset.level]) { strip.removeChild(el); }
+      });
     });
   }
 
@@ -518,7 +524,9 @@
         edges.add(data.edges.filter(function (e) { return !edges.get(e.id); }).map(prepEdge));
         if (edgeLabels && edges.length > EDGE_LABELS_UNTIL) {  // too many to read: the relation is in the hover
           edgeLabels = false;
-          edges.update(edges.getIds().map(function (e) { return { id: e, label: "" }; }));
+          var bare = edges.get().map(function (e) { var c = Object.assign({}, e); delete c.label; return c; });
+          edges.clear();  // (vis keeps a label updated to "": the edges go back without one)
+          edges.add(bare);
         }
         if (layout === "date") { dateLevels(); }
         drawLegend();
