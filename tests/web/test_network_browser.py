@@ -137,6 +137,12 @@ def test_lineage_is_a_tree_by_date_with_a_year_axis(tab, live_server: str, shots
     readable(tab)
     no_overlaps(tab)
     network_shot(tab, shots, "network-lineage")
+    # the PNG export carries the years too (drawn on the picture: the strip is not in the canvas)
+    with tab.expect_download() as info:
+        tab.click("#export-png")
+    png = shots / f"network-lineage-export-{tab.width}.png"
+    info.value.save_as(str(png))
+    assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
 
 
 def test_a_documents_lineage_from_the_documents_list(tab, live_server: str, app, shots: Path) -> None:  # noqa: ANN001

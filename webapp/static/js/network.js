@@ -628,6 +628,20 @@
       ctx.fillStyle = "#ffffff";
       ctx.fillRect(0, 0, out.width, out.height);
       ctx.drawImage(canvas, 0, 0);
+      if (hierarchical) {  // the axis strip is not in the canvas: its names go on top of the picture
+        var ratio = canvas.width / Math.max(1, container.clientWidth);
+        ctx.font = "bold " + Math.round(13 * ratio) + "px sans-serif";
+        ctx.textAlign = "center";
+        ctx.textBaseline = "top";
+        axisCache.forEach(function (a) {
+          var x = network.canvasToDOM({ x: a.x, y: 0 }).x * ratio;
+          var w = ctx.measureText(a.text).width + 10 * ratio;
+          ctx.fillStyle = "rgba(255, 255, 255, 0.9)";
+          ctx.fillRect(x - w / 2, 2 * ratio, w, 20 * ratio);
+          ctx.fillStyle = "#222";
+          ctx.fillText(a.text, x, 5 * ratio);
+        });
+      }
       link.href = out.toDataURL("image/png");
       link.click();
     });
