@@ -90,10 +90,12 @@ class KnowledgeGraph:
         self.types: dict[str, set[str]] = defaultdict(set)
         self.kinds: dict[str, str] = {}
         self.inverse: dict[str, str] = {}
+        self._coverage: dict | None = None
         self.reload()
 
     # -- start-up caches -------------------------------------------------------------------
     def reload(self) -> None:
+        self._coverage = None
         self.labels.clear()
         self.aliases.clear()
         self.types.clear()
@@ -145,6 +147,15 @@ class KnowledgeGraph:
 
     def kind(self, iri: str) -> str:
         return self.kinds.get(iri, "other")
+
+    def coverage(self) -> dict:
+        """The jurisdictions of the documents held (:func:`graph.query.documents.coverage`), read once per
+        store: an ingest makes a new :class:`KnowledgeGraph`."""
+        if self._coverage is None:
+            from graph.query.documents import coverage
+
+            self._coverage = coverage(self.store)
+        return self._coverage
 
     def exists(self, iri: str) -> bool:
         if iri in self.types or iri in self.labels:

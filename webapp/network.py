@@ -5,24 +5,43 @@ by our own template with the vendored vis-network, because every pyvis HTML mode
 reaches a CDN. Labels and hover texts are plain text here and are turned into DOM text nodes
 in the browser: nothing from the graph is ever parsed as HTML.
 
-Large views get positions from networkx on the server and no physics in the browser;
-small ones stabilise in the browser and are then frozen.
+Each view has a layout that suits it (``View.layout``):
+
+- ``force``: ego networks. Large ones get positions from networkx on the server and no physics in the
+  browser; small ones stabilise in the browser and are then frozen.
+- ``date``: lineage (documents and the citations between them) as a left-to-right tree by date: each
+  document carries its ``year`` and ``date`` and the browser makes one column per year, with a year axis.
+- ``layers``: the dependency explorer, left to right, each node at its ``level`` (distance in the
+  dependency model, graph/query/dependencies.py).
+
+Every node carries ``key``, its label folded as the search index folds (graph.text.fold), for the search
+box of the view, and ``cat``/``catName``, the legend entry it belongs to; tasks and goals carry ``doc``,
+the document they come from, which the browser uses to fold large views into clusters ("+57 nhiệm vụ").
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
+from typing import Protocol
 
 import networkx as nx
 from pyvis.network import Network
 
 from graph.query.lookup import evidence_for
+from graph.text import fold
 
-from .kg import KIND_COLOURS, KIND_NAMES, NOT_RELATIONS, ONTOLOGY_GRAPH, POL, KnowledgeGraph
+from .kg import KIND_COLOURS, KIND_NAMES, NOT_RELATIONS, ONTOLOGY_GRAPH, POL, PROV, KnowledgeGraph
 from .linked import IriMap
 
 SERVER_LAYOUT_OVER = 150  # nodes; above this the browser gets positions and no physics
+CLUSTER_OVER = 80  # visible nodes; above this the browser folds groups of nodes into clusters that open on click
+LAYOUTS = ("force", "date", "layers")
+OWNED_KINDS = ("task", "target", "goal")  # kinds whose document is sent with them (clusters group by it)
+# document types in the lineage view, in the order they get these colours (colour-blind-safe Tableau 10)
+TYPE_PALETTE = ("#4e79a7", "#e15759", "#59a14f", "#b07aa1", "#f28e2b", "#76b7b2", "#edc948", "#ff9da7",
+                "#9c755f", "#bab0ac")
+UNTYPED = "Văn bản"
 MAX_DEPTH = 3
 LABEL_CHARS = 42
 SHAPES = {"document": "box", "task": "dot", "target": "diamond", "goal": "diamond", "project": "triangle",
@@ -46,6 +65,24 @@ class View:
     server_layout: bool = False
     kinds: dict[str, int] = field(default_factory=dict)
     relations: dict[str, int] = field(default_factory=dict)
+    layout: str = "force"
+    level_names: dict[int, str] = field(default_factory=dict)  # layers: what each column holds
+
+
+class DatedDocument(Protocol):
+    """What the lineage layout reads of a document (webapp.views.documents.DocumentRow is one)."""
+
+    date: str  # ISO date or year of issue, "" when unknown
+    type: str
+    held: bool
+
+
+def _vn_date(iso: str) -> str:
+    """'2023-02-07' -> '7/2/2023' (the way Vietnamese documents print dates); a bare year stays."""
+    parts = iso.split("-")
+    if len(parts) == 3 and all(p.isdigit() for p in parts):
+        return f"{int(parts[2])}/{int(parts[1])}/{parts[0]}"
+    return iso
 
 
 def _short(text: str, limit: int = LABEL_CHARS) -> str:
@@ -161,10 +198,26 @@ class NetworkBuilder:
             texts[key] = f"“{_short(evs[0].quote, 400)}”{source}"
         return texts
 
+    def owners(self, nodes: list[str]) -> dict[str, str]:
+        """The document each task or goal of ``nodes`` comes from (``prov:wasDerivedFrom`` a document)."""
+        owned = [n for n in nodes if self.kg.kind(n) in OWNED_KINDS]
+        out: dict[str, str] = {}
+        for i in range(0, len(owned), 500):
+            values = " ".join(f"<{n}>" for n in owned[i:i + 500])
+            for r in self.kg.store.select(f"""SELECT ?n ?d WHERE {{ VALUES ?n {{ {values} }}
+                    ?n <{PROV}wasDerivedFrom> ?d . ?d a <{POL}Document> }}""").rows:
+                out.setdefault(r["n"].value, r["d"].value)
+        return out
+
     def assemble(self, nodes: list[str], edges: list[Edge], focus: str | None = None,
-                 truncated: bool = False, total: int = 0, context: set[str] | None = None) -> View:
+                 truncated: bool = False, total: int = 0, context: set[str] | None = None,
+                 layout: str = "force", levels: dict[str, int] | None = None) -> View:
         """vis-network records for ``nodes`` and ``edges``; ``context`` nodes are already on the
-        page: edges may end there, but they are not sent again."""
+        page: edges may end there, but they are not sent again. ``levels`` (for the ``layers``
+        layout): the column of each node."""
+        if layout not in LAYOUTS:
+            raise ValueError(f"unknown layout {layout!r} (expected one of {', '.join(LAYOUTS)})")
+        owners = self.owners(nodes)
         net = Network(directed=True)
         for iri in sorted(context or ()):
             net.add_node(iri, label="")
@@ -173,10 +226,16 @@ class NetworkBuilder:
             kind = self.kg.kind(iri)
             kinds[kind] += 1
             label = self.kg.label(iri)
+            extra: dict = {}
+            if iri in owners:
+                extra = {"doc": owners[iri], "docLabel": _short(self.kg.label(owners[iri]), 60)}
+            if levels is not None:
+                extra["level"] = levels.get(iri, 0)
             net.add_node(iri, label=_short(label), title=f"{KIND_NAMES.get(kind, kind)}\n{label}",
                          color=KIND_COLOURS.get(kind, "#cccccc"), shape=SHAPES.get(kind, "dot"),
-                         url=self.iris.local(iri), kind=kind,
-                         borderWidth=4 if iri == focus else 1, size=22 if iri == focus else 14)
+                         url=self.iris.local(iri), kind=kind, key=fold(label), cat=kind,
+                         catName=KIND_NAMES.get(kind, kind), borderWidth=4 if iri == focus else 1,
+                         size=22 if iri == focus else 14, **extra)
         evidence = self._evidence_texts(edges)
         relations: dict[str, int] = defaultdict(int)
         for e in edges:
@@ -195,11 +254,35 @@ class NetworkBuilder:
             node_records = [n for n in node_records if n["id"] not in context]
         for i, rec in enumerate(edge_records):
             rec["id"] = f"{rec['from']}|{rec['predicate']}|{rec['to']}|{i}"
-        server_layout = len(node_records) > SERVER_LAYOUT_OVER
+        server_layout = layout == "force" and len(node_records) > SERVER_LAYOUT_OVER
         if server_layout:
             self._layout(node_records, edge_records)
         return View(node_records, edge_records, truncated, total or len(node_records), server_layout,
-                    dict(kinds), {p: n for p, n in relations.items()})
+                    dict(kinds), {p: n for p, n in relations.items()}, layout)
+
+    @staticmethod
+    def by_date(view: View, documents: dict[str, DatedDocument]) -> View:
+        """``view`` as a lineage: each document node with its ``year`` and ``date`` (ISO, "" when unknown;
+        the date printed under its label, d/m/yyyy), coloured and put in the legend by its type, drawn with a
+        dashed border when the corpus only cites it. Nodes that are no documents keep their kind."""
+        types = sorted({d.type or UNTYPED for d in documents.values()})
+        colours = {t: TYPE_PALETTE[i % len(TYPE_PALETTE)] for i, t in enumerate(types)}
+        for n in view.nodes:
+            doc = documents.get(n["id"])
+            if doc is None:
+                continue
+            kind = doc.type or UNTYPED
+            n.update(year=doc.date[:4], date=doc.date, cat="type:" + kind, catName=kind, color=colours[kind],
+                     shape="box", label=n["label"] + ("\n" + _vn_date(doc.date) if doc.date else ""))
+            n["title"] += f"\n{kind} · " + (_vn_date(doc.date) if doc.date else "không rõ ngày / undated") + (
+                "" if doc.held else "\nchỉ được trích dẫn / only cited")
+            if not doc.held:
+                n["shapeProperties"] = {"borderDashes": [5, 4]}
+        for e in view.edges:  # drawn without labels: implementing a document is the bold line
+            if e.get("predicate") == POL + "implements":
+                e.update(width=2.5, color={"color": "#444", "highlight": "#000"})
+        view.layout = "date"
+        return view
 
     @staticmethod
     def _layout(nodes: list[dict], edges: list[dict]) -> None:

@@ -61,3 +61,16 @@ def relations_in_use(store: Store) -> list[str]:
     return [r["p"].value for r in store.select(f"""SELECT DISTINCT ?p WHERE {{ GRAPH ?g {{ ?s ?p ?o }}
         FILTER(isIRI(?o) && ?g != <{ONTOLOGY_GRAPH}>) }}""").rows]
 
+
+
+def coverage(store: Store) -> dict:
+    """What the store holds, by jurisdiction: ``provinces`` as (IRI, name, documents) most documents first
+    (the name as ``pol:provinceName`` writes it, 'Hà Tĩnh'), and ``central``, the documents issued by a
+    central body (``pol:level "central"``). Documents only cited by others count too: they are in the graph."""
+    provinces = [(r["p"].value, r["name"].value, int(r["n"].value)) for r in store.select(
+        _PREFIXES + """SELECT ?p (SAMPLE(?pn) AS ?name) (COUNT(DISTINCT ?d) AS ?n) WHERE {
+            ?d a pol:Document ; pol:jurisdiction ?p . ?p pol:provinceName ?pn }
+            GROUP BY ?p ORDER BY DESC(?n) ?name""").rows]
+    rows = store.select(_PREFIXES + """SELECT (COUNT(DISTINCT ?d) AS ?n) WHERE {
+        ?d a pol:Document ; pol:issuedBy ?b . ?b pol:level "central" }""").rows
+    return {"provinces": provinces, "central": int(rows[0]["n"].value) if rows else 0}

@@ -86,3 +86,73 @@ def test_network_page_carries_data_not_code(client) -> None:
     # no inline script anywhere: the CSP forbids it, and the page does not need it
     assert not re.search(r"<script(?![^>]*(?:src=|type=\"application/(?:json|ld\+json)\"))", html)
     assert "script-src 'self'" in client.get("/").headers["Content-Security-Policy"]
+
+
+# -- layouts that suit the view ----------------------------------------------------------------------------
+
+def test_lineage_is_laid_out_by_date(client) -> None:
+    from graph.text import fold
+
+    data = client.get("/network/lineage?format=json").get_json()
+    assert data["layout"] == "date" and data["clusterOver"] == 80
+    by_number = {n["label"].split("\n")[0]: n for n in data["nodes"]}
+    plan = by_number["Chương trình hành động số 26-CTr/TU"]
+    # its header prints 07/02/2023: year and ISO date for the columns, d/m/yyyy under the label
+    assert (plan["year"], plan["date"]) == ("2023", "2023-02-07")
+    assert plan["label"] == "Chương trình hành động số 26-CTr/TU\n7/2/2023"
+    assert plan["cat"] == "type:Chương trình hành động" and plan["catName"] == "Chương trình hành động"
+    resolution = by_number["Nghị quyết số 50-NQ/TW"]
+    assert resolution["color"] != plan["color"]  # coloured by type
+    assert "shapeProperties" in resolution  # only cited: dashed
+    assert "shapeProperties" not in plan  # held in the corpus
+    # the search key: the whole label folded as the search index folds it (not the date line)
+    assert plan["key"] == fold("Chương trình hành động số 26-CTr/TU") == "chuong trinh hanh dong so 26-ctr/tu"
+    implements = [e for e in data["edges"] if e["predicate"] == POL + "implements"]
+    assert implements and all(e["width"] > 1 for e in implements)
+    # the lineage filters travel with each expand: documents and citation links only
+    assert data["filters"]["kinds"] == ["document"] and POL + "cites" in data["filters"]["rels"]
+
+
+def test_a_documents_lineage_is_a_date_tree_too(client, app) -> None:
+    from webfixture import iri_of_number
+
+    doc = iri_of_number(app, "26-CTr/TU")
+    data = payload(client, iri=doc, depth=2, kind="document", rel=[POL + "cites", POL + "implements"])
+    assert data["layout"] == "date" and all("year" in n for n in data["nodes"])
+    ego = payload(client, iri=doc)
+    assert ego["layout"] == "force" and not any("year" in n for n in ego["nodes"])
+    # tasks and goals say which document they come from (clusters group by it)
+    tasks = [n for n in ego["nodes"] if n["kind"] == "task"]
+    assert tasks and all(n["doc"] == doc for n in tasks)
+
+
+def test_expand_in_a_lineage_dates_the_new_documents(client, app) -> None:
+    from webfixture import iri_of_number
+
+    doc = iri_of_number(app, "26-CTr/TU")
+    data = client.post("/network/expand.json", json={"iri": doc, "present": [], "layout": "date",
+                                                     "kinds": ["document"]}).get_json()
+    assert data["layout"] == "date" and data["nodes"] and all("year" in n for n in data["nodes"])
+    assert {n["kind"] for n in data["nodes"]} == {"document"}
+    bad = client.post("/network/expand.json", json={"iri": doc, "present": [], "layout": "spiral"})
+    assert bad.status_code == 400 and "spiral" in bad.get_data(as_text=True)
+
+
+def test_dependency_view_is_layered_by_distance(client) -> None:
+    html = client.get("/explore/dependencies?project=vung+ang+port").get_data(as_text=True)
+    graph = json.loads(re.search(r'id="network-data">(.*?)</script>', html, re.S).group(1))
+    answer = client.get("/explore/dependencies?project=vung+ang+port&format=json").get_json()
+    assert graph["layout"] == "layers"
+    levels = {n["id"]: n["level"] for n in graph["nodes"]}
+    assert levels[answer["project"]] == 0
+    deepest = 0
+    for d in answer["dependants"]:
+        if d["kind"] in ("task", "project", "zone", "place"):
+            assert levels[d["iri"]] == max(1, len(d["path"])), d["label"]
+            deepest = max(deepest, levels[d["iri"]])
+    touched = [d for d in answer["dependants"] if d["kind"] in ("document", "agency", "target")]
+    assert touched and all(levels[d["iri"]] == deepest + 1 for d in touched)
+    assert graph["levelNames"]["0"].startswith("Công trình")
+    # what a dependent task touches is linked to it in the last column
+    ids = {d["iri"] for d in touched}
+    assert any(e["from"] in ids or e["to"] in ids for e in graph["edges"])

@@ -15,7 +15,7 @@ from graph.query.questions import AmbiguousName, ParameterError
 
 from .. import guard, services
 from ..kg import POL
-from ..network import Edge
+from ..network import Edge, View
 from ..readside import dependencies, resolver
 from .network import view_payload
 
@@ -59,6 +59,38 @@ def dependants(project: str, limit: int = 100, offset: int = 0) -> tuple[list[De
     return found, totals
 
 
+# links from a dependent task to what it touches, drawn in the last column of the dependency view
+DEPENDANT_KINDS = ("task", "project", "zone", "place")  # what the model's dependants are (the rest: touched)
+TOUCHES = {POL + "leadAgency", POL + "cooperatingAgency", POL + "contributesTo", POL + "hasTask"}
+
+
+def dependency_view(project: str, found: list[Dependant], cap: int = 300) -> View:
+    """The dependency explorer's network, left to right: the project in column 0, each dependant in the
+    column of its distance in the dependency model (the length of its chain of stated facts), and the
+    documents, agencies and targets of the dependent tasks in the last column, linked to their tasks."""
+    s = services()
+    found = found[:cap]
+    nodes = [project] + [d.iri for d in found if d.iri != project]
+    member = set(nodes)
+    edges = {(st.source, st.predicate, st.target): Edge(st.source, st.predicate, st.target)
+             for d in found for st in d.path if st.source in member and st.target in member}
+    dependants = [d for d in found if d.kind in DEPENDANT_KINDS]
+    deepest = max((len(d.path) for d in dependants), default=1)
+    levels = {project: 0} | {d.iri: max(1, len(d.path)) for d in dependants}  # a chain not found: column 1
+    touched = [d.iri for d in found if d.kind not in DEPENDANT_KINDS and d.iri != project]
+    levels |= {t: deepest + 1 for t in touched}
+    tasks = [d.iri for d in dependants if d.kind == "task"]
+    for e in s.networks.edges_of(tasks, TOUCHES):
+        if e.source in member and e.target in member and (e.source in touched or e.target in touched):
+            edges.setdefault((e.source, e.predicate, e.target), e)
+    view = s.networks.assemble(nodes, list(edges.values()), focus=project, layout="layers", levels=levels)
+    view.level_names = {0: "Công trình · project"} | {
+        k: "Trực tiếp · direct" if k == 1 else f"Qua {k} bước · {k} steps" for k in range(1, deepest + 1)}
+    if touched:
+        view.level_names[deepest + 1] = "Văn bản, cơ quan, chỉ tiêu"
+    return view
+
+
 @bp.get("/dependencies", endpoint="dependencies")
 def dependencies_page():  # noqa: ANN201
     s = services()
@@ -93,11 +125,7 @@ def dependencies_page():  # noqa: ANN201
     groups: dict[str, list[Dependant]] = defaultdict(list)
     for d in found:
         groups[d.kind].append(d)
-    nodes = [iri] + [d.iri for d in found][:300]
-    member = set(nodes)
-    edges = {(st.source, st.predicate, st.target): Edge(st.source, st.predicate, st.target)
-             for d in found for st in d.path if st.source in member and st.target in member}
-    graph = view_payload(s.networks.assemble(nodes, list(edges.values()), focus=iri), iri)
+    graph = view_payload(dependency_view(iri, found), iri)
     if request.args.get("format") == "json":
         return jsonify({"project": iri, "totals": totals, "limit": limit, "offset": offset, "dependants": [
             {"iri": d.iri, "kind": d.kind, "label": s.kg.label(d.iri),

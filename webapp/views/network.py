@@ -1,4 +1,7 @@
-"""Network views: ego network of any entity, document lineage; JSON for click-to-expand."""
+"""Network views: ego network of any entity, document lineage; JSON for click-to-expand.
+
+An ego network of documents only (``kind=document``, the documents list's "Dòng văn bản") and the overview
+of all documents are lineages: drawn as a tree by date (:meth:`webapp.network.NetworkBuilder.by_date`)."""
 
 from __future__ import annotations
 
@@ -6,12 +9,13 @@ from flask import Blueprint, abort, jsonify, redirect, render_template, request,
 
 from .. import guard, services
 from ..kg import BROWSABLE_KINDS, KIND_NAMES
-from ..network import MAX_DEPTH, View
+from ..network import CLUSTER_OVER, LAYOUTS, MAX_DEPTH, View
+from .documents import all_documents
 
 bp = Blueprint("network", __name__, url_prefix="/network")
 # what the page posts to /network/expand.json (anything else is a 400 that names the field)
 EXPAND_BODY = guard.Shape({"iri": "str", "present": "list[str]", "kinds": "list[str]", "rels": "list[str]",
-                           "limit": "int"})
+                           "limit": "int", "layout": "str"})
 
 
 def _filters() -> tuple[set[str] | None, set[str] | None]:
@@ -27,10 +31,21 @@ def _int(name: str, default: int, lo: int, hi: int) -> int:
         return default
 
 
-def view_payload(view: View, focus: str | None = None) -> dict:
+def dated(view: View) -> View:
+    """``view`` laid out as a lineage, with the dates and types of its documents."""
+    ids = {n["id"] for n in view.nodes}
+    return services().networks.by_date(view, {d.iri: d for d in all_documents() if d.iri in ids})
+
+
+def view_payload(view: View, focus: str | None = None, kinds: set[str] | None = None,
+                 rels: set[str] | None = None) -> dict:
+    """What the page's script reads; ``kinds`` and ``rels``, the page's filters, are sent back with each
+    click-to-expand so an expansion keeps to them."""
     s = services()
     return {"nodes": view.nodes, "edges": view.edges, "truncated": view.truncated, "total": view.total,
-            "serverLayout": view.server_layout, "focus": focus,
+            "serverLayout": view.server_layout, "focus": focus, "layout": view.layout,
+            "levelNames": {str(k): v for k, v in view.level_names.items()}, "clusterOver": CLUSTER_OVER,
+            "filters": {"kinds": sorted(kinds or ()), "rels": sorted(rels or ())},
             "kinds": [{"kind": k, "name": KIND_NAMES.get(k, k), "count": n} for k, n in sorted(view.kinds.items())],
             "relations": [{"iri": p, "name": s.kg.label(p), "count": n} for p, n in sorted(view.relations.items())],
             "expandUrl": url_for("network.expand")}
@@ -48,7 +63,9 @@ def ego():  # noqa: ANN201
     depth = _int("depth", 1, 1, MAX_DEPTH)
     cap = _int("cap", int(s_cap()), 5, 2000)
     view = s.networks.ego(iri, depth, kinds, rels, cap)
-    payload = view_payload(view, iri)
+    if kinds == {"document"}:
+        view = dated(view)
+    payload = view_payload(view, iri, kinds, rels)
     if request.args.get("format") == "json":
         return jsonify(payload)
     more = None
@@ -94,15 +111,20 @@ def expand():  # noqa: ANN201
         limit = max(1, min(200, int(body.get("limit") or request.args.get("limit", 30))))
     except (TypeError, ValueError):
         limit = 30
+    layout = body.get("layout") or request.args.get("layout") or "force"
+    if layout not in LAYOUTS:
+        raise guard.BadInput(f"unknown layout {layout!r} (expected one of {', '.join(LAYOUTS)})")
     view = s.networks.expand(iri, present | {iri}, kinds, rels, limit)
-    return jsonify(view_payload(view, iri))
+    if layout == "date":
+        view = dated(view)
+    return jsonify(view_payload(view, iri, kinds, rels))
 
 
 @bp.get("/lineage")
 def lineage():  # noqa: ANN201
     s = services()
-    view = s.networks.lineage()
-    payload = view_payload(view)
+    view = dated(s.networks.lineage())
+    payload = view_payload(view, kinds={"document"}, rels=set(s.kg.cite_predicates()))
     if request.args.get("format") == "json":
         return jsonify(payload)
     return render_template("network.html", title="Mạng lưới văn bản (lineage)", iri=None, payload=payload,
