@@ -83,6 +83,11 @@ def test_entity_page_embeds_schema_org(client, app) -> None:
     assert data["@context"] == "https://schema.org"
     assert data["@type"] == "Legislation"
     assert data["legislationIdentifier"] == "11-NQ/TU"
+    assert data["legislationJurisdiction"] == "Tỉnh Hà Tĩnh, Việt Nam"  # its pol:jurisdiction
+    central = iri_of_number(app, "29-NQ/TW")  # a central body's document: the whole country
+    html = client.get(central.replace(BASE, "/id/")).get_data(as_text=True)
+    data = json.loads(re.search(r'<script type="application/ld\+json">(.*?)</script>', html, re.S).group(1))
+    assert data["legislationJurisdiction"] == "Việt Nam"
 
 
 RDF_CASES = [("text/turtle", "turtle"), ("application/ld+json", "json-ld"), ("application/rdf+xml", "xml"),

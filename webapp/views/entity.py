@@ -46,7 +46,9 @@ def schema_org(kg: KnowledgeGraph, iri: str, d, public_url: str) -> dict:  # noq
         if DCTERMS + "title" in d.literals:
             doc["headline"] = d.literals[DCTERMS + "title"][0].value
         doc["inLanguage"] = "vi"
-        doc["legislationJurisdiction"] = "Hà Tĩnh, Việt Nam"
+        provinces = d.outgoing.get(POL + "jurisdiction", [])
+        # the province the document is of; a central body's document is of the whole country
+        doc["legislationJurisdiction"] = f"{kg.label(provinces[0].other.value)}, Việt Nam" if provinces else "Việt Nam"
         issuers = d.outgoing.get(POL + "issuedBy", [])
         if issuers:
             doc["legislationPassedBy"] = {"@type": "GovernmentOrganization", "name": kg.label(issuers[0].other.value)}
