@@ -34,6 +34,13 @@ def fold_chars(text: str) -> str:
     return "".join(_fold_char(ch) for ch in text)
 
 
+def latin(text: str) -> str:
+    """A Vietnamese name written without diacritics, case kept ('Hà Tĩnh' -> 'Ha Tinh'): the English form of a
+    place's name in an English label. Not a search key (see :func:`fold`)."""
+    text = unicodedata.normalize("NFD", text.replace("đ", "d").replace("Đ", "D"))
+    return unicodedata.normalize("NFC", "".join(ch for ch in text if unicodedata.category(ch) != "Mn"))
+
+
 def collapse(text: str) -> str:
     """Whitespace collapsed to single spaces (for quotes shown to people)."""
     return re.sub(r"\s+", " ", text).strip()
