@@ -25,8 +25,8 @@ from __future__ import annotations
 import re
 import time
 from collections import defaultdict
-from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
 
@@ -34,7 +34,7 @@ import pyoxigraph as ox
 
 from graph.config import Settings
 from graph.query.lookup import labels_for
-from graph.store import SelectResult, Store, Term
+from graph.store import SelectResult, Store, Term, bind_values
 from graph.text import fold
 from graph.vocab import POL, XSD
 
@@ -98,6 +98,23 @@ class Param:
 
 
 @dataclass(frozen=True)
+class Paging:
+    """How a question is answered one page at a time (``queries/pages/<name>.core.rq`` and ``.rows.rq``).
+
+    ``core`` selects the keys of the answer's rows, one solution per row, in the question's order (its
+    ``ORDER BY``, the last clause, is a total order): it is counted for the total and cut with LIMIT/OFFSET for
+    the page. ``rows`` gives the answer's columns (in the question's order) for the page's keys only: the
+    page's core solutions are put as a ``VALUES`` block at the start of its WHERE group, and each core
+    solution is joined with the ``rows`` solutions that agree with it on the variables both project (none
+    found: the core solution alone, as an OPTIONAL would). In both files a parameter is written ``$name``:
+    a bound value is written into the text as a constant (escaped N-Triples; a constant joins far faster than
+    a term bound through VALUES), an unbound optional parameter stays a variable."""
+
+    core: str
+    rows: str
+
+
+@dataclass(frozen=True)
 class Question:
     name: str
     title: str
@@ -107,6 +124,7 @@ class Question:
     view: str
     sparql: str
     path: Path | None = None
+    paging: Paging | None = None
 
     def param(self, name: str) -> Param:
         for p in self.params:
@@ -171,8 +189,39 @@ def parse_question(text: str, name: str, path: Path | None = None) -> Question:
         ox.Store().query(text)  # syntax check on an empty store
     except SyntaxError as exc:
         raise QuestionError(f"{name}: malformed SPARQL: {exc}") from exc
+    paging = _load_paging(name, path, params) if path is not None else None
     return Question(name, fields["title"], fields["title_en"], fields["description"], tuple(params),
-                    fields["view"], text, path)
+                    fields["view"], text, path, paging)
+
+
+_PAGE_PARAM = re.compile(r"\$([A-Za-z_][A-Za-z0-9_]*)")
+_ORDER_BY = re.compile(r"\bORDER\s+BY\b[^{}]*$", re.I)
+_SELECT_LINE = re.compile(r"^SELECT\b", re.I | re.M)
+_WHERE_OPEN = re.compile(r"\bWHERE\s*\{", re.I)
+
+
+def _load_paging(name: str, path: Path, params: list[Param]) -> Paging | None:
+    """The paged form of question ``name`` beside ``path`` (``pages/<name>.core.rq`` and ``.rows.rq``), if any."""
+    core_path, rows_path = (path.parent / "pages" / f"{name}.{part}.rq" for part in ("core", "rows"))
+    if not core_path.is_file() and not rows_path.is_file():
+        return None
+    if not (core_path.is_file() and rows_path.is_file()):
+        raise QuestionError(f"{name}: a paged form needs both {core_path.name} and {rows_path.name}")
+    core, rows = core_path.read_text(encoding="utf-8"), rows_path.read_text(encoding="utf-8")
+    known = {p.name for p in params}
+    for label, text in (("core", core), ("rows", rows)):
+        unknown = set(_PAGE_PARAM.findall(text)) - known
+        if unknown:
+            raise QuestionError(f"{name}.{label}: ${', $'.join(sorted(unknown))} is not a parameter of the question")
+        if not _SELECT_LINE.search(text) or not _WHERE_OPEN.search(text):
+            raise QuestionError(f"{name}.{label}: expected a SELECT query on a line of its own")
+        try:
+            ox.Store().query(text)
+        except SyntaxError as exc:
+            raise QuestionError(f"{name}.{label}: malformed SPARQL: {exc}") from exc
+    if not _ORDER_BY.search(core):
+        raise QuestionError(f"{name}.core: the core must end with its ORDER BY (the order of every page)")
+    return Paging(core, rows)
 
 
 def load_library(directory: Path | None = None) -> dict[str, Question]:
@@ -480,18 +529,95 @@ def page_answer(question: Question, result: SelectResult, bindings: dict[str, Te
                   total, offset, limit)
 
 
+Select = Callable[[str], SelectResult]
+
+
+def with_constants(sparql: str, bindings: Mapping[str, Term]) -> str:
+    """``$name`` written as the bound term (pyoxigraph's escaped N-Triples form: a value cannot change the
+    query's structure); a parameter left unbound stays a variable."""
+    for term in bindings.values():
+        if not isinstance(term, ox.NamedNode | ox.Literal):
+            raise TypeError(f"a parameter must be an IRI or a literal, not {type(term).__name__}")
+    return _PAGE_PARAM.sub(lambda m: str(bindings[m[1]]) if m[1] in bindings else m[0], sparql)
+
+
+def core_count(core: str) -> str:
+    """The query counting the core's solutions (its ORDER BY left out)."""
+    at = _SELECT_LINE.search(core).start()
+    body = _ORDER_BY.sub("", core[at:])
+    return f"{core[:at]}SELECT (COUNT(*) AS ?total) WHERE {{ {{ {body} }} }}"
+
+
+def with_keys(rows: str, variables: list[str], keys: list[dict[str, Term]]) -> str:
+    """``rows`` with the page's keys as a VALUES block at the start of its (outermost) WHERE group."""
+    data = " ".join("(" + " ".join(str(k[v]) if v in k else "UNDEF" for v in variables) + ")" for k in keys)
+    block = f" VALUES ({' '.join('?' + v for v in variables)}) {{ {data} }} "
+    at = _WHERE_OPEN.search(rows, _SELECT_LINE.search(rows).start()).end()
+    return rows[:at] + block + rows[at:]
+
+
+def select_page(question: Question, bindings: Mapping[str, Term], limit: int, offset: int,
+                select: Select) -> tuple[SelectResult, int]:
+    """(the rows ``offset`` … ``offset + limit`` of the answer, the total), from the question's paged form."""
+    paging = question.paging
+    assert paging is not None
+    core = with_constants(paging.core, bindings)
+    total = int(select(core_count(core)).rows[0]["total"].value)
+    keys = select(f"{core}\nLIMIT {limit} OFFSET {offset}") if offset < total else SelectResult([], [])
+    rows_query = with_constants(paging.rows, bindings)
+    if not keys.rows:
+        return SelectResult(_projection(question), []), total
+    decoration = select(with_keys(rows_query, keys.variables, keys.rows))
+    shared = [v for v in keys.variables if v in decoration.variables]
+    found: dict[tuple, list[dict[str, Term]]] = defaultdict(list)
+    for row in decoration.rows:
+        found[tuple(row.get(v) for v in shared)].append(row)
+    out = []
+    for key in keys.rows:
+        for extra in found.get(tuple(key.get(v) for v in shared)) or [{}]:
+            merged = {**key, **extra}
+            out.append({v: merged[v] for v in decoration.variables if v in merged})
+    return SelectResult(decoration.variables, out), total
+
+
+def _projection(question: Question) -> list[str]:
+    """The answer's variables when a page is empty (the rows query's SELECT clause, as the full run gives it)."""
+    return [v.value for v in ox.Store().query(question.paging.rows).variables]  # type: ignore[union-attr]
+
+
+def answer_page(store: Store, question: Question, bindings: dict[str, Term], shown: dict[str, str], *,
+                limit: int | None = None, offset: int = 0, select: Select | None = None) -> Answer:
+    """The page ``offset`` … ``offset + limit`` of a bound question, with its total (``limit`` None: every row).
+
+    A question with a paged form (:class:`Paging`) counts and cuts its core in SPARQL and decorates the page's
+    rows only; any other is run whole and sliced. ``select`` runs a query (default: ``store.select``; the web
+    app passes its time-limited worker pool)."""
+    limit, offset = check_page(limit, offset)
+    select = select or store.select
+    started = time.perf_counter()
+    if question.paging is not None and limit is not None:
+        result, total = select_page(question, bindings, limit, offset, select)
+        seconds = time.perf_counter() - started
+        iris = [t.value for row in result.rows for t in row.values() if isinstance(t, ox.NamedNode)]
+        return Answer(question, result, bindings, shown, seconds, labels_for(store, iris), total, offset, limit)
+    result = select(bind_values(question.sparql, bindings))
+    seconds = time.perf_counter() - started
+    return page_answer(question, result, bindings, shown, seconds, store, limit, offset)
+
+
 def run(store: Store, question: Question | str, values: Mapping[str, str] | None = None, *,
         resolver: Resolver | None = None, library: Mapping[str, Question] | None = None,
-        limit: int | None = None, offset: int = 0) -> Answer:
+        limit: int | None = None, offset: int = 0, paged: bool = True) -> Answer:
     """Run a named question with parameters as typed by a person; raises QuestionError before running on bad input.
 
-    ``limit`` / ``offset`` select a page of the rows (in the question's own order); the answer says the total."""
+    ``limit`` / ``offset`` select a page of the rows (in the question's own order); the answer says the total.
+    ``paged`` False runs the whole question and slices it even when it has a paged form (the reference the
+    paged form is tested against)."""
     if isinstance(question, str):
         question = get_question(question, library)
     limit, offset = check_page(limit, offset)
     resolver = resolver or Resolver(store)
     bindings, shown = bind(question, values or {}, resolver)
-    started = time.perf_counter()
-    result = store.select(question.sparql, bindings)
-    seconds = time.perf_counter() - started
-    return page_answer(question, result, bindings, shown, seconds, store, limit, offset)
+    if not paged:
+        question = replace(question, paging=None)
+    return answer_page(store, question, bindings, shown, limit=limit, offset=offset)
