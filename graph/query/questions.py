@@ -172,7 +172,7 @@ def parse_question(text: str, name: str, path: Path | None = None) -> Question:
                                     f"(expected '# param: <name> <type> default=<value> — <help>')")
             if pm["type"] not in PARAM_TYPES:
                 raise QuestionError(f"{name}: parameter {pm['name']!r} has unknown type {pm['type']!r}")
-            if not re.search(rf"\?{pm['name']}\b", text):
+            if not re.search(rf"[?$]{pm['name']}\b", text):
                 raise QuestionError(f"{name}: parameter {pm['name']!r} binds no ?{pm['name']} in the query")
             default = pm["default"].strip()
             if pm["type"] == "iri" and default.startswith("<") and default.endswith(">"):
@@ -538,22 +538,48 @@ def with_constants(sparql: str, bindings: Mapping[str, Term]) -> str:
     for term in bindings.values():
         if not isinstance(term, ox.NamedNode | ox.Literal):
             raise TypeError(f"a parameter must be an IRI or a literal, not {type(term).__name__}")
-    return _PAGE_PARAM.sub(lambda m: str(bindings[m[1]]) if m[1] in bindings else m[0], sparql)
+    return _substitute(sparql, bindings, "$")
 
 
-def core_count(core: str) -> str:
-    """The query counting the core's solutions (its ORDER BY left out)."""
-    at = _SELECT_LINE.search(core).start()
-    body = _ORDER_BY.sub("", core[at:])
-    return f"{core[:at]}SELECT (COUNT(*) AS ?total) WHERE {{ {{ {body} }} }}"
+_TOKENS = re.compile(r'"(?:[^"\\\n]|\\.)*"|\'(?:[^\'\\\n]|\\.)*\'|<[^<>"{}|^`\\\s]*>|#[^\n]*|([?$])(\w+)')
+
+
+def _substitute(sparql: str, terms: Mapping[str, Term], marks: str) -> str:
+    """Variables written with one of ``marks`` (outside strings, IRIs and comments) replaced by their terms."""
+    def one(m: re.Match) -> str:
+        return str(terms[m[2]]) if m[1] and m[1] in marks and m[2] in terms else m[0]
+    return _TOKENS.sub(one, sparql)
 
 
 def with_keys(rows: str, variables: list[str], keys: list[dict[str, Term]]) -> str:
-    """``rows`` with the page's keys as a VALUES block at the start of its (outermost) WHERE group."""
-    data = " ".join("(" + " ".join(str(k[v]) if v in k else "UNDEF" for v in variables) + ")" for k in keys)
-    block = f" VALUES ({' '.join('?' + v for v in variables)}) {{ {data} }} "
-    at = _WHERE_OPEN.search(rows, _SELECT_LINE.search(rows).start()).end()
-    return rows[:at] + block + rows[at:]
+    """``rows`` answered for the page's keys only: its WHERE group once per key, the key written in as constants
+    (a UNION of the groups; a constant drives Oxigraph's lookups, a term bound through VALUES does not)."""
+    open_at = _WHERE_OPEN.search(rows, _SELECT_LINE.search(rows).start()).end()  # type: ignore[union-attr]
+    close_at = _group_end(rows, open_at)
+    body = rows[open_at:close_at]
+    branches = []
+    for key in keys:
+        bound = {v: key[v] for v in variables if v in key}
+        text = _substitute(body, bound, "?$")
+        binds = " ".join(f"BIND({term} AS ?{v})" for v, term in bound.items())
+        branches.append(f"{{ {text}\n {binds} }}")
+    return rows[:open_at] + "\n" + "\nUNION\n".join(branches) + "\n" + rows[close_at:]
+
+
+_LEXICAL = re.compile(r'"(?:[^"\\\n]|\\.)*"|\'(?:[^\'\\\n]|\\.)*\'|<[^<>"{}|^`\\\s]*>|#[^\n]*|[{}]')
+
+
+def _group_end(text: str, start: int) -> int:
+    """The position of the ``}`` closing the group opened just before ``start`` (strings, IRIs, comments skipped)."""
+    depth = 1
+    for m in _LEXICAL.finditer(text, start):
+        if m[0] == "{":
+            depth += 1
+        elif m[0] == "}":
+            depth -= 1
+            if depth == 0:
+                return m.start()
+    raise QuestionError("unbalanced braces in a question's rows query")
 
 
 def select_page(question: Question, bindings: Mapping[str, Term], limit: int, offset: int,
@@ -562,12 +588,22 @@ def select_page(question: Question, bindings: Mapping[str, Term], limit: int, of
     paging = question.paging
     assert paging is not None
     core = with_constants(paging.core, bindings)
-    total = int(select(core_count(core)).rows[0]["total"].value)
-    keys = select(f"{core}\nLIMIT {limit} OFFSET {offset}") if offset < total else SelectResult([], [])
-    rows_query = with_constants(paging.rows, bindings)
+    iri_key = _IRI_KEY.search(core)
+    if iri_key:  # one IRI per row, ordered by it: every key in one string, sorted here (see Paging)
+        var = iri_key[1]
+        # (DISTINCT left to the set below: it costs Oxigraph more than the join)
+        plain = re.sub(r"^SELECT\s+DISTINCT\b", "SELECT", core, count=1, flags=re.I | re.M)
+        joined = select(_wrap(plain, f'(GROUP_CONCAT(STR(?{var}); separator=" ") AS ?all)')).rows
+        every = sorted(set((joined[0]["all"].value if joined and "all" in joined[0] else "").split(" ")) - {""})
+        total = len(every)
+        keys = SelectResult([var], [{var: ox.NamedNode(i)} for i in every[offset:offset + limit]])
+    else:
+        total = int(select(_wrap(core, "(COUNT(*) AS ?total)")).rows[0]["total"].value)
+        keys = select(f"{core}\nLIMIT {limit} OFFSET {offset}") if offset < total else SelectResult([], [])
+    variables = [v.value for v in ox.Store().query(question.sparql).variables]
     if not keys.rows:
-        return SelectResult(_projection(question), []), total
-    decoration = select(with_keys(rows_query, keys.variables, keys.rows))
+        return SelectResult(variables, []), total
+    decoration = select(with_keys(with_constants(paging.rows, bindings), keys.variables, keys.rows))
     shared = [v for v in keys.variables if v in decoration.variables]
     found: dict[tuple, list[dict[str, Term]]] = defaultdict(list)
     for row in decoration.rows:
@@ -575,14 +611,20 @@ def select_page(question: Question, bindings: Mapping[str, Term], limit: int, of
     out = []
     for key in keys.rows:
         for extra in found.get(tuple(key.get(v) for v in shared)) or [{}]:
-            merged = {**key, **extra}
-            out.append({v: merged[v] for v in decoration.variables if v in merged})
-    return SelectResult(decoration.variables, out), total
+            merged = {**extra, **key}
+            out.append({v: merged[v] for v in variables if v in merged})
+    return SelectResult(variables, out), total
 
 
-def _projection(question: Question) -> list[str]:
-    """The answer's variables when a page is empty (the rows query's SELECT clause, as the full run gives it)."""
-    return [v.value for v in ox.Store().query(question.paging.rows).variables]  # type: ignore[union-attr]
+# a core of one IRI per row ordered by its text: ``SELECT DISTINCT ?x WHERE { … } ORDER BY STR(?x)``
+_IRI_KEY = re.compile(r"^SELECT\s+DISTINCT\s+\?(\w+)\s+WHERE\b[\s\S]*\bORDER\s+BY\s+STR\(\s*\?\1\s*\)\s*$",
+                      re.I | re.M)
+
+
+def _wrap(core: str, projection: str) -> str:
+    """``SELECT <projection>`` over the core's solutions (its ORDER BY left out)."""
+    at = _SELECT_LINE.search(core).start()  # type: ignore[union-attr]
+    return f"{core[:at]}SELECT {projection} WHERE {{ {{ {_ORDER_BY.sub('', core[at:])} }} }}"
 
 
 def answer_page(store: Store, question: Question, bindings: dict[str, Term], shown: dict[str, str], *,
@@ -600,7 +642,7 @@ def answer_page(store: Store, question: Question, bindings: dict[str, Term], sho
         seconds = time.perf_counter() - started
         iris = [t.value for row in result.rows for t in row.values() if isinstance(t, ox.NamedNode)]
         return Answer(question, result, bindings, shown, seconds, labels_for(store, iris), total, offset, limit)
-    result = select(bind_values(question.sparql, bindings))
+    result = select(bind_values(with_constants(question.sparql, bindings), bindings))
     seconds = time.perf_counter() - started
     return page_answer(question, result, bindings, shown, seconds, store, limit, offset)
 
