@@ -607,10 +607,13 @@ def select_page(question: Question, bindings: Mapping[str, Term], limit: int, of
     variables = [v.value for v in ox.Store().query(question.sparql).variables]
     if not keys.rows:
         return SelectResult(variables, []), total
-    decoration = select(with_keys(with_constants(paging.rows, bindings), keys.variables, keys.rows))
-    shared = [v for v in keys.variables if v in decoration.variables]
+    rows_query = with_constants(paging.rows, bindings)
+    # a few keys a query: Oxigraph's cost grows faster than the union (100 tasks: 180 ms at once, 68 ms by 10)
+    parts = [select(with_keys(rows_query, keys.variables, keys.rows[i:i + KEYS_PER_QUERY]))
+             for i in range(0, len(keys.rows), KEYS_PER_QUERY)]
+    shared = [v for v in keys.variables if v in parts[0].variables]
     found: dict[tuple, list[dict[str, Term]]] = defaultdict(list)
-    for row in decoration.rows:
+    for row in (row for part in parts for row in part.rows):
         found[tuple(row.get(v) for v in shared)].append(row)
     out = []
     for key in keys.rows:
@@ -620,6 +623,7 @@ def select_page(question: Question, bindings: Mapping[str, Term], limit: int, of
     return SelectResult(variables, out), total
 
 
+KEYS_PER_QUERY = 10
 # a core of one IRI per row ordered by its text: ``SELECT DISTINCT ?x WHERE { … } ORDER BY STR(?x)``
 _IRI_KEY = re.compile(r"^SELECT\s+DISTINCT\s+\?(\w+)\s+WHERE\b[\s\S]*\bORDER\s+BY\s+STR\(\s*\?\1\s*\)\s*$",
                       re.I | re.M)
