@@ -10,7 +10,10 @@ then prints, in the same run:
   its first 100 rows with the total, and the named question tasks_depending_on_project, beside a plain
   in-memory breadth-first walk over the same stated edges (graph/dependency.py: dicts, no store) — with the
   check that both find the same set;
-- the first page (100 rows, with the total) of every named question, as `policykg ask --limit 100` runs it;
+- the first page (100 rows, with the total) of every named question, as `policykg ask --limit 100` runs it
+  (a question with a paged form, queries/pages/, pages its core in SPARQL), beside the same page cut from the
+  whole answer of the questions in ``--before-queries`` (e.g. the main checkout's queries/, run whole and sliced
+  as run() did before the paged forms): the same rows are checked where the two libraries hold the same file;
 - search p50/p95 over typed queries (graph/query/search.py);
 - entity page p50/p95 through the Flask app (in process, no HTTP).
 """
@@ -90,12 +93,50 @@ def in_memory_walk(store: OxigraphStore, target: str, repeat: int = 1) -> tuple[
     return load, walk, found
 
 
+def questions(args: argparse.Namespace, store: OxigraphStore, figures: dict) -> None:
+    # -- first page of every named question: paged (this library) and whole-and-sliced (--before-queries)
+    library = load_library()
+    before = load_library(args.before_queries) if args.before_queries else library
+    resolver = Resolver(store)
+    for kind in ("agency", "project", "document"):  # the name indexes, built once, not charged to one question
+        resolver.candidates(kind, "x")
+    figures["questions"] = {}
+    print(f"  {'question':<28} {'total':>7} {'paged first page':>17} {'whole, sliced':>14} {'ratio':>7}  same page")
+    for name in library:  # the median of --repeat runs of each, taken in turns (the load on a shared machine moves)
+        new_t: list[float] = []
+        old_t: list[float] = []
+        ans = old = None
+        for turn in range(args.repeat):  # in turns, each first every other time (the second finds the cache warm)
+            for which in ("new", "old") if turn % 2 == 0 else ("old", "new"):
+                t = time.perf_counter()
+                if which == "new":
+                    ans = run(store, name, resolver=resolver, library=library, limit=100)
+                    new_t.append(time.perf_counter() - t)
+                elif name in before:
+                    old = run(store, before[name], resolver=resolver, limit=100, paged=False)
+                    old_t.append(time.perf_counter() - t)
+        assert ans is not None
+        seconds = statistics.median(new_t)
+        old_s = statistics.median(old_t) if old_t else None
+        same = None if old is None else (old.total == ans.total and old.result.rows == ans.result.rows)
+        figures["questions"][name] = {"first_page_s": seconds, "total": ans.total, "paged": bool(library[name].paging),
+                                      "before_first_page_s": old_s, "same_page_as_before": same}
+        ratio = f"{old_s / seconds:6.1f}x" if old_s else ""
+        print(f"  {name:<28} {ans.total:>7} {ms(seconds)}{' (paged)' if library[name].paging else '        '} "
+              f"{ms(old_s) if old_s else '':>14} {ratio:>7}  {same}", flush=True)
+    if args.questions_only and args.json:
+        args.json.write_text(json.dumps(figures, indent=2, ensure_ascii=False))
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--documents", type=int, default=1000)
     ap.add_argument("--store", type=Path, help="reuse (or build into) this store folder")
     ap.add_argument("--repeat", type=int, default=5)
     ap.add_argument("--json", type=Path, help="write the figures here too")
+    ap.add_argument("--questions-only", action="store_true", help="time the named questions only")
+    ap.add_argument("--before-queries", type=Path,
+                    help="a queries/ folder to time whole-and-sliced beside the paged library (default: this one)")
     args = ap.parse_args()
     path = args.store or Path(f"/tmp/policykg-bench-{args.documents}")
     figures: dict = {"documents": args.documents}
@@ -106,6 +147,9 @@ def main() -> None:
     figures["quads"] = store.count()
     print(f"{figures['quads']} quads at {path}", flush=True)
 
+    if args.questions_only:
+        questions(args, store, figures)
+        return
     # -- dependency answer vs the in-memory walk
     deps = Dependencies(store)
     full_s, everything = timed(lambda: deps.all_dependants(PORT), args.repeat)
@@ -128,14 +172,7 @@ def main() -> None:
     print(f"  named question (all rows) {ms(q_s)}")
     print(f"  in-memory walk            {ms(walk_s)}   (+ {load_s:.2f} s to load the edges into dicts)")
 
-    # -- first page of every named question
-    library = load_library()
-    resolver = Resolver(store)
-    figures["questions"] = {}
-    for name in library:
-        seconds, ans = timed(lambda n=name: run(store, n, resolver=resolver, library=library, limit=100), 1)
-        figures["questions"][name] = {"first_page_s": seconds, "total": ans.total}
-        print(f"  {name:<28} total={ans.total:<7} first page {ms(seconds)}", flush=True)
+    questions(args, store, figures)
 
     # -- search
     try:

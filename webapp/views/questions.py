@@ -10,7 +10,7 @@ from flask import Blueprint, Response, abort, current_app, render_template, requ
 
 from graph.query.answers import FORMATS, answer_bytes, media_type
 from graph.query.lookup import labels_for
-from graph.query.questions import MAX_LIMIT, NAME_TYPES, page_answer
+from graph.query.questions import MAX_LIMIT, NAME_TYPES, Answer, answer_page, page_answer, with_constants
 from graph.store import SelectResult, bind_values
 from graph.vocab import MEDIA_BY_SUFFIX
 
@@ -112,6 +112,15 @@ def _run_limited(sparql: str):  # noqa: ANN202
     return ox.parse_query_results(response.body, ox.QueryResultsFormat.JSON)
 
 
+def _select_limited(sparql: str) -> SelectResult:
+    """One SELECT of a paged question, through the worker pool (its time limit and cap)."""
+    result = _run_limited(sparql)
+    if not isinstance(result, ox.QuerySolutions):
+        raise SyntaxError("a paged question's query is not a SELECT")
+    variables = [v.value for v in result.variables]
+    return SelectResult(variables, [{v: sol[v] for v in variables if sol[v] is not None} for sol in result])
+
+
 @bp.get("/<name>")
 def question(name: str):  # noqa: ANN201
     s = services()
@@ -129,6 +138,7 @@ def question(name: str):  # noqa: ANN201
     seconds = 0.0
     busy = 0  # seconds to wait before retrying, when the SPARQL service is at capacity
     query_args = {k: v for k, v in request.args.items() if k not in ("format", "offset")}
+    paged: Answer | None = None
     picks: list[tuple[str, str, str]] = []  # (label, IRI, link re-running the question with that candidate)
     resolved_nodes: dict[str, tuple[str, str]] = {}  # parameter -> (IRI, label) it resolved to
     if run:
@@ -139,7 +149,10 @@ def question(name: str):  # noqa: ANN201
             resolved_nodes = {k: (iri, names.get(iri, iri)) for k, iri in nodes.items()}
             shown.update(_names_for_iris(q, shown, resolved_nodes))
             started = time.perf_counter()
-            result = _run_limited(bind_values(q.sparql, bindings))
+            if q.paging is not None and limit is not None:  # the page only (the same answer as `policykg ask`)
+                paged = answer_page(s.store, q, bindings, resolved, limit=limit, offset=offset, select=_select_limited)
+            else:
+                result = _run_limited(bind_values(with_constants(q.sparql, bindings), bindings))
             seconds = time.perf_counter() - started
         except AmbiguousName as exc:
             candidates = exc.candidates
@@ -176,8 +189,10 @@ def question(name: str):  # noqa: ANN201
         boolean = bool(result)
     elif result is not None:
         graph_triples = list(result)
-    answer = None
-    if result is not None and graph_triples is None and boolean is None:
+    answer = paged
+    if paged is not None:
+        variables, rows = paged.result.variables, paged.result.rows
+    elif result is not None and graph_triples is None and boolean is None:
         answer = page_answer(q, SelectResult(variables, rows), bindings, resolved, seconds, s.store, limit, offset)
         rows = answer.result.rows
     download = {"Content-Disposition": f'attachment; filename="{name}.{fmt}"'}
