@@ -24,7 +24,7 @@ This module works on plain strings (IRIs or any keys): no store, no networkx.
 from __future__ import annotations
 
 from collections import defaultdict, deque
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 
 NAMING = ("concerns", "dependsOn")  # local names of the predicates by which a thing names another
 PART_OF = "partOf"
@@ -105,6 +105,25 @@ class DependencyModel:
         seen.update(queue)
         while queue:
             for nxt in self.direct(queue.popleft()):
+                if nxt not in seen:
+                    seen.add(nxt)
+                    queue.append(nxt)
+        seen.discard(node)
+        return seen
+
+    def needs_over(self, node: str, known: Callable[[str], Iterable[str] | None]) -> set[str]:
+        """``needs(node)``, where ``known(y)`` gives ``needs(y)`` for the nodes whose closure is already known
+        (None for the others): the walk takes their closure and goes no further through them. An incremental
+        update passes the materialised closure of every node a change cannot reach."""
+        seen: set[str] = set(self.direct(node))
+        queue = deque(seen)
+        while queue:
+            y = queue.popleft()
+            closed = known(y)
+            if closed is not None:  # needs(y) is closed: what it holds needs nothing beyond it and y
+                seen.update(closed)
+                continue
+            for nxt in self.direct(y):
                 if nxt not in seen:
                     seen.add(nxt)
                     queue.append(nxt)
