@@ -16,7 +16,8 @@ Formally, with ``named(X)`` the things X names and ``reach(N) = {N} ‚à™ wholes‚Å
 The build writes ``X pol:needs P`` for every pair into the inferred graph (``graph.build.reason``), with
 ``pol:dependentTaskCount`` / ``pol:dependentDocumentCount`` on every P, and ``N pol:leadsTo P`` for every
 thing N that something names (what naming N brings in: ``needs(X)`` is the union of ``leadsTo(N)`` over
-what X names), so a question reads the answer, and which named thing explains it, with index lookups.
+what X names), and on ``<P#dependants>`` the dependant index ``pol:dependantIndex`` (every X that needs P, as
+one value), so a question reads the answer, and which named thing explains it, with index lookups.
 :meth:`DependencyModel.explain` gives the chain of stated facts behind a pair.
 This module works on plain strings (IRIs or any keys): no store, no networkx.
 """
@@ -209,6 +210,22 @@ class DependencyModel:
             hops.append([(cur, self.named[cur][named], named), *self._chain(named, y, self.reach(named)[y])])
             y = cur
         return [fact for hop in reversed(hops) for fact in hop]
+
+
+def dependant_index_iri(target: str) -> str:
+    """The node that holds ``target``'s dependant index (``pol:dependantIndex``): a fragment of its IRI, so that
+    the target's own description does not carry a value of thousands of IRIs."""
+    return target + "#dependants"
+
+
+def dependant_index_value(dependants: Iterable[str]) -> str:
+    """Everything that needs a target as one value: the IRIs sorted (a build and an ingest write the same
+    value), separated by a space (an IRI has none); read in one lookup, with no term decoded per dependant."""
+    return " ".join(sorted(dependants))
+
+
+def dependant_index_members(value: str) -> set[str]:
+    return {x for x in value.split(" ") if x}
 
 
 def model_from_facts(facts: Iterable[Fact]) -> DependencyModel:

@@ -9,11 +9,19 @@ import random
 import pyoxigraph as ox
 import pytest
 
-from graph.build.reason import DOCUMENT_COUNT, LEADS_TO, NEEDS, TASK_COUNT, materialise_needs, update_needs
+from graph.build.reason import (
+    DEPENDANT_INDEX,
+    DOCUMENT_COUNT,
+    LEADS_TO,
+    NEEDS,
+    TASK_COUNT,
+    materialise_needs,
+    update_needs,
+)
 from graph.vocab import POL, PROV, RDF_TYPE, inferred_graph
 
 ID = "https://w3id.org/policykg/id/"
-MODEL = (NEEDS, LEADS_TO, TASK_COUNT, DOCUMENT_COUNT)
+MODEL = (NEEDS, LEADS_TO, TASK_COUNT, DOCUMENT_COUNT, DEPENDANT_INDEX)
 Fact = tuple[str, str, str]
 
 

@@ -11,9 +11,9 @@ graph is not also inferred.
 
 Then the dependency model (:mod:`graph.dependency`) is materialised: ``X pol:needs P`` for every pair of its
 closure, and on every P the number of tasks and documents that need it (``pol:dependentTaskCount``,
-``pol:dependentDocumentCount``), so dependency questions are an index lookup at query time.
-:func:`materialise_needs` recomputes them from the stated facts alone; an incremental ingest calls it after
-adding or removing a document.
+``pol:dependentDocumentCount``) and the IRIs of all of them as one value (``pol:dependantIndex``), so dependency
+questions are an index lookup at query time. :func:`materialise_needs` computes them from the stated facts
+alone (the build); :func:`update_needs` brings them up to date after an ingest changed some facts.
 """
 
 from __future__ import annotations
@@ -26,7 +26,14 @@ from dataclasses import dataclass, field
 
 import pyoxigraph as ox
 
-from graph.dependency import NAMING, PART_OF, DependencyModel
+from graph.dependency import (
+    NAMING,
+    PART_OF,
+    DependencyModel,
+    dependant_index_iri,
+    dependant_index_members,
+    dependant_index_value,
+)
 from graph.vocab import OWL, POL, PROV, RDF, RDF_TYPE, RDFS, XSD
 
 Term = ox.NamedNode | ox.BlankNode | ox.Literal
@@ -235,6 +242,15 @@ NEEDS = POL + "needs"
 LEADS_TO = POL + "leadsTo"
 TASK_COUNT = POL + "dependentTaskCount"
 DOCUMENT_COUNT = POL + "dependentDocumentCount"
+DEPENDANT_INDEX = POL + "dependantIndex"
+
+
+def dependant_index_node(target: str) -> ox.NamedNode:
+    return ox.NamedNode(dependant_index_iri(target))
+
+
+def dependant_index_literal(dependants: Iterable[str]) -> ox.Literal:
+    return ox.Literal(dependant_index_value(dependants))
 
 
 def stated_dependency_model(store: ox.Store, inferred_graph: str) -> DependencyModel:
@@ -250,10 +266,11 @@ def stated_dependency_model(store: ox.Store, inferred_graph: str) -> DependencyM
 
 
 def materialise_needs(store: ox.Store, inferred_graph: str) -> int:
-    """(Re)write ``pol:needs``, ``pol:leadsTo`` and the dependant counts into ``inferred_graph``; returns how
-    many ``pol:needs`` pairs."""
+    """(Re)write ``pol:needs``, ``pol:leadsTo``, the dependant counts and the dependant index
+    (``<target#dependants> pol:dependantIndex "x1 x2 …"``: what the read side reads a whole answer from) into
+    ``inferred_graph``; returns how many ``pol:needs`` pairs."""
     g = ox.NamedNode(inferred_graph)
-    for predicate in (NEEDS, LEADS_TO, TASK_COUNT, DOCUMENT_COUNT):
+    for predicate in (NEEDS, LEADS_TO, TASK_COUNT, DOCUMENT_COUNT, DEPENDANT_INDEX):
         for q in list(store.quads_for_pattern(None, ox.NamedNode(predicate), None, g)):
             store.remove(q)
     model = stated_dependency_model(store, inferred_graph)
@@ -264,6 +281,7 @@ def materialise_needs(store: ox.Store, inferred_graph: str) -> int:
     needs = ox.NamedNode(NEEDS)
     task_count: dict[str, int] = {}
     doc_sets: dict[str, set[str]] = {}
+    dependants: dict[str, list[str]] = {}  # target -> what needs it (the strings of the model, shared)
     pairs = 0
     target_nodes: dict[str, ox.NamedNode] = {}  # the things needed are few next to the pairs: one node each
 
@@ -282,6 +300,7 @@ def materialise_needs(store: ox.Store, inferred_graph: str) -> int:
                     if q.object.value in documents} if is_task else set()
             for target in reached:
                 yield ox.Quad(subject, needs, node_of(target), g)
+                dependants.setdefault(target, []).append(node)
                 if is_task:
                     task_count[target] = task_count.get(target, 0) + 1
                     doc_sets.setdefault(target, set()).update(docs)
@@ -295,6 +314,10 @@ def materialise_needs(store: ox.Store, inferred_graph: str) -> int:
             yield ox.Quad(ox.NamedNode(target), ox.NamedNode(TASK_COUNT), ox.Literal(str(n), datatype=integer), g)
             yield ox.Quad(ox.NamedNode(target), ox.NamedNode(DOCUMENT_COUNT),
                           ox.Literal(str(len(doc_sets[target])), datatype=integer), g)
+        index = ox.NamedNode(DEPENDANT_INDEX)
+        while dependants:
+            target, nodes = dependants.popitem()
+            yield ox.Quad(dependant_index_node(target), index, dependant_index_literal(nodes), g)
 
     _extend(store, quads())
     return pairs
@@ -414,6 +437,18 @@ class _Materialised:
         self.store.extend([ox.Quad(s, p, ox.NamedNode(o), self.g) for o in want - have])
         return len(want - have), len(have - want)
 
+    def update_index(self, target: str, change: dict[str, bool]) -> None:
+        """Add to (True) or take from (False) the dependant index of ``target`` (gone when it empties)."""
+        node, index = dependant_index_node(target), ox.NamedNode(DEPENDANT_INDEX)
+        current = list(self.store.quads_for_pattern(node, index, None, self.g))
+        nodes = {x for q in current for x in dependant_index_members(q.object.value)}
+        nodes |= {x for x, now in change.items() if now}
+        nodes -= {x for x, now in change.items() if not now}
+        for q in current:
+            self.store.remove(q)
+        if nodes:
+            self.store.add(ox.Quad(node, index, dependant_index_literal(nodes), self.g))
+
     def set_counts(self, target: str, tasks: int, documents: int) -> None:
         s = ox.NamedNode(target)
         for predicate in (TASK_COUNT, DOCUMENT_COUNT):
@@ -453,6 +488,7 @@ def update_needs(before: ox.Store, after: ox.Store, inferred_graph: str, changed
       walk that changes passes, before its first changed fact, only through facts that stay) — get their
       needs recomputed over the facts of ``after``, walking no further than the nodes outside that set (whose
       materialised closure stays);
+    * the dependant index (``pol:dependantIndex``) of the targets those nodes come to need or no longer need;
     * ``pol:leadsTo`` of the named things whose reach or whose reach's needs can change;
     * the counts of the targets whose dependent tasks or their documents change (a count that drops to 0
       loses its quads), from the counts held and the documents of the tasks that came or went.
@@ -523,12 +559,18 @@ def update_needs(before: ox.Store, after: ox.Store, inferred_graph: str, changed
             documents.setdefault(target, set()).update(docs_before if target in needed_before else (),
                                                        docs_after if target in needed_after else ())
 
-    # -- the pairs
+    # -- the pairs, and the dependant index of the targets they come to or leave
+    index_changes: dict[str, dict[str, bool]] = {}  # target -> {dependant: now needs it}
     for x in affected:
-        added, removed = held.set_objects(x, NEEDS, new_needs[x])
+        have, want = held.needs(x), new_needs[x]
+        for target in have ^ want:
+            index_changes.setdefault(target, {})[x] = target in want
+        added, removed = held.set_objects(x, NEEDS, want)
         out.needs_added += added
         out.needs_removed += removed
     held = _Materialised(after, inferred_graph)  # the pairs changed: nothing cached from before them
+    for target, change in index_changes.items():
+        held.update_index(target, change)
 
     # -- leadsTo of the named things whose reach, or the needs of whose reach, can change
     named = {o for _s, o in naming_changed} | region
