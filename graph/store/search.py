@@ -244,10 +244,12 @@ def index_document(path: Path, store, document: str) -> int:  # noqa: ANN001
     remove_document(path, document)
     rows, docs = _document_facts(native, document)
     # the document written as a constant: bound from outside, ?d is not in scope of the BIND inside the union,
-    # which then left ?x unbound and listed every object of the store
+    # which then left ?x unbound and listed every object of the store; evidence nodes, documents and classes,
+    # most of what is linked, have no names
     doc = ox.NamedNode(document)
     linked = {r["o"].value for r in _rows(native, f"""SELECT DISTINCT ?o WHERE {{
-        {{ ?x prov:wasDerivedFrom {doc} }} UNION {{ BIND({doc} AS ?x) }} ?x ?p ?o . FILTER(isIRI(?o)) }}""")}
+        {{ ?x prov:wasDerivedFrom {doc} }} UNION {{ BIND({doc} AS ?x) }} ?x ?p ?o .
+        FILTER(isIRI(?o) && ?p NOT IN (pol:evidence, prov:wasDerivedFrom, pol:mentionedIn, rdf:type)) }}""")}
     with _connect(path) as conn:
         known = {iri for iri in linked if conn.execute("SELECT 1 FROM names WHERE iri = ?", (iri,)).fetchone()}
         n = _insert(conn, native, _names(native, _named_nodes(native, linked - known)) + rows, docs)
