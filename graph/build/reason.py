@@ -385,6 +385,7 @@ class _Materialised:
         self.g = ox.NamedNode(inferred_graph)
         self._needs: dict[str, set[str]] = {}
         self._derived: dict[str, set[str]] = {}
+        self._document_needs: dict[str, set[str]] = {}
 
     def objects(self, node: str, predicate: str) -> set[str]:
         return {q.object.value for q in self.store.quads_for_pattern(ox.NamedNode(node), ox.NamedNode(predicate),
@@ -398,9 +399,6 @@ class _Materialised:
     def needed_by(self, target: str) -> set[str]:
         return {q.subject.value for q in self.store.quads_for_pattern(None, ox.NamedNode(NEEDS), ox.NamedNode(target),
                                                                        self.g)}
-
-    def has_needs(self, node: str, target: str) -> bool:
-        return ox.Quad(ox.NamedNode(node), ox.NamedNode(NEEDS), ox.NamedNode(target), self.g) in self.store
 
     def count(self, target: str, predicate: str) -> int:
         found = [q.object.value for q in self.store.quads_for_pattern(ox.NamedNode(target), ox.NamedNode(predicate),
@@ -424,13 +422,21 @@ class _Materialised:
 
     def counts_document(self, document: str, target: str) -> bool:
         """Whether ``document`` sets a task that needs ``target`` (so it is among the target's dependent
-        documents)."""
-        return self.typed(document, "Document") and any(
-            self.has_needs(x, target) and self.typed(x, "Task") for x in self.derived_from(document))
+        documents): the union of its tasks' needs, read once per document (a change touches hundreds of
+        targets of the same few documents)."""
+        if document not in self._document_needs:
+            needed: set[str] = set()
+            if self.typed(document, "Document"):
+                for x in self.derived_from(document):
+                    if self.typed(x, "Task"):
+                        needed |= self.needs(x)
+            self._document_needs[document] = needed
+        return target in self._document_needs[document]
 
-    def set_objects(self, node: str, predicate: str, want: set[str]) -> tuple[int, int]:
-        """Make ``node predicate ?`` in the inferred graph be exactly ``want``: (added, removed)."""
-        have = self.objects(node, predicate)
+    def set_objects(self, node: str, predicate: str, want: set[str], have: set[str] | None = None) -> tuple[int, int]:
+        """Make ``node predicate ?`` in the inferred graph be exactly ``want`` (``have``: what it holds, when
+        known): (added, removed)."""
+        have = self.objects(node, predicate) if have is None else have
         s, p = ox.NamedNode(node), ox.NamedNode(predicate)
         for o in have - want:
             self.store.remove(ox.Quad(s, p, ox.NamedNode(o), self.g))
@@ -561,11 +567,11 @@ def update_needs(before: ox.Store, after: ox.Store, inferred_graph: str, changed
 
     # -- the pairs, and the dependant index of the targets they come to or leave
     index_changes: dict[str, dict[str, bool]] = {}  # target -> {dependant: now needs it}
-    for x in affected:
-        have, want = held.needs(x), new_needs[x]
+    for x in affected:  # the store being updated still holds the pairs of before
+        have, want = held_before.needs(x), new_needs[x]
         for target in have ^ want:
             index_changes.setdefault(target, {})[x] = target in want
-        added, removed = held.set_objects(x, NEEDS, want)
+        added, removed = held.set_objects(x, NEEDS, want, have)
         out.needs_added += added
         out.needs_removed += removed
     held = _Materialised(after, inferred_graph)  # the pairs changed: nothing cached from before them
