@@ -549,7 +549,7 @@ def update_needs(before: ox.Store, after: ox.Store, inferred_graph: str, changed
         if held_before.typed(s, "Task") != held.typed(s, "Task"):
             candidates.add(s)
         if held_before.typed(s, "Document") != held.typed(s, "Document"):
-            candidates |= held_before.derived_from(s) | _Materialised(after, inferred_graph).derived_from(s)
+            candidates |= held_before.derived_from(s) | held.derived_from(s)
     task_delta: dict[str, int] = {}
     documents: dict[str, set[str]] = {}  # target -> the documents whose count for it may change
     for x in candidates:
