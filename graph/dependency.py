@@ -16,7 +16,8 @@ Formally, with ``named(X)`` the things X names and ``reach(N) = {N} ‚à™ wholes‚Å
 The build writes ``X pol:needs P`` for every pair into the inferred graph (``graph.build.reason``), with
 ``pol:dependentTaskCount`` / ``pol:dependentDocumentCount`` on every P, and ``N pol:leadsTo P`` for every
 thing N that something names (what naming N brings in: ``needs(X)`` is the union of ``leadsTo(N)`` over
-what X names), so a question reads the answer, and which named thing explains it, with index lookups.
+what X names), and on ``<P#dependants>`` the dependant index ``pol:dependantIndex`` (every X that needs P, as
+one value), so a question reads the answer, and which named thing explains it, with index lookups.
 :meth:`DependencyModel.explain` gives the chain of stated facts behind a pair.
 This module works on plain strings (IRIs or any keys): no store, no networkx.
 """
@@ -24,7 +25,7 @@ This module works on plain strings (IRIs or any keys): no store, no networkx.
 from __future__ import annotations
 
 from collections import defaultdict, deque
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 
 NAMING = ("concerns", "dependsOn")  # local names of the predicates by which a thing names another
 PART_OF = "partOf"
@@ -111,6 +112,25 @@ class DependencyModel:
         seen.discard(node)
         return seen
 
+    def needs_over(self, node: str, known: Callable[[str], Iterable[str] | None]) -> set[str]:
+        """``needs(node)``, where ``known(y)`` gives ``needs(y)`` for the nodes whose closure is already known
+        (None for the others): the walk takes their closure and goes no further through them. An incremental
+        update passes the materialised closure of every node a change cannot reach."""
+        seen: set[str] = set(self.direct(node))
+        queue = deque(seen)
+        while queue:
+            y = queue.popleft()
+            closed = known(y)
+            if closed is not None:  # needs(y) is closed: what it holds needs nothing beyond it and y
+                seen.update(closed)
+                continue
+            for nxt in self.direct(y):
+                if nxt not in seen:
+                    seen.add(nxt)
+                    queue.append(nxt)
+        seen.discard(node)
+        return seen
+
     def leads_to(self, named: str) -> set[str]:
         """What naming ``named`` makes a thing depend on: reach(named) and everything those need
         (so ``needs(X)`` is the union of ``leads_to(N)`` over the N that X names, X itself left out)."""
@@ -190,6 +210,22 @@ class DependencyModel:
             hops.append([(cur, self.named[cur][named], named), *self._chain(named, y, self.reach(named)[y])])
             y = cur
         return [fact for hop in reversed(hops) for fact in hop]
+
+
+def dependant_index_iri(target: str) -> str:
+    """The node that holds ``target``'s dependant index (``pol:dependantIndex``): a fragment of its IRI, so that
+    the target's own description does not carry a value of thousands of IRIs."""
+    return target + "#dependants"
+
+
+def dependant_index_value(dependants: Iterable[str]) -> str:
+    """Everything that needs a target as one value: the IRIs sorted (a build and an ingest write the same
+    value), separated by a space (an IRI has none); read in one lookup, with no term decoded per dependant."""
+    return " ".join(sorted(dependants))
+
+
+def dependant_index_members(value: str) -> set[str]:
+    return {x for x in value.split(" ") if x}
 
 
 def model_from_facts(facts: Iterable[Fact]) -> DependencyModel:

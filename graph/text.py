@@ -11,6 +11,16 @@ from functools import lru_cache
 
 def fold(text: str) -> str:
     """Search key: lower case, no diacritics, 'đ' -> 'd', single spaces. Never stored as a label."""
+    # names are folded again and again (every issuer of a thousand documents at each ingest): short texts cached
+    return _fold_short(text) if len(text) <= 200 else _fold(text)
+
+
+@lru_cache(maxsize=65536)
+def _fold_short(text: str) -> str:
+    return _fold(text)
+
+
+def _fold(text: str) -> str:
     text = unicodedata.normalize("NFD", text.lower().replace("đ", "d").replace("Đ", "d"))
     text = "".join(ch for ch in text if unicodedata.category(ch) != "Mn")
     return re.sub(r"\s+", " ", text).strip()

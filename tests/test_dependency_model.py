@@ -115,6 +115,7 @@ def test_every_form_gives_the_same_answer(title: str, facts: list, node: str, de
         None, ox.NamedNode(POL + "needs"), ox.NamedNode(target))}
     assert _names(materialised) == dependants, "pol:needs"
     read = Dependencies(store)
+    assert _names(read.all_dependants(target)) == dependants, "the dependant index (the whole answer)"
     page = read.dependants(target, limit=50)
     assert _names({d.node for d in page.rows}) == dependants and page.total == len(dependants), "read layer"
     assert _names({d.node for d in read.requirements(target, limit=50).rows}) == needs, "read layer, downstream"

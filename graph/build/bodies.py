@@ -94,6 +94,7 @@ class BodyResolver:
         self.provinces = provinces
         self.rules = rules
         self._levels = {fold(e.name): (e.level or "province") for e in lexicon.entries}
+        self._names: dict[str, tuple[str, str, Province | None, bool]] = {}
 
     def split_province(self, printed: str) -> tuple[str, Province | None]:
         """'Sở Công Thương tỉnh Nghệ An' -> ('Sở Công Thương', Nghệ An); 'Sở Tài chính' -> (…, None)."""
@@ -105,15 +106,25 @@ class BodyResolver:
             return found[0].strip(), found[1]
         return text, None
 
+    def _named(self, printed: str) -> tuple[str, str, Province | None, bool]:
+        """(canonical name, level, the province the name itself says, curated) of a printed name: what does not
+        depend on the document it is printed in, kept per name (a corpus of a thousand documents prints a
+        few dozen issuers forty thousand times, and an ingest resolves them all)."""
+        found = self._names.get(printed)
+        if found is None:
+            name, named_province = self.split_province(printed)
+            canonical = self.lexicon.canonical(name)
+            curated = canonical is not None
+            if canonical is None:
+                canonical = _display_name(name)
+            level = self._levels.get(fold(canonical)) or self._level_of_unknown(canonical)
+            if fold(canonical).endswith((" tinh", " thanh pho")):
+                level = "province"  # a central body's branch in a province ('Cục Thống kê tỉnh', 'Thuế tỉnh')
+            found = self._names[printed] = (canonical, level, named_province, curated)
+        return found
+
     def resolve(self, printed: str, *, province: Province | None, source: str | None = None) -> Body:
-        name, named_province = self.split_province(printed)
-        canonical = self.lexicon.canonical(name)
-        curated = canonical is not None
-        if canonical is None:
-            canonical = _display_name(name)
-        level = self._levels.get(fold(canonical)) or self._level_of_unknown(canonical)
-        if fold(canonical).endswith((" tinh", " thanh pho")):
-            level = "province"  # a central body's branch in a province ('Cục Thống kê tỉnh', 'Thuế tỉnh')
+        canonical, level, named_province, curated = self._named(printed)
         if level == "central":
             return Body(canonical, level, None, curated)
         where = named_province or province

@@ -11,8 +11,9 @@ OCR), refuse it with the reason if it cannot be read (the batch goes on), and ot
    record in the ledger ``data/sources/ingest.json`` (:class:`~graph.build.provenance.Ledger`);
 3. update the store **incrementally**: only the graphs whose content changes are rewritten — the new
    document's own graph, and those of the sources that share a document number, an agency spelling or an
-   indicator with it (their citations may resolve differently) — plus the inferences the change adds
-   (computed on the neighbourhood of the new facts; a change that removes facts recomputes them all).
+   indicator with it (their citations may resolve differently) — plus the inferences the change adds or
+   takes back, and the dependency model (:func:`graph.build.reason.update_needs`), each computed on the
+   neighbourhood of the changed facts.
    What is written is what :func:`graph.build.pipeline.build_dataset` writes for the same sources: the
    same emitters run over the affected sources with the document index of the whole corpus;
 4. all or nothing (:mod:`graph.build.transaction`).
@@ -44,13 +45,12 @@ from graph.build.model import AgencyRef, DocumentRecord, DocumentRef, Evidence, 
 from graph.build.normalise import NormalisedText, normalise
 from graph.build.provenance import ORIGINALS_DIR, Ledger, change_summary, counts
 from graph.build.readers import ReadDocument, read_document
-from graph.build.reason import materialise_needs
+from graph.build.reason import update_needs
 from graph.build.reason_delta import Rules, incremental_inferences, retracted_inferences, retracted_triples
 from graph.build.resolve import DocumentIndex, resolve_documents
 from graph.build.sources import SOURCE_SUFFIXES, Source, SourceError, read_source
 from graph.build.transaction import Change, fault_point, locked, recover
 from graph.config import PROJECT_ROOT, Settings
-from graph.dependency import NAMING, PART_OF
 from graph.text import fold
 from graph.vocab import POL
 
@@ -657,17 +657,12 @@ class Ingester:
             store.extend(ox.Quad(t.subject, t.predicate, t.object, ig) for t in new_inferred)
             for t in stated_now:  # a fact now stated is no longer only inferred
                 store.remove(ox.Quad(t.subject, t.predicate, t.object, ig))
-            # the dependency model (pol:needs, pol:leadsTo, dependant counts) is a closure over the whole
-            # corpus, read from the naming and part-of facts only: rewritten, as the build writes it, when the
-            # change adds or removes such a fact (a document that names no project leaves it as it is)
-            if any(q.predicate.value in DEPENDENCY_INPUTS for q in added | removed):
-                materialise_needs(store, inferred_graph)
+            # the dependency model (pol:needs, pol:leadsTo, dependant counts): a closure over the whole corpus,
+            # brought up to date from the live store's by rewriting only what the changed facts can reach
+            update_needs(live, store, inferred_graph, added | removed)
 
         change.commit(update)
         return len(changed)
-
-
-DEPENDENCY_INPUTS = {POL + local for local in (*NAMING, PART_OF)}
 
 
 def _file_time(path: Path) -> str:

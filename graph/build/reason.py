@@ -11,9 +11,9 @@ graph is not also inferred.
 
 Then the dependency model (:mod:`graph.dependency`) is materialised: ``X pol:needs P`` for every pair of its
 closure, and on every P the number of tasks and documents that need it (``pol:dependentTaskCount``,
-``pol:dependentDocumentCount``), so dependency questions are an index lookup at query time.
-:func:`materialise_needs` recomputes them from the stated facts alone; an incremental ingest calls it after
-adding or removing a document.
+``pol:dependentDocumentCount``) and the IRIs of all of them as one value (``pol:dependantIndex``), so dependency
+questions are an index lookup at query time. :func:`materialise_needs` computes them from the stated facts
+alone (the build); :func:`update_needs` brings them up to date after an ingest changed some facts.
 """
 
 from __future__ import annotations
@@ -21,12 +21,19 @@ from __future__ import annotations
 import gc
 import time
 from collections import deque
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 
 import pyoxigraph as ox
 
-from graph.dependency import NAMING, PART_OF, DependencyModel
+from graph.dependency import (
+    NAMING,
+    PART_OF,
+    DependencyModel,
+    dependant_index_iri,
+    dependant_index_members,
+    dependant_index_value,
+)
 from graph.vocab import OWL, POL, PROV, RDF, RDF_TYPE, RDFS, XSD
 
 Term = ox.NamedNode | ox.BlankNode | ox.Literal
@@ -235,6 +242,15 @@ NEEDS = POL + "needs"
 LEADS_TO = POL + "leadsTo"
 TASK_COUNT = POL + "dependentTaskCount"
 DOCUMENT_COUNT = POL + "dependentDocumentCount"
+DEPENDANT_INDEX = POL + "dependantIndex"
+
+
+def dependant_index_node(target: str) -> ox.NamedNode:
+    return ox.NamedNode(dependant_index_iri(target))
+
+
+def dependant_index_literal(dependants: Iterable[str]) -> ox.Literal:
+    return ox.Literal(dependant_index_value(dependants))
 
 
 def stated_dependency_model(store: ox.Store, inferred_graph: str) -> DependencyModel:
@@ -250,10 +266,11 @@ def stated_dependency_model(store: ox.Store, inferred_graph: str) -> DependencyM
 
 
 def materialise_needs(store: ox.Store, inferred_graph: str) -> int:
-    """(Re)write ``pol:needs``, ``pol:leadsTo`` and the dependant counts into ``inferred_graph``; returns how
-    many ``pol:needs`` pairs."""
+    """(Re)write ``pol:needs``, ``pol:leadsTo``, the dependant counts and the dependant index
+    (``<target#dependants> pol:dependantIndex "x1 x2 …"``: what the read side reads a whole answer from) into
+    ``inferred_graph``; returns how many ``pol:needs`` pairs."""
     g = ox.NamedNode(inferred_graph)
-    for predicate in (NEEDS, LEADS_TO, TASK_COUNT, DOCUMENT_COUNT):
+    for predicate in (NEEDS, LEADS_TO, TASK_COUNT, DOCUMENT_COUNT, DEPENDANT_INDEX):
         for q in list(store.quads_for_pattern(None, ox.NamedNode(predicate), None, g)):
             store.remove(q)
     model = stated_dependency_model(store, inferred_graph)
@@ -264,6 +281,7 @@ def materialise_needs(store: ox.Store, inferred_graph: str) -> int:
     needs = ox.NamedNode(NEEDS)
     task_count: dict[str, int] = {}
     doc_sets: dict[str, set[str]] = {}
+    dependants: dict[str, list[str]] = {}  # target -> what needs it (the strings of the model, shared)
     pairs = 0
     target_nodes: dict[str, ox.NamedNode] = {}  # the things needed are few next to the pairs: one node each
 
@@ -282,6 +300,7 @@ def materialise_needs(store: ox.Store, inferred_graph: str) -> int:
                     if q.object.value in documents} if is_task else set()
             for target in reached:
                 yield ox.Quad(subject, needs, node_of(target), g)
+                dependants.setdefault(target, []).append(node)
                 if is_task:
                     task_count[target] = task_count.get(target, 0) + 1
                     doc_sets.setdefault(target, set()).update(docs)
@@ -295,6 +314,289 @@ def materialise_needs(store: ox.Store, inferred_graph: str) -> int:
             yield ox.Quad(ox.NamedNode(target), ox.NamedNode(TASK_COUNT), ox.Literal(str(n), datatype=integer), g)
             yield ox.Quad(ox.NamedNode(target), ox.NamedNode(DOCUMENT_COUNT),
                           ox.Literal(str(len(doc_sets[target])), datatype=integer), g)
+        index = ox.NamedNode(DEPENDANT_INDEX)
+        while dependants:
+            target, nodes = dependants.popitem()
+            yield ox.Quad(dependant_index_node(target), index, dependant_index_literal(nodes), g)
 
     _extend(store, quads())
     return pairs
+
+
+# --- the incremental update (an ingest) ----------------------------------------------------------------------
+
+class _OnDemand(dict):
+    """A dict filled from the store as keys are asked for (key -> what the store states for it)."""
+
+    def __init__(self, load: Callable[[str], object]) -> None:
+        super().__init__()
+        self._load = load
+
+    def __missing__(self, key: str) -> object:
+        value = self[key] = self._load(key)
+        return value
+
+    def get(self, key: str, default: object = None) -> object:  # type: ignore[override]
+        return self[key] or default
+
+
+def store_dependency_model(store: ox.Store, inferred_graph: str) -> DependencyModel:
+    """The dependency model over the stated facts of ``store``, read on demand by index lookups (constant
+    subject or object) as the model's walks ask for a node: the same model as
+    :func:`stated_dependency_model`, for the neighbourhood of a change only."""
+    g = ox.NamedNode(inferred_graph)
+    part_of = ox.NamedNode(POL + PART_OF)
+    naming = [(local, ox.NamedNode(POL + local)) for local in NAMING]
+
+    def stated(quads: Iterable[ox.Quad]) -> Iterator[ox.Quad]:
+        return (q for q in quads if q.graph_name != g and isinstance(q.subject, ox.NamedNode)
+                and isinstance(q.object, ox.NamedNode) and q.subject != q.object)
+
+    def wholes(node: str) -> set[str]:
+        return {q.object.value for q in stated(store.quads_for_pattern(ox.NamedNode(node), part_of, None))}
+
+    def parts(node: str) -> set[str]:
+        return {q.subject.value for q in stated(store.quads_for_pattern(None, part_of, ox.NamedNode(node)))}
+
+    def named(node: str) -> dict[str, str]:
+        out: dict[str, str] = {}
+        for local, predicate in naming:  # in the order the full read adds them (the first predicate is kept)
+            for q in stated(store.quads_for_pattern(ox.NamedNode(node), predicate, None)):
+                out.setdefault(q.object.value, local)
+        return out
+
+    def named_by(node: str) -> set[str]:
+        return {q.subject.value for _local, predicate in naming
+                for q in stated(store.quads_for_pattern(None, predicate, ox.NamedNode(node)))}
+
+    model = DependencyModel()
+    model.wholes, model.parts = _OnDemand(wholes), _OnDemand(parts)  # type: ignore[assignment]
+    model.named, model.named_by = _OnDemand(named), _OnDemand(named_by)  # type: ignore[assignment]
+    return model
+
+
+class _Materialised:
+    """What the inferred graph of one store holds of the dependency model, and the task/document facts the
+    counts read; lookups are cached (the store does not change while they are used, or only in what is
+    re-read on purpose)."""
+
+    def __init__(self, store: ox.Store, inferred_graph: str) -> None:
+        self.store = store
+        self.g = ox.NamedNode(inferred_graph)
+        self._needs: dict[str, set[str]] = {}
+        self._derived: dict[str, set[str]] = {}
+        self._document_needs: dict[str, set[str]] = {}
+
+    def objects(self, node: str, predicate: str) -> set[str]:
+        return {q.object.value for q in self.store.quads_for_pattern(ox.NamedNode(node), ox.NamedNode(predicate),
+                                                                      None, self.g)}
+
+    def needs(self, node: str) -> set[str]:
+        if node not in self._needs:
+            self._needs[node] = self.objects(node, NEEDS)
+        return self._needs[node]
+
+    def needed_by(self, target: str) -> set[str]:
+        return {q.subject.value for q in self.store.quads_for_pattern(None, ox.NamedNode(NEEDS), ox.NamedNode(target),
+                                                                       self.g)}
+
+    def count(self, target: str, predicate: str) -> int:
+        found = [q.object.value for q in self.store.quads_for_pattern(ox.NamedNode(target), ox.NamedNode(predicate),
+                                                                       None, self.g)]
+        return int(found[0]) if found else 0
+
+    def typed(self, node: str, cls: str) -> bool:
+        return next(self.store.quads_for_pattern(ox.NamedNode(node), ox.NamedNode(RDF_TYPE), ox.NamedNode(POL + cls)),
+                    None) is not None
+
+    def documents_of(self, node: str) -> set[str]:
+        """The documents ``node`` is derived from (as the full count reads them: objects typed pol:Document)."""
+        return {q.object.value for q in self.store.quads_for_pattern(ox.NamedNode(node), ox.NamedNode(DERIVED), None)
+                if isinstance(q.object, ox.NamedNode) and self.typed(q.object.value, "Document")}
+
+    def derived_from(self, document: str) -> set[str]:
+        if document not in self._derived:
+            self._derived[document] = {q.subject.value for q in self.store.quads_for_pattern(
+                None, ox.NamedNode(DERIVED), ox.NamedNode(document)) if isinstance(q.subject, ox.NamedNode)}
+        return self._derived[document]
+
+    def counts_document(self, document: str, target: str) -> bool:
+        """Whether ``document`` sets a task that needs ``target`` (so it is among the target's dependent
+        documents): the union of its tasks' needs, read once per document (a change touches hundreds of
+        targets of the same few documents)."""
+        if document not in self._document_needs:
+            needed: set[str] = set()
+            if self.typed(document, "Document"):
+                for x in self.derived_from(document):
+                    if self.typed(x, "Task"):
+                        needed |= self.needs(x)
+            self._document_needs[document] = needed
+        return target in self._document_needs[document]
+
+    def set_objects(self, node: str, predicate: str, want: set[str], have: set[str] | None = None) -> tuple[int, int]:
+        """Make ``node predicate ?`` in the inferred graph be exactly ``want`` (``have``: what it holds, when
+        known): (added, removed)."""
+        have = self.objects(node, predicate) if have is None else have
+        s, p = ox.NamedNode(node), ox.NamedNode(predicate)
+        for o in have - want:
+            self.store.remove(ox.Quad(s, p, ox.NamedNode(o), self.g))
+        self.store.extend([ox.Quad(s, p, ox.NamedNode(o), self.g) for o in want - have])
+        return len(want - have), len(have - want)
+
+    def update_index(self, target: str, change: dict[str, bool]) -> None:
+        """Add to (True) or take from (False) the dependant index of ``target`` (gone when it empties)."""
+        node, index = dependant_index_node(target), ox.NamedNode(DEPENDANT_INDEX)
+        current = list(self.store.quads_for_pattern(node, index, None, self.g))
+        nodes = {x for q in current for x in dependant_index_members(q.object.value)}
+        nodes |= {x for x, now in change.items() if now}
+        nodes -= {x for x, now in change.items() if not now}
+        for q in current:
+            self.store.remove(q)
+        if nodes:
+            self.store.add(ox.Quad(node, index, dependant_index_literal(nodes), self.g))
+
+    def set_counts(self, target: str, tasks: int, documents: int) -> None:
+        s = ox.NamedNode(target)
+        for predicate in (TASK_COUNT, DOCUMENT_COUNT):
+            for q in list(self.store.quads_for_pattern(s, ox.NamedNode(predicate), None, self.g)):
+                self.store.remove(q)
+        if tasks > 0:  # as the full write: both counts on every target some task needs
+            integer = ox.NamedNode(XSD + "integer")
+            self.store.extend([ox.Quad(s, ox.NamedNode(TASK_COUNT), ox.Literal(str(tasks), datatype=integer), self.g),
+                               ox.Quad(s, ox.NamedNode(DOCUMENT_COUNT), ox.Literal(str(documents), datatype=integer),
+                                       self.g)])
+
+
+DERIVED = PROV + "wasDerivedFrom"
+
+
+@dataclass
+class NeedsUpdate:
+    """What :func:`update_needs` did (for the bench and the tests)."""
+
+    changed_facts: int = 0  # naming and part-of facts that came or went
+    recomputed: int = 0  # nodes whose pol:needs were recomputed
+    needs_added: int = 0
+    needs_removed: int = 0
+    leads_to_rewritten: int = 0
+    counts_rewritten: int = 0
+
+
+def update_needs(before: ox.Store, after: ox.Store, inferred_graph: str, changed: Iterable[ox.Quad]) -> NeedsUpdate:
+    """Bring ``pol:needs``, ``pol:leadsTo`` and the dependant counts in ``after`` up to date with its stated facts,
+    after the stated quads ``changed`` (added or removed) took ``before`` to ``after`` (``after`` still holds
+    the model materialised for ``before``, ``before`` is left as it is). Gives what :func:`materialise_needs`
+    gives on ``after``, rewriting only what the change can touch:
+
+    * the nodes whose needs can change — the subjects of the naming facts that came or went; for a part-of fact
+      that came or went, whatever names something in the reach of its part or whole (before or after the
+      change); and everything that depended on those before (read from the materialised ``pol:needs``: a
+      walk that changes passes, before its first changed fact, only through facts that stay) — get their
+      needs recomputed over the facts of ``after``, walking no further than the nodes outside that set (whose
+      materialised closure stays);
+    * the dependant index (``pol:dependantIndex``) of the targets those nodes come to need or no longer need;
+    * ``pol:leadsTo`` of the named things whose reach or whose reach's needs can change;
+    * the counts of the targets whose dependent tasks or their documents change (a count that drops to 0
+      loses its quads), from the counts held and the documents of the tasks that came or went.
+    """
+    out = NeedsUpdate()
+    old, new = store_dependency_model(before, inferred_graph), store_dependency_model(after, inferred_graph)
+    held_before, held = _Materialised(before, inferred_graph), _Materialised(after, inferred_graph)
+    g = ox.NamedNode(inferred_graph)
+
+    def stated_in(store: ox.Store, quad: ox.Quad) -> bool:
+        return any(q.graph_name != g for q in store.quads_for_pattern(quad.subject, quad.predicate, quad.object))
+
+    naming_changed: set[tuple[str, str]] = set()
+    parts_changed: set[tuple[str, str]] = set()
+    typed: set[str] = set()  # subjects whose classes changed
+    derived: set[str] = set()  # subjects whose documents changed
+    model_predicates = {POL + local: local for local in (*NAMING, PART_OF)}
+    for q in changed:
+        if q.graph_name == g or not isinstance(q.subject, ox.NamedNode):
+            continue
+        p = q.predicate.value
+        if p in model_predicates:
+            if isinstance(q.object, ox.NamedNode) and q.subject != q.object \
+                    and stated_in(before, q) != stated_in(after, q):  # the fact itself came or went
+                (parts_changed if p == POL + PART_OF else naming_changed).add((q.subject.value, q.object.value))
+        elif p == RDF_TYPE:
+            typed.add(q.subject.value)
+        elif p == DERIVED:
+            derived.add(q.subject.value)
+    out.changed_facts = len(naming_changed) + len(parts_changed)
+
+    # -- whose needs can change
+    region: set[str] = set()  # the things whose reach can change
+    for a, b in parts_changed:
+        for model in (old, new):
+            region.update(model.reach(a), model.reach(b))
+    seeds = {s for s, _o in naming_changed}
+    for n in region:
+        seeds |= old.named_by.get(n, set()) | new.named_by.get(n, set())
+    affected = set(seeds)
+    for s in seeds:
+        affected |= held_before.needed_by(s)
+    new_needs = {x: new.needs_over(x, lambda y: None if y in affected else held_before.needs(y)) for x in affected}
+    out.recomputed = len(affected)
+
+    def needs_after(y: str) -> set[str]:
+        return new_needs[y] if y in affected else held_before.needs(y)
+
+    # -- counts: what each task that may change contributed before, read before the pairs are rewritten
+    candidates = affected | derived
+    for s in typed:
+        if held_before.typed(s, "Task") != held.typed(s, "Task"):
+            candidates.add(s)
+        if held_before.typed(s, "Document") != held.typed(s, "Document"):
+            candidates |= held_before.derived_from(s) | held.derived_from(s)
+    task_delta: dict[str, int] = {}
+    documents: dict[str, set[str]] = {}  # target -> the documents whose count for it may change
+    for x in candidates:
+        was_task, is_task = held_before.typed(x, "Task"), held.typed(x, "Task")
+        needed_before = held_before.needs(x) if was_task else set()
+        needed_after = needs_after(x) if is_task else set()
+        docs_before = held_before.documents_of(x) if was_task else set()
+        docs_after = held.documents_of(x) if is_task else set()
+        for target in needed_before | needed_after:
+            if target in needed_before and target in needed_after and docs_before == docs_after:
+                continue
+            task_delta[target] = task_delta.get(target, 0) + (target in needed_after) - (target in needed_before)
+            documents.setdefault(target, set()).update(docs_before if target in needed_before else (),
+                                                       docs_after if target in needed_after else ())
+
+    # -- the pairs, and the dependant index of the targets they come to or leave
+    index_changes: dict[str, dict[str, bool]] = {}  # target -> {dependant: now needs it}
+    for x in affected:  # the store being updated still holds the pairs of before
+        have, want = held_before.needs(x), new_needs[x]
+        for target in have ^ want:
+            index_changes.setdefault(target, {})[x] = target in want
+        added, removed = held.set_objects(x, NEEDS, want, have)
+        out.needs_added += added
+        out.needs_removed += removed
+    held = _Materialised(after, inferred_graph)  # the pairs changed: nothing cached from before them
+    for target, change in index_changes.items():
+        held.update_index(target, change)
+
+    # -- leadsTo of the named things whose reach, or the needs of whose reach, can change
+    named = {o for _s, o in naming_changed} | region
+    for y in affected:
+        named.update(new.reach(y))
+    for n in named:
+        want: set[str] = set()
+        if new.named_by.get(n):
+            for y in new.reach(n):
+                want.add(y)
+                want |= needs_after(y)
+        if held.set_objects(n, LEADS_TO, want) != (0, 0):
+            out.leads_to_rewritten += 1
+
+    # -- the counts of the targets touched
+    for target, delta in task_delta.items():
+        docs = documents.get(target, set())
+        tasks = held.count(target, TASK_COUNT) + delta
+        n_docs = (held.count(target, DOCUMENT_COUNT) - sum(held_before.counts_document(d, target) for d in docs)
+                  + sum(held.counts_document(d, target) for d in docs))
+        held.set_counts(target, tasks, n_docs)
+        out.counts_rewritten += 1
+    return out

@@ -260,3 +260,48 @@ def test_an_ingested_document_is_found_by_full_text_search(data: Path, tmp_path:
     assert ingest(settings, [text]).outcomes[0].status == "added"
     hits = SearchIndex(index).search("cho dau moi ky xuan").hits
     assert hits and any("Kỳ Xuân" in h.text for h in hits)
+
+
+WHOLE_V1 = """TỈNH ỦY HÀ TĨNH
+*
+Số 45-KL/TU
+ĐẢNG CỘNG SẢN VIỆT NAM
+Hà Tĩnh, ngày 12 tháng 8 năm 2026
+KẾT LUẬN
+CỦA BAN THƯỜNG VỤ TỈNH ỦY
+về phát triển kết cấu hạ tầng giao thông
+-----
+I. NHIỆM VỤ, GIẢI PHÁP
+1. Đẩy nhanh tiến độ đầu tư xây dựng hệ thống cảng Vũng Áng - Sơn Dương. Giao Ban Quản lý Khu kinh tế tỉnh chủ
+trì, phối hợp với Sở Xây dựng thực hiện.
+2. Hoàn thành giải phóng mặt bằng nâng cấp Quốc lộ 8. Giao Sở Xây dựng chủ trì thực hiện.
+"""
+
+
+def _count(data: Path, node: str) -> int | None:
+    store = ox.Store.read_only(str(data / "build" / "store"))
+    found = [int(q.object.value) for q in store.quads_for_pattern(
+        ox.NamedNode("https://w3id.org/policykg/id/" + node), ox.NamedNode(POL + "dependentTaskCount"), None)]
+    del store
+    return found[0] if found else None
+
+
+def test_the_dependency_model_follows_ingests_of_a_whole_and_a_removal(data: Path, tmp_path: Path) -> None:
+    """A task naming a whole makes it depend on every part; a new version that drops the only task naming a
+    project takes its count away (the quad goes, not 0); each time as a build gives it (graph/build/reason.py
+    update_needs)."""
+    settings = Settings(data_dir=data)
+    ports = _count(data, "project/cang-son-duong")
+    assert _count(data, "project/quoc-lo-8") is None  # named by no seed
+    v1 = tmp_path / "ket-luan-45.txt"
+    v1.write_text(WHOLE_V1, encoding="utf-8")
+    assert ingest(settings, [v1]).outcomes[0].status == "added"
+    assert _count(data, "project/quoc-lo-8") == 1
+    assert _count(data, "project/cang-son-duong") == (ports or 0) + 1  # a part of the whole the task names
+    assert store_quads(data) == rebuilt(data, tmp_path / "v1")
+    v2 = tmp_path / "ket-luan-45-v2.txt"
+    v2.write_text(WHOLE_V1.replace("Hoàn thành giải phóng mặt bằng nâng cấp Quốc lộ 8", "Rà soát quy hoạch giao thông"),
+                  encoding="utf-8")
+    assert ingest(settings, [v2]).outcomes[0].status == "replaced"
+    assert _count(data, "project/quoc-lo-8") is None
+    assert store_quads(data) == rebuilt(data, tmp_path / "v2")

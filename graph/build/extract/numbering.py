@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 _UP = r"A-ZĐÂĂÊÔƠƯÁÀẢÃẠẤẦẨẪẬẮẰẲẴẶÉÈẺẼẸẾỀỂỄỆÍÌỈĨỊÓÒỎÕỌỐỒỔỖỘỚỜỞỠỢÚÙỦŨỤỨỪỬỮỰÝỲỶỸỴ"
 _CODE = rf"[{_UP}][{_UP}a-zđâăêôơưáàảãạấầẩẫậắằẳẵặéèẻẽẹếềểễệíìỉĩịóòỏõọốồổỗộớờởỡợúùủũụứừửữựýỳỷỹỵ0-9]{{0,11}}"
@@ -42,6 +43,7 @@ def tidy(printed: str) -> str:
     return re.sub(r"\s+", "", printed.replace("–", "-"))
 
 
+@lru_cache(maxsize=65536)
 def number_key(printed: str) -> str:
     """Identity key of a number: tidy and case folded ('06/QĐ-TTG' and '06/QĐ-TTg' are one number)."""
     return tidy(printed).casefold()
