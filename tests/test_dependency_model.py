@@ -149,3 +149,20 @@ def test_rebuilding_the_closure_replaces_it() -> None:
     materialise_needs(native, inferred_graph())
     assert not list(native.quads_for_pattern(ox.NamedNode(_iri("t1")), ox.NamedNode(POL + "needs"), None))
     assert not list(native.quads_for_pattern(None, ox.NamedNode(POL + "dependentTaskCount"), None))
+
+
+def test_a_store_without_the_dependant_index_answers_from_the_pairs(tmp_path) -> None:
+    # a store built before pol:dependantIndex existed (or loaded by another tool) holds only the pol:needs pairs
+    import pyoxigraph as ox
+
+    from graph.query.dependencies import Dependencies
+    from graph.store import OxigraphStore
+    from graph.vocab import DEFAULT_BASE, POL, inferred_graph
+
+    store = OxigraphStore(tmp_path / "old", read_only=False)
+    g = ox.NamedNode(inferred_graph())
+    port = DEFAULT_BASE + "project/p"
+    for x in ("task/a", "task/b"):
+        store.native.add(ox.Quad(ox.NamedNode(DEFAULT_BASE + x), ox.NamedNode(POL + "needs"), ox.NamedNode(port), g))
+    assert Dependencies(store).all_dependants(port) == {DEFAULT_BASE + "task/a", DEFAULT_BASE + "task/b"}
+    assert Dependencies(store).all_dependants(DEFAULT_BASE + "project/none") == set()

@@ -121,7 +121,14 @@ class Dependencies:
         index = {"index": ox.NamedNode(dependant_index_iri(node))}
         rows = self.store.select(_PREFIXES + "SELECT ?all WHERE { GRAPH ?g { ?index pol:dependantIndex ?all } }",
                                  index).rows
-        return {x for r in rows for x in dependant_index_members(r["all"].value)}
+        if rows:
+            return {x for r in rows for x in dependant_index_members(r["all"].value)}
+        # no index for it: nothing depends on it, or the store was built before the index existed (or by another
+        # tool): the pairs say which, one joined string (no solution object per dependant)
+        rows = self.store.select(_PREFIXES + "SELECT (GROUP_CONCAT(STR(?x); separator=\" \") AS ?all) WHERE { "
+                                 "?x pol:needs ?target }", {"target": ox.NamedNode(node)}).rows
+        joined = rows[0]["all"].value if rows and "all" in rows[0] else ""
+        return set(joined.split(" ")) - {""}
 
     def ranking(self, *, limit: int | None = 10, offset: int | None = 0) -> Page:
         """Projects, zones and places by how many tasks depend on them: rows (iri, tasks, documents)."""
