@@ -36,6 +36,7 @@ DEFAULTS: dict[str, Any] = {
     "SPARQL_FAST": 0.5,  # seconds of CPU after which a query is long
     "SPARQL_WORKER_GROWTH_MB": 12,  # a worker that grew by more (after large results) is recycled
     "SPARQL_ISOLATE": True,  # workers without network (Linux user + network namespace) where allowed
+    "SPARQL_CACHE_MB": 64,  # answers kept for repeated queries, per store generation (0: none)
     "SERVER_THREADS": 32,  # waitress threads: SPARQL can hold at most workers + queue of them
     "NETWORK_CAP": 100,  # nodes in an ego network before "expand more"
     "QUERIES_DIR": None,  # default: settings.queries_dir
@@ -115,7 +116,8 @@ def create_app(settings: Settings | None = None, store: Any = None, config: dict
                      timeout=float(app.config["SPARQL_TIMEOUT"]), queue_size=int(app.config["SPARQL_QUEUE"]),
                      long_slots=int(app.config["SPARQL_LONG_SLOTS"]), fast=float(app.config["SPARQL_FAST"]),
                      isolate=bool(app.config["SPARQL_ISOLATE"]),
-                     max_growth_mb=float(app.config["SPARQL_WORKER_GROWTH_MB"]))
+                     max_growth_mb=float(app.config["SPARQL_WORKER_GROWTH_MB"]),
+                     cache_mb=float(app.config["SPARQL_CACHE_MB"]))
     atexit.register(pool.close)
     pool.start_in_background()
     queries_dir = Path(app.config["QUERIES_DIR"] or settings.queries_dir)
@@ -134,6 +136,7 @@ def create_app(settings: Settings | None = None, store: Any = None, config: dict
     app.register_blueprint(ingest.bp)
 
     helpers.install(app)
+    sparql.install_replay(app)
     return app
 
 
