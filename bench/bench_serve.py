@@ -96,16 +96,12 @@ def tree_cpu(pid: int) -> tuple[float, float]:
 
 def start(server: str, store: Path, port: int, threads: int, workers: int, extra_env: dict) -> subprocess.Popen:
     env = {**os.environ, "POLICYKG_STORE": str(store), "PYTHONPATH": str(ROOT), **extra_env}
-    if server == "waitress":  # what `policykg serve` runs
-        code = f"from webapp import serve; serve(host='127.0.0.1', port={port}, threads={threads})"
+    if server in ("waitress", "granian"):  # what `policykg serve` runs (POLICYKG_SERVER=granian for the second)
+        code = f"from webapp import serve; serve(host='127.0.0.1', port={port}, threads={threads}, server='{server}')"
         cmd = [sys.executable, "-c", code]
     elif server == "gunicorn":
         cmd = [sys.executable, "-m", "gunicorn", "-w", str(workers), "-k", "gthread", "--threads", str(threads),
                "-b", f"127.0.0.1:{port}", "--log-level", "warning", "webapp:create_app()"]
-    elif server == "granian":
-        cmd = [sys.executable, "-m", "granian", "--interface", "wsgi", "--workers", str(workers),
-               "--blocking-threads", str(threads), "--host", "127.0.0.1", "--port", str(port), "--no-ws",
-               "--log-level", "warning", "--factory", "webapp:create_app"]
     else:
         raise SystemExit(f"unknown server {server!r}")
     proc = subprocess.Popen(cmd, env=env, cwd=ROOT, start_new_session=True)
