@@ -461,14 +461,15 @@ def _lowest_priority(worker: _Worker) -> None:
 
 class ResultCache:
     """Answers already given, by (store generation, request key), least recently used first out, within
-    ``max_bytes`` of bodies. Only successful answers of deterministic queries are put here (the caller
-    decides); an answer belongs to the generation of the store that computed it, so a build or an ingest
-    that swaps in another store makes every entry unreachable (and they age out)."""
+    ``max_bytes`` of bodies and keys (a key holds the query text: up to 100,000 characters). Only successful
+    answers of deterministic queries are put here (the caller decides); an answer belongs to the generation
+    of the store that computed it, so a build or an ingest that swaps in another store makes every entry
+    unreachable (and they age out)."""
 
     def __init__(self, max_bytes: int, max_entry: int = 1_000_000) -> None:
         self.max_bytes = max(0, max_bytes)
         self.max_entry = min(max_entry, self.max_bytes)
-        self._entries: OrderedDict[tuple, QueryResponse] = OrderedDict()
+        self._entries: OrderedDict[tuple, tuple[QueryResponse, int]] = OrderedDict()
         self._bytes = 0
         self._lock = threading.Lock()
         self.hits = self.misses = 0
@@ -481,22 +482,26 @@ class ResultCache:
                 return None
             self._entries.move_to_end(key)
             self.hits += 1
-            return found
+            return found[0]
 
     def put(self, keys: list[tuple], response: QueryResponse) -> None:
-        size = len(response.body) + 200
-        if size > self.max_entry:
-            return
-        with self._lock:
-            for key in keys:
+        for key in keys:
+            size = len(response.body) + 200 + len(repr(key))  # (the key's text, nested tuples included)
+            if size > self.max_entry:
+                continue
+            with self._lock:
                 old = self._entries.pop(key, None)
                 if old is not None:
-                    self._bytes -= len(old.body) + 200
-                self._entries[key] = response
+                    self._bytes -= old[1]
+                self._entries[key] = (response, size)
                 self._bytes += size
-            while self._bytes > self.max_bytes and self._entries:
-                _, old = self._entries.popitem(last=False)
-                self._bytes -= len(old.body) + 200
+                while self._bytes > self.max_bytes and self._entries:
+                    _, (_, freed) = self._entries.popitem(last=False)
+                    self._bytes -= freed
+
+    @property
+    def size_bytes(self) -> int:
+        return self._bytes
 
     def __len__(self) -> int:
         return len(self._entries)

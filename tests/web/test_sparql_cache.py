@@ -158,3 +158,10 @@ def test_the_same_get_is_replayed_with_every_header(client, app) -> None:
     value = other_host.get_json()["results"]["bindings"][0]["i"]["value"]
     assert value == "http://example.org:8080/x" != here.get_json()["results"]["bindings"][0]["i"]["value"]
     assert _get(client, query, {"If-None-Match": first.headers["ETag"]}).status_code == 304
+
+
+def test_long_query_texts_count_against_the_cache() -> None:
+    cache = ResultCache(1_000_000)
+    for i in range(50):
+        cache.put([("x" * 90_000 + str(i),)], QueryResponse(200, "text/plain", b"tiny", etag='"t"'))
+    assert cache.size_bytes <= 1_000_000 and len(cache) <= 11
