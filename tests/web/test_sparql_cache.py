@@ -165,3 +165,19 @@ def test_long_query_texts_count_against_the_cache() -> None:
     for i in range(50):
         cache.put([("x" * 90_000 + str(i),)], QueryResponse(200, "text/plain", b"tiny", etag='"t"'))
     assert cache.size_bytes <= 1_000_000 and len(cache) <= 11
+
+
+def test_a_replayed_304_carries_what_the_endpoints_304_does(client, app) -> None:
+    cache = app.extensions["policykg"].pool.cache
+    query = Q + " # revalidated"
+    tag = _get(client, query).headers["ETag"]
+    _get(client, query)  # now kept below Flask
+    by_endpoint = _get(client, query + " ", {"If-None-Match": tag})  # another text: the endpoint answers
+    misses = cache.misses
+    replayed = _get(client, query, {"If-None-Match": tag})
+    assert cache.misses == misses and replayed.status_code == by_endpoint.status_code == 304
+    assert replayed.data == b"" and replayed.headers["ETag"] == tag
+    drop = {"Content-Length"}
+    assert {k for k in replayed.headers.keys() if k not in drop} == \
+        {k for k in by_endpoint.headers.keys() if k not in drop}
+    assert _get(client, query, {"If-None-Match": '"stale"'}).status_code == 200

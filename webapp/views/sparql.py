@@ -208,7 +208,7 @@ def endpoint():  # noqa: ANN201
     media = result.media_type
     if ";" not in media and (media.startswith("text/") or media.endswith("json")):
         media += "; charset=utf-8"
-    if result.etag and request.method == "GET" and _matches(result.etag):
+    if result.etag and request.method == "GET" and _matches(request.headers.get("If-None-Match"), result.etag):
         resp = Response(status=304)  # the client holds these bytes already
         resp.headers["Content-Type"] = media  # (so the data's CORS headers are given too)
     else:
@@ -232,9 +232,13 @@ def endpoint():  # noqa: ANN201
 
 REPLAYABLE = "policykg.replayable"  # set by the endpoint on a response that may be given again as it is
 # what a GET request's answer can depend on (besides the store): its target, the negotiated type, the host
-# it names (the base IRI), the scheme; a conditional request (If-None-Match) always goes to the endpoint
+# it names (the base IRI), the scheme (If-None-Match only decides between the answer and a 304)
 REPLAY_KEY = ("PATH_INFO", "QUERY_STRING", "HTTP_ACCEPT", "HTTP_HOST", "SERVER_NAME", "SERVER_PORT",
               "wsgi.url_scheme", "SCRIPT_NAME")
+
+
+# what a 304 does not carry of its 200 (RFC 9110 15.4.5: the validators, Vary, Cache-Control … stay)
+NOT_IN_304 = frozenset({"content-length", "content-type", "x-query-seconds", "x-result-truncated", "warning"})
 
 
 @dataclass
@@ -242,6 +246,12 @@ class _Replay:
     status: str
     headers: list[tuple[str, str]]
     body: bytes
+    etag: str = ""
+    not_modified: list[tuple[str, str]] | None = None
+
+    def __post_init__(self) -> None:
+        self.etag = next((v for k, v in self.headers if k.lower() == "etag"), "")
+        self.not_modified = [(k, v) for k, v in self.headers if k.lower() not in NOT_IN_304]
 
 
 class ReplayMiddleware:
@@ -257,12 +267,15 @@ class ReplayMiddleware:
 
     def __call__(self, environ: dict, start_response):  # noqa: ANN204
         if (environ.get("REQUEST_METHOD") != "GET" or environ.get("PATH_INFO") not in ("/sparql", "/sparql/")
-                or not environ.get("QUERY_STRING") or "HTTP_IF_NONE_MATCH" in environ):
+                or not environ.get("QUERY_STRING")):
             return self.wsgi_app(environ, start_response)
         pool = self.app.extensions["policykg"].pool
         key = ("http",) + tuple(environ.get(k) for k in REPLAY_KEY)
         hit = pool.cached(key)
         if isinstance(hit, _Replay):
+            if hit.etag and _matches(environ.get("HTTP_IF_NONE_MATCH"), hit.etag):
+                start_response("304 NOT MODIFIED", hit.not_modified)
+                return []
             start_response(hit.status, hit.headers)
             return [hit.body]
         sent: list = []
@@ -288,9 +301,8 @@ def install_replay(app: Flask) -> None:
     app.wsgi_app = ReplayMiddleware(app)  # type: ignore[method-assign]
 
 
-def _matches(etag: str) -> bool:
-    """True when If-None-Match names ``etag`` (or is '*'); a weak tag matches too, as RFC 9110 has it."""
-    header = request.headers.get("If-None-Match")
+def _matches(header: str | None, etag: str) -> bool:
+    """True when If-None-Match (``header``) names ``etag`` or is '*'; a weak tag matches too (RFC 9110)."""
     if not header:
         return False
     return any(t == "*" or t == etag for t in (t.strip().removeprefix("W/") for t in header.split(",")))
