@@ -208,24 +208,21 @@ def endpoint():  # noqa: ANN201
     media = result.media_type
     if ";" not in media and (media.startswith("text/") or media.endswith("json")):
         media += "; charset=utf-8"
-    if result.etag and request.method == "GET" and _matches(request.headers.get("If-None-Match"), result.etag):
-        resp = Response(status=304)  # the client holds these bytes already
-        resp.headers["Content-Type"] = media  # (so the data's CORS headers are given too)
-    else:
-        resp = Response(result.body, status=result.status)
-        resp.headers["Content-Type"] = media
-        resp.headers["X-Query-Seconds"] = f"{result.seconds:.4f}"
-        if result.truncated:
-            resp.headers["X-Result-Truncated"] = str(req.cap)
-            resp.headers["Warning"] = f'199 policykg "result truncated to {req.cap} rows or triples"'
-    resp.headers["Vary"] = "Accept"
+    headers = [("Content-Type", media), ("Vary", "Accept")]
     if result.etag:
         # a client may keep the answer, and asks again with If-None-Match: the store changes with an ingest
-        resp.headers["ETag"] = result.etag
-        resp.headers["Cache-Control"] = "no-cache"
-        if keys is not None and resp.status_code == 200:
-            request.environ[REPLAYABLE] = (result.generation,)
-    return resp
+        headers += [("ETag", result.etag), ("Cache-Control", "no-cache")]
+    if result.etag and request.method == "GET" and _matches(request.headers.get("If-None-Match"), result.etag):
+        # the client holds these bytes already (the Content-Type is there for the data's CORS headers; the
+        # 304 goes out without it)
+        return Response(status=304, headers=headers)
+    headers.append(("X-Query-Seconds", f"{result.seconds:.4f}"))
+    if result.truncated:
+        headers += [("X-Result-Truncated", str(req.cap)),
+                    ("Warning", f'199 policykg "result truncated to {req.cap} rows or triples"')]
+    if result.etag and keys is not None and result.status == 200:
+        request.environ[REPLAYABLE] = (result.generation,)
+    return Response(result.body, status=result.status, headers=headers)
 
 
 # -- the same request again: the response replayed below Flask --------------------------------------------
