@@ -7,6 +7,7 @@ calls it, then :func:`serve`). One blueprint per area, in ``webapp/views/``.
 from __future__ import annotations
 
 import atexit
+import os
 import shutil
 import tempfile
 import time
@@ -36,6 +37,7 @@ DEFAULTS: dict[str, Any] = {
     "SPARQL_FAST": 0.5,  # seconds of CPU after which a query is long
     "SPARQL_WORKER_GROWTH_MB": 12,  # a worker that grew by more (after large results) is recycled
     "SPARQL_ISOLATE": True,  # workers without network (Linux user + network namespace) where allowed
+    "SPARQL_CACHE_MB": 64,  # answers kept for repeated queries, per store generation (0: none)
     "SERVER_THREADS": 32,  # waitress threads: SPARQL can hold at most workers + queue of them
     "NETWORK_CAP": 100,  # nodes in an ego network before "expand more"
     "QUERIES_DIR": None,  # default: settings.queries_dir
@@ -115,7 +117,8 @@ def create_app(settings: Settings | None = None, store: Any = None, config: dict
                      timeout=float(app.config["SPARQL_TIMEOUT"]), queue_size=int(app.config["SPARQL_QUEUE"]),
                      long_slots=int(app.config["SPARQL_LONG_SLOTS"]), fast=float(app.config["SPARQL_FAST"]),
                      isolate=bool(app.config["SPARQL_ISOLATE"]),
-                     max_growth_mb=float(app.config["SPARQL_WORKER_GROWTH_MB"]))
+                     max_growth_mb=float(app.config["SPARQL_WORKER_GROWTH_MB"]),
+                     cache_mb=float(app.config["SPARQL_CACHE_MB"]))
     atexit.register(pool.close)
     pool.start_in_background()
     queries_dir = Path(app.config["QUERIES_DIR"] or settings.queries_dir)
@@ -134,22 +137,34 @@ def create_app(settings: Settings | None = None, store: Any = None, config: dict
     app.register_blueprint(ingest.bp)
 
     helpers.install(app)
+    sparql.install_replay(app)
     return app
 
 
+SERVERS = ("waitress", "granian")
+
+
 def serve(settings: Settings | None = None, host: str = "127.0.0.1", port: int = 8000,
-          threads: int | None = None) -> None:
-    """Run the app under waitress (a production WSGI server).
+          threads: int | None = None, server: str | None = None) -> None:
+    """Run the app under a production WSGI server: waitress (pure Python, the default) or granian (HTTP in
+    Rust; ``server="granian"`` or ``POLICYKG_SERVER=granian``; bench/RESULTS.md compares them). Either way one
+    process with ``threads`` threads and one SPARQL pool.
 
     SPARQL and question runs hold at most ``SPARQL_WORKERS + SPARQL_QUEUE`` of the server's threads
     (further ones are answered 503 at once), so with the default 32 threads at least 16 always serve
     pages, static files and linked data.
     """
-    import waitress
-
     from .sparql_pool import steady_malloc
 
+    server = server or os.environ.get("POLICYKG_SERVER", "waitress")
+    if server not in SERVERS:
+        raise ValueError(f"unknown server {server!r} (one of {', '.join(SERVERS)})")
     steady_malloc()
+    if server == "granian":
+        _serve_granian(settings or Settings(), host, port, threads)
+        return
+    import waitress
+
     app = create_app(settings)
     threads = threads or int(app.config["SERVER_THREADS"])
     pool = app.extensions["policykg"].pool
@@ -157,3 +172,26 @@ def serve(settings: Settings | None = None, host: str = "127.0.0.1", port: int =
         raise ValueError(f"{threads} server threads leave none for pages: SPARQL may hold {pool.capacity}")
     waitress.serve(app, host=host, port=port, threads=threads, ident="policykg", connection_limit=1000,
                    channel_timeout=30)
+
+
+def _serve_granian(settings: Settings, host: str, port: int, threads: int | None) -> None:
+    """granian runs ``create_app()`` in its worker process: the settings go there as the environment they
+    are read from."""
+    from flask import Config
+    from granian import Granian
+    from granian.constants import Interfaces
+    from granian.http import HTTP1Settings
+
+    config = Config("")
+    config.update(DEFAULTS)
+    config.from_prefixed_env("POLICYKG")
+    threads = threads or int(config["SERVER_THREADS"])
+    capacity = int(config["SPARQL_WORKERS"]) + int(config["SPARQL_QUEUE"])
+    if threads <= capacity:
+        raise ValueError(f"{threads} server threads leave none for pages: SPARQL may hold {capacity}")
+    os.environ.update({"POLICYKG_DATA": str(settings.data_dir), "POLICYKG_STORE": str(settings.store),
+                       "POLICYKG_BASE": settings.base})
+    Granian("webapp:create_app", factory=True, address=host, port=port, interface=Interfaces.WSGI, workers=1,
+            blocking_threads=threads, websockets=False, backlog=1024, backpressure=1000,
+            http1_settings=HTTP1Settings(header_read_timeout=30_000), respawn_failed_workers=True,
+            log_access=False).serve()

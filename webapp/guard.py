@@ -124,7 +124,13 @@ class Token:
 
 def tokens(query: str) -> list[Token]:
     """The SPARQL tokens of ``query`` (comments and whitespace dropped); BadInput for an open string."""
-    out: list[Token] = []
+    return [Token(kind, query[start:end] if kind != "iri" else query[start + 1:end - 1])
+            for kind, start, end in _scan(query)]
+
+
+def _scan(query: str) -> list[tuple[str, int, int]]:
+    """(kind, start, end) of each token of ``query``; an IRI's span includes its angle brackets."""
+    out: list[tuple[str, int, int]] = []
     i, n = 0, len(query)
     while i < n:
         c = query[i]
@@ -135,41 +141,55 @@ def tokens(query: str) -> list[Token]:
             i = n if end < 0 else end + 1
         elif c in "'\"":
             end = _string_end(query, i)
-            out.append(Token("string", query[i:end]))
+            out.append(("string", i, end))
             i = end
         elif c == "<" and (m := _IRIREF.match(query, i)):
-            out.append(Token("iri", m.group(1)))
+            out.append(("iri", i, m.end()))
             i = m.end()
         elif c in "?$" and (m := _VAR.match(query, i)):
-            out.append(Token("var", m.group()))
+            out.append(("var", i, m.end()))
             i = m.end()
         elif c == "@" and (m := _LANG.match(query, i)):
-            out.append(Token("lang", m.group()))
+            out.append(("lang", i, m.end()))
             i = m.end()
         elif c == "_" and query.startswith("_:", i):
             j = _name_end(query, i + 2)
-            out.append(Token("bnode", query[i:j]))
+            out.append(("bnode", i, j))
             i = j
         elif c.isalpha() or c == "_" or c == ":" or ord(c) > 127 and c.isidentifier():
             j = _name_end(query, i)
-            text = query[i:j]
-            out.append(Token("pname" if ":" in text else "word", text))
+            out.append(("pname" if ":" in query[i:j] else "word", i, j))
             i = j
         elif c.isdigit() or c == "." and i + 1 < n and query[i + 1].isdigit():
             m = _NUMBER.match(query, i)
             assert m is not None
-            out.append(Token("number", m.group()))
+            out.append(("number", i, m.end()))
             i = m.end()
         elif c in "{([":
-            out.append(Token("open", c))
+            out.append(("open", i, i + 1))
             i += 1
         elif c in "})]":
-            out.append(Token("close", c))
+            out.append(("close", i, i + 1))
             i += 1
         else:
-            out.append(Token("punct", c))
+            out.append(("punct", i, i + 1))
             i += 1
     return out
+
+
+def normalised(query: str, spans: list[tuple[str, int, int]] | None = None) -> str:
+    """``query`` with its comments dropped and each run of whitespace between tokens made one space: the
+    same query to any SPARQL parser (tokens are kept byte for byte, and a separator is never added or
+    removed), so a result cache can take the two spellings for one."""
+    spans = _scan(query) if spans is None else spans
+    out: list[str] = []
+    last = 0
+    for _, start, end in spans:
+        if out and start > last:
+            out.append(" ")
+        out.append(query[start:end])
+        last = end
+    return "".join(out)
 
 
 def _string_end(query: str, start: int) -> int:
@@ -211,13 +231,27 @@ def _unescape(query: str) -> str:
     return _UNICODE_ESCAPE.sub(lambda m: chr(int(m.group(1) or m.group(2), 16)), query)
 
 
+# functions whose value differs from one evaluation to the next: an answer using them is never cached
+NONDETERMINISTIC = frozenset({"RAND", "NOW", "UUID", "STRUUID", "BNODE"})
+
+
+@dataclass
+class Checked:
+    """What :func:`check_query` learnt about an admitted query."""
+
+    normalised: str | None  # the same query without comments and extra spaces (None: not safe to say)
+    deterministic: bool  # False when it calls RAND(), NOW(), UUID(), STRUUID() or BNODE()
+
+
 def check_query(query: str, own_graphs: Collection[str], base_iri: str | None = None,
-                prefixes: dict[str, str] | None = None) -> None:
+                prefixes: dict[str, str] | None = None) -> Checked:
     """Refuse (BadInput) a query that is too long or too deep, sends requests elsewhere (SERVICE), or
     names in FROM / FROM NAMED a graph that is not one of ``own_graphs``."""
     if len(query) > MAX_QUERY_CHARS:
         raise BadInput(f"the query is longer than {MAX_QUERY_CHARS} characters", 413)
-    toks = tokens(query)
+    spans = _scan(query)
+    toks = [Token(kind, query[start:end] if kind != "iri" else query[start + 1:end - 1])
+            for kind, start, end in spans]
     depth = deepest = 0
     for t in toks:
         if t.kind == "open":
@@ -241,6 +275,9 @@ def check_query(query: str, own_graphs: Collection[str], base_iri: str | None = 
             if graph not in own_graphs:
                 raise BadInput(f"FROM <{graph}>: not a graph of this store (the endpoint does not fetch "
                                "graphs from elsewhere; see /.well-known/void for the graphs it holds)")
+    # With a backslash (a \\u escape may hide a '#' or a '>' from this lexer, not from the parser) only the
+    # exact text names the query.
+    return Checked(None if "\\" in query else normalised(query, spans), not (words & NONDETERMINISTIC))
 
 
 def _dataset_iris(toks: list[Token], base: str | None, prefixes: dict[str, str]) -> list[str]:

@@ -16,13 +16,17 @@ and for how long.
 from __future__ import annotations
 
 import csv
+import hashlib
 import io
 import json
 import multiprocessing as mp
 import os
+import pickle
 import queue
+import select
 import threading
 import time
+from collections import OrderedDict
 from dataclasses import dataclass, field
 from pathlib import Path
 from xml.sax.saxutils import escape, quoteattr
@@ -56,6 +60,17 @@ class QueryRequest:
     output_prefixes: dict[str, str] | None = None  # prefixes for Turtle / RDF/XML output
     base_iri: str | None = None  # resolves relative IRIs in the query (the protocol lets it be the endpoint)
 
+    def cache_key(self, query: str | None = None) -> tuple:
+        """What the answer depends on besides the store: the query text (``query``: another spelling of the
+        same query, e.g. its normalised form) and every option of the request."""
+        return (self.query if query is None else query, self.results_format, self.graph_format,
+                tuple(self.default_graphs), tuple(self.named_graphs), self.cap, self.base_iri,
+                _frozen(self.prefixes), _frozen(self.output_prefixes))
+
+    def wire(self) -> tuple:
+        return (self.query, self.results_format, self.graph_format, self.default_graphs, self.named_graphs,
+                self.cap, self.prefixes, self.output_prefixes, self.base_iri)
+
 
 @dataclass
 class QueryResponse:
@@ -65,6 +80,16 @@ class QueryResponse:
     truncated: bool = False
     kind: str = ""  # select | ask | graph | error
     seconds: float = 0.0
+    etag: str = ""  # a strong validator of (media type, body): the same bytes, the same tag
+    generation: tuple[int, int] | None = None  # of the store that answered (set by the pool)
+
+
+def _frozen(mapping: dict[str, str] | None) -> tuple | None:
+    return None if mapping is None else tuple(sorted(mapping.items()))
+
+
+def etag_of(media_type: str, body: bytes) -> str:
+    return '"' + hashlib.blake2b(media_type.encode() + b"\0" + body, digest_size=12).hexdigest() + '"'
 
 
 # -- in the worker process ---------------------------------------------------------------------
@@ -110,14 +135,38 @@ def _csv_value(term: object) -> str:
     return str(term)
 
 
+_STRING = json.encoder.encode_basestring  # the encoder json.dumps(ensure_ascii=False) uses for a str
+
+
+def _term_json_text(term: ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple) -> str:
+    """``json.dumps(_term_json(term), ensure_ascii=False)``, written directly (the common terms)."""
+    if isinstance(term, ox.NamedNode):
+        return '{"type": "uri", "value": ' + _STRING(term.value) + "}"
+    if isinstance(term, ox.Literal):
+        if term.language:
+            return ('{"type": "literal", "value": ' + _STRING(term.value) + ', "xml:lang": '
+                    + _STRING(term.language) + "}")
+        datatype = term.datatype.value
+        if datatype != XSD_STRING:
+            return '{"type": "literal", "value": ' + _STRING(term.value) + ', "datatype": ' + _STRING(datatype) + "}"
+        return '{"type": "literal", "value": ' + _STRING(term.value) + "}"
+    if isinstance(term, ox.BlankNode):
+        return '{"type": "bnode", "value": ' + _STRING(term.value) + "}"
+    return json.dumps(_term_json(term), ensure_ascii=False)
+
+
 def serialise_select(variables: list[str], rows: list[list], fmt: str, truncated: bool, cap: int) -> bytes:
     if fmt == "json":
-        doc: dict = {"head": {"vars": variables}, "results": {"bindings": [
-            {v: _term_json(t) for v, t in zip(variables, row, strict=True) if t is not None} for row in rows]}}
-        if truncated:
-            doc["truncated"] = True
-            doc["limit"] = cap
-        return json.dumps(doc, ensure_ascii=False).encode("utf-8")
+        # the bytes json.dumps(doc, ensure_ascii=False) gives for {"head": …, "results": …}, built as text:
+        # the worker's largest cost after the query itself
+        names = [_STRING(v) + ": " for v in variables]
+        bindings = ", ".join(
+            "{" + ", ".join(name + _term_json_text(t) for name, t in zip(names, row, strict=True) if t is not None)
+            + "}" for row in rows)
+        tail = f', "truncated": true, "limit": {int(cap)}' if truncated else ""
+        head = ", ".join(_STRING(v) for v in variables)
+        return ('{"head": {"vars": [' + head + ']}, "results": {"bindings": [' + bindings + "]}" + tail
+                + "}").encode("utf-8")
     if fmt == "xml":
         out = ['<?xml version="1.0"?>\n<sparql xmlns="http://www.w3.org/2005/sparql-results#"><head>']
         out += [f"<variable name={quoteattr(v)}/>" for v in variables]
@@ -271,25 +320,70 @@ def _worker_main(store_path: str, conn, isolate: bool = True) -> None:  # noqa: 
     thread.join()
 
 
+def store_generation(store_path: str) -> tuple[int, int] | None:
+    """Which store the path names now: a build or an ingest swaps in a new folder (a rename), never
+    changes the one in place, so (device, inode) of the folder names one state of the store."""
+    try:
+        st = os.stat(store_path)
+    except OSError:
+        return None
+    return st.st_dev, st.st_ino
+
+
+def _open_generation(store_path: str) -> tuple[ox.Store, tuple[int, int] | None]:
+    """Open the store read-only, with the generation it is (the path did not change while it was opened)."""
+    while True:
+        before = store_generation(store_path)
+        store = ox.Store.read_only(store_path)
+        if store_generation(store_path) == before:
+            return store, before
+        del store
+
+
+_PAGE_MB = os.sysconf("SC_PAGE_SIZE") / 2**20
+
+
+def _self_usage() -> tuple[float, float]:
+    """(CPU seconds, resident MB) of this process, as the web process would read them from /proc."""
+    times = os.times()
+    try:
+        with open("/proc/self/statm", "rb") as fh:
+            rss = int(fh.read().split()[1]) * _PAGE_MB
+    except (OSError, IndexError, ValueError):
+        rss = 0.0
+    return times.user + times.system, rss
+
+
 def _serve(store_path: str, conn, isolated: bool) -> None:  # noqa: ANN001
-    store = ox.Store.read_only(store_path)
-    conn.send(("ready", isolated))
+    """Answer requests until the pipe closes. Each message is a pickled tuple (``QueryRequest.wire``); each
+    answer a pickled tuple with the final bytes, their ETag, and this process's CPU time and memory after
+    the query, so the web process learns both without reading /proc on every request."""
+    store, generation = _open_generation(store_path)
+    conn.send_bytes(pickle.dumps(("ready", isolated, generation, *_self_usage())))
     while True:
         try:
-            req = conn.recv()
+            message = conn.recv_bytes()
         except (EOFError, OSError):
             return
         try:
-            response = execute(store, req)
+            (query, results_format, graph_format, default_graphs, named_graphs, cap, prefixes, output_prefixes,
+             base_iri) = pickle.loads(message)
+            response = execute(store, QueryRequest(query, results_format, graph_format, default_graphs,
+                                                   named_graphs, cap, prefixes, output_prefixes, base_iri))
         except BaseException as exc:  # noqa: BLE001 (a worker never dies from its input)
             response = QueryResponse(500, "text/plain; charset=utf-8", f"query failed: {exc!r}".encode(),
                                      kind="error")
+        large = len(response.body) > 1_000_000
+        etag = etag_of(response.media_type, response.body) if response.status == 200 else ""
+        wire = pickle.dumps((response.status, response.media_type, response.body, response.truncated,
+                             response.kind, response.seconds, etag, *_self_usage()), protocol=5)
+        del response
         try:
-            conn.send(response)
+            conn.send_bytes(wire)
         except (EOFError, OSError):
             return
-        if len(response.body) > 1_000_000:
-            del response
+        if large:
+            del wire
             release_memory()
 
 
@@ -320,25 +414,46 @@ class _Worker:
         child.close()
         self.ready = False
         self.isolated = False
+        self.generation: tuple[int, int] | None = None
         self.base_rss = 0.0
+        self.rss = 0.0  # resident MB after its last answer, as it reported
+        self.cpu = 0.0  # CPU seconds it had used when it last answered (it uses none while idle)
+        self._poller = select.poll()  # one per worker, registered once (Connection.poll builds a selector)
+        self._poller.register(self.conn.fileno(), select.POLLIN)
+        self._sentinel: select.poll | None = None
+
+    def poll(self, timeout: float) -> bool:
+        """True when an answer (or the end of the pipe) is there to read, waiting at most ``timeout`` s."""
+        return bool(self._poller.poll(max(0, int(timeout * 1000 + 0.999))))
 
     def wait_ready(self, timeout: float = 30.0) -> None:
         if not self.ready:
             if not self.conn.poll(timeout):
                 raise RuntimeError("SPARQL worker did not start")
-            message = self.conn.recv()
+            message = pickle.loads(self.conn.recv_bytes())
             if not (isinstance(message, tuple) and message[0] == "ready"):
                 raise RuntimeError("SPARQL worker did not start")
-            self.ready, self.isolated = True, bool(message[1])
-            self.base_rss = _rss_mb(self)
+            _, isolated, self.generation, self.cpu, self.base_rss = message
+            self.ready, self.isolated, self.rss = True, bool(isolated), self.base_rss
+
+    def answer(self) -> QueryResponse:
+        """The answer to the request sent (raises EOFError / OSError if the worker died)."""
+        status, media, body, truncated, kind, seconds, etag, self.cpu, self.rss = pickle.loads(
+            self.conn.recv_bytes())
+        return QueryResponse(status, media, body, truncated, kind, seconds, etag)
 
     def grown(self, limit_mb: float) -> bool:
         """True when the worker holds more than ``limit_mb`` above what it held when it started (the memory
         a large result left behind: freed, but kept by the allocator)."""
-        return _rss_mb(self) - self.base_rss > limit_mb
+        return self.rss - self.base_rss > limit_mb
 
     def alive(self) -> bool:
-        return self.process.is_alive()
+        """False once the process has ended (its sentinel is readable); cheaper than ``is_alive``, which builds
+        a selector on every call."""
+        if self._sentinel is None:
+            self._sentinel = select.poll()
+            self._sentinel.register(self.process.sentinel, select.POLLIN)
+        return not self._sentinel.poll(0)
 
     def kill(self) -> None:
         self.process.kill()
@@ -359,14 +474,6 @@ def _cpu_seconds(worker: _Worker) -> float:
         return 0.0
 
 
-def _rss_mb(worker: _Worker) -> float:
-    try:
-        with open(f"/proc/{worker.process.pid}/statm", "rb") as fh:
-            return int(fh.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 2**20
-    except (OSError, IndexError, ValueError):
-        return 0.0
-
-
 def _lowest_priority(worker: _Worker) -> None:
     """A long query yields the CPU to everything else (pages, short queries) while it runs."""
     try:
@@ -374,6 +481,54 @@ def _lowest_priority(worker: _Worker) -> None:
             os.setpriority(os.PRIO_PROCESS, worker.process.pid, LONG_NICE)
     except OSError:
         pass
+
+
+class ResultCache:
+    """Answers already given, by (store generation, request key), least recently used first out, within
+    ``max_bytes`` of bodies and keys (a key holds the query text: up to 100,000 characters). Only successful
+    answers of deterministic queries are put here (the caller decides); an answer belongs to the generation
+    of the store that computed it, so a build or an ingest that swaps in another store makes every entry
+    unreachable (and they age out)."""
+
+    def __init__(self, max_bytes: int, max_entry: int = 1_000_000) -> None:
+        self.max_bytes = max(0, max_bytes)
+        self.max_entry = min(max_entry, self.max_bytes)
+        self._entries: OrderedDict[tuple, tuple[QueryResponse, int]] = OrderedDict()
+        self._bytes = 0
+        self._lock = threading.Lock()
+        self.hits = self.misses = 0
+
+    def get(self, key: tuple) -> QueryResponse | None:
+        with self._lock:
+            found = self._entries.get(key)
+            if found is None:
+                self.misses += 1
+                return None
+            self._entries.move_to_end(key)
+            self.hits += 1
+            return found[0]
+
+    def put(self, keys: list[tuple], response: QueryResponse) -> None:
+        for key in keys:
+            size = len(response.body) + 200 + len(repr(key))  # (the key's text, nested tuples included)
+            if size > self.max_entry:
+                continue
+            with self._lock:
+                old = self._entries.pop(key, None)
+                if old is not None:
+                    self._bytes -= old[1]
+                self._entries[key] = (response, size)
+                self._bytes += size
+                while self._bytes > self.max_bytes and self._entries:
+                    _, (_, freed) = self._entries.popitem(last=False)
+                    self._bytes -= freed
+
+    @property
+    def size_bytes(self) -> int:
+        return self._bytes
+
+    def __len__(self) -> int:
+        return len(self._entries)
 
 
 class QueryPool:
@@ -388,13 +543,17 @@ class QueryPool:
       always find one. A long query runs at the lowest CPU priority; its worker is replaced afterwards,
       as is a worker whose memory grew by more than ``max_growth_mb`` (so memory stays flat).
     * A worker found dead (killed from outside) is replaced before a request uses it; a request
-      is only failed by the death of the worker running its own query.
+      is only failed by the death of the worker running its own query. A worker that opened another
+      store than the one the path names now (a build or an ingest swapped it) is replaced too.
+    * Answers given with ``cache_keys`` are kept (``cache_mb``) and given again without a worker while the
+      store is the same (:meth:`cached`).
     """
 
     def __init__(self, store_path: str, workers: int = 4, timeout: float = 10.0, queue_size: int | None = None,
                  long_slots: int | None = None, fast: float = 0.5, isolate: bool = True,
-                 max_growth_mb: float = 24.0) -> None:
+                 max_growth_mb: float = 24.0, cache_mb: float = 64.0) -> None:
         self.store_path = store_path
+        self.cache = ResultCache(int(cache_mb * 2**20))
         self.size = max(1, workers)
         self.timeout = timeout
         self.fast = fast
@@ -418,7 +577,8 @@ class QueryPool:
         self._lock = threading.RLock()
         self._started = False
         self._all: list[_Worker] = []
-        self.stats = {"busy": 0, "timeouts": 0, "stopped_long": 0, "replaced_dead": 0, "crashed": 0, "recycled": 0}
+        self.stats = {"busy": 0, "timeouts": 0, "stopped_long": 0, "replaced_dead": 0, "crashed": 0, "recycled": 0,
+                      "replaced_stale": 0}
 
     @property
     def capacity(self) -> int:
@@ -450,7 +610,41 @@ class QueryPool:
                 self._all.remove(worker)
         self._idle.put(self._new_worker())
 
-    def run(self, req: QueryRequest, timeout: float | None = None) -> QueryResponse:
+    def generation(self) -> tuple[int, int] | None:
+        """The store the path names now (see :func:`store_generation`)."""
+        return store_generation(self.store_path)
+
+    def cached(self, key: tuple) -> QueryResponse | None:
+        """The answer given before to the request with ``key`` (``QueryRequest.cache_key``) by this store."""
+        if not self.cache.max_bytes:
+            return None
+        return self.cache.get((self.generation(), *key))
+
+    def remember(self, key: tuple, entry: object, generation: tuple[int, int] | None) -> None:
+        """Keep ``entry`` (anything with a ``body``) under ``key`` for :meth:`cached`: something made from an
+        answer of the store of ``generation`` (``QueryResponse.generation``)."""
+        if self.cache.max_bytes:
+            self.cache.put([(generation, *key)], entry)  # type: ignore[list-item]
+
+    def run(self, req: QueryRequest, timeout: float | None = None,
+            cache_keys: list[tuple] | None = None) -> QueryResponse:
+        """Run ``req`` on a worker. With ``cache_keys`` (the caller vouches the query is deterministic), a
+        successful answer is kept under each key for :meth:`cached`, and the first key is looked up first."""
+        if cache_keys and self.cache.max_bytes:
+            generation = self.generation()
+            for key in cache_keys[1:]:  # the first was looked up by the caller
+                found = self.cache.get((generation, *key))
+                if found is not None:
+                    self.cache.put([(generation, *cache_keys[0])], found)
+                    return found
+        response, generation = self._run(req, timeout)
+        response.generation = generation
+        if cache_keys and self.cache.max_bytes and response.status == 200 and response.etag:
+            self.cache.put([(generation, *key) for key in cache_keys], response)
+        return response
+
+    def _run(self, req: QueryRequest, timeout: float | None) -> tuple[QueryResponse, tuple[int, int] | None]:
+        """The answer, and the generation of the store that computed it."""
         self._start()
         limit = self.timeout if timeout is None else timeout
         deadline = time.monotonic() + limit
@@ -465,7 +659,8 @@ class QueryPool:
             self._admit.release()
 
     def _take(self, deadline: float, limit: float) -> _Worker:
-        """An idle live worker, waiting at most until ``deadline``."""
+        """An idle live worker on the current store, waiting at most until ``deadline``."""
+        current = self.generation()
         while True:
             remaining = deadline - time.monotonic()
             try:
@@ -477,15 +672,22 @@ class QueryPool:
             if worker.alive():
                 try:
                     worker.wait_ready(max(1.0, deadline - time.monotonic()))
-                    return worker
                 except (RuntimeError, EOFError, OSError):
                     pass
+                else:
+                    if worker.generation == current:
+                        return worker
+                    self.stats["replaced_stale"] += 1  # it reads a store that was swapped out
+                    self._replace(worker)
+                    current = self.generation()
+                    continue
             self.stats["replaced_dead"] += 1
             self._replace(worker)
 
-    def _run_on(self, worker: _Worker, req: QueryRequest, deadline: float, limit: float) -> QueryResponse:
+    def _run_on(self, worker: _Worker, req: QueryRequest, deadline: float,
+                limit: float) -> tuple[QueryResponse, tuple[int, int] | None]:
         try:
-            worker.conn.send(req)
+            worker.conn.send_bytes(pickle.dumps(req.wire(), protocol=5))
         except OSError:  # it died between the check and the send: not this request's doing
             self.stats["replaced_dead"] += 1
             self._replace(worker)
@@ -504,10 +706,10 @@ class QueryPool:
                 holding_long = True
                 self._long_deadlines[id(worker)] = deadline
                 _lowest_priority(worker)
-                if not worker.conn.poll(max(0.0, deadline - time.monotonic())):
+                if not worker.poll(max(0.0, deadline - time.monotonic())):
                     self.stats["timeouts"] += 1
                     raise QueryTimeout(f"the query ran longer than {limit:g} s and was stopped")
-            response = worker.conn.recv()
+            response = worker.answer()
         except (QueryTimeout, PoolBusy):
             self._replace(worker)
             raise
@@ -527,7 +729,7 @@ class QueryPool:
             self._replace(worker)
         else:
             self._idle.put(worker)
-        return response
+        return response, worker.generation
 
     def _wait_short(self, worker: _Worker, deadline: float) -> bool:
         """Wait for the answer while the query is short: True when it came; False once the query has used
@@ -535,10 +737,10 @@ class QueryPool:
         deadline passed. CPU time, not wall time: a machine busy with other work makes every query slower
         in wall time, but only a query that computes a lot uses a lot of CPU."""
         started = time.monotonic()
-        cpu0 = _cpu_seconds(worker)
+        cpu0 = worker.cpu  # what it had used when it last answered: an idle worker uses none
         while True:
             now = time.monotonic()
-            if worker.conn.poll(max(0.0, min(0.05, deadline - now))):
+            if worker.poll(max(0.0, min(0.05, deadline - now))):
                 return True
             now = time.monotonic()
             if now >= deadline or now - started >= 6 * self.fast or _cpu_seconds(worker) - cpu0 >= self.fast:
@@ -555,5 +757,6 @@ class QueryPool:
         self._all.clear()
 
     def pids(self) -> list[int]:
-        return [w.process.pid for w in self._all if w.process.pid is not None]
+        """The worker processes alive now (one killed from outside is replaced when next taken)."""
+        return [w.process.pid for w in list(self._all) if w.process.pid is not None and w.alive()]
 

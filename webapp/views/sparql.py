@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from urllib.parse import parse_qs
 
-from flask import Blueprint, Response, current_app, jsonify, render_template, request
+from flask import Blueprint, Flask, Response, current_app, jsonify, render_template, request
 
 from graph.query.lookup import labels_for
 from graph.store import PREFIXES
@@ -86,15 +87,24 @@ def _error(status: int, message: str, retry_after: int | None = None) -> Respons
     return resp
 
 
+_BY_ACCEPT: dict[str, tuple[str, str]] = {}  # Accept header -> formats (clients send the same few again)
+
+
 def _formats() -> tuple[str, str]:
     fmt = request.values.get("format") or request.values.get("output")
     if fmt and fmt.lower() in FORMAT_PARAM:
         return FORMAT_PARAM[fmt.lower()]
-    accept = request.accept_mimetypes
-    results = accept.best_match(list(RESULT_TYPES), default="application/sparql-results+json")
-    graph = accept.best_match(list(GRAPH_TYPES), default="text/turtle")
-    # '*/*' alone matches the first entry of each list: JSON results, Turtle graphs
-    return RESULT_TYPES.get(results or "", "json"), GRAPH_TYPES.get(graph or "", "ttl")
+    header = request.headers.get("Accept", "")
+    found = _BY_ACCEPT.get(header)
+    if found is None:
+        accept = request.accept_mimetypes
+        results = accept.best_match(list(RESULT_TYPES), default="application/sparql-results+json")
+        graph = accept.best_match(list(GRAPH_TYPES), default="text/turtle")
+        # '*/*' alone matches the first entry of each list: JSON results, Turtle graphs
+        found = RESULT_TYPES.get(results or "", "json"), GRAPH_TYPES.get(graph or "", "ttl")
+        if len(_BY_ACCEPT) < 256 and len(header) < 512:
+            _BY_ACCEPT[header] = found
+    return found
 
 
 def _form() -> dict[str, list[str]]:
@@ -144,8 +154,8 @@ def _read_operation(form: dict[str, list[str]]) -> tuple[str | None, Response | 
                              "application/x-www-form-urlencoded 'query' parameter")
 
 
-def _graphs(name: str, form: dict[str, list[str]]) -> list[str]:
-    return guard.graph_parameter(request.args.getlist(name) + form.get(name, []), name, services().graphs.names())
+def _graphs(values: list[str], name: str) -> list[str]:
+    return guard.graph_parameter(values, name, services().graphs.names())
 
 
 @bp.route("/sparql", methods=["GET", "POST", "PUT", "DELETE", "PATCH"], strict_slashes=False)
@@ -158,38 +168,138 @@ def endpoint():  # noqa: ANN201
     has_operation = any(k in request.args for k in ("query", "update")) or request.method == "POST"
     if not has_operation:
         return _editor()
+    s = services()
     try:
         form = _form()
         query, error = _read_operation(form)
         if error is not None:
             return error
         assert query is not None
-        s = services()
-        guard.check_query(query, s.graphs.names(), request.base_url)
-        default_graphs, named_graphs = _graphs("default-graph-uri", form), _graphs("named-graph-uri", form)
     except BadInput as exc:
         return _error(exc.status, exc.message)
     results_format, graph_format = _formats()
     req = QueryRequest(query=query, results_format=results_format, graph_format=graph_format,
-                       default_graphs=default_graphs, named_graphs=named_graphs,
+                       default_graphs=request.args.getlist("default-graph-uri") + form.get("default-graph-uri", []),
+                       named_graphs=request.args.getlist("named-graph-uri") + form.get("named-graph-uri", []),
                        cap=int(current_app.config["SPARQL_CAP"]), output_prefixes=OUTPUT_PREFIXES,
                        base_iri=request.base_url)
-    try:
-        result = s.pool.run(req)
-    except QueryTimeout as exc:
-        return _error(503, str(exc), retry_after=1)
-    except PoolBusy as exc:
-        return _error(503, str(exc), retry_after=exc.retry_after)
-    except WorkerFailed as exc:
-        return _error(500, str(exc))
-    resp = Response(result.body, status=result.status)
+    key = req.cache_key()
+    # The same request answered before by this store: its checks passed then and its answer is the same.
+    result = s.pool.cached(key)
+    keys = [key]  # (only deterministic queries are cached)
+    if result is None:
+        try:
+            checked = guard.check_query(query, s.graphs.names(), req.base_iri)
+            req.default_graphs = _graphs(req.default_graphs, "default-graph-uri")
+            req.named_graphs = _graphs(req.named_graphs, "named-graph-uri")
+        except BadInput as exc:
+            return _error(exc.status, exc.message)
+        keys = None
+        if checked.deterministic:
+            keys = [key] if checked.normalised in (None, query) else [key, req.cache_key(checked.normalised)]
+        try:
+            result = s.pool.run(req, cache_keys=keys)
+        except QueryTimeout as exc:
+            return _error(503, str(exc), retry_after=1)
+        except PoolBusy as exc:
+            return _error(503, str(exc), retry_after=exc.retry_after)
+        except WorkerFailed as exc:
+            return _error(500, str(exc))
     media = result.media_type
     if ";" not in media and (media.startswith("text/") or media.endswith("json")):
         media += "; charset=utf-8"
-    resp.headers["Content-Type"] = media
-    resp.headers["Vary"] = "Accept"
-    resp.headers["X-Query-Seconds"] = f"{result.seconds:.4f}"
+    headers = [("Content-Type", media), ("Vary", "Accept")]
+    if result.etag:
+        # a client may keep the answer, and asks again with If-None-Match: the store changes with an ingest
+        headers += [("ETag", result.etag), ("Cache-Control", "no-cache")]
+    if result.etag and request.method == "GET" and _matches(request.headers.get("If-None-Match"), result.etag):
+        # the client holds these bytes already (the Content-Type is there for the data's CORS headers; the
+        # 304 goes out without it)
+        return Response(status=304, headers=headers)
+    headers.append(("X-Query-Seconds", f"{result.seconds:.4f}"))
     if result.truncated:
-        resp.headers["X-Result-Truncated"] = str(req.cap)
-        resp.headers["Warning"] = f'199 policykg "result truncated to {req.cap} rows or triples"'
-    return resp
+        headers += [("X-Result-Truncated", str(req.cap)),
+                    ("Warning", f'199 policykg "result truncated to {req.cap} rows or triples"')]
+    if result.etag and keys is not None and result.status == 200:
+        request.environ[REPLAYABLE] = (result.generation,)
+    return Response(result.body, status=result.status, headers=headers)
+
+
+# -- the same request again: the response replayed below Flask --------------------------------------------
+
+REPLAYABLE = "policykg.replayable"  # set by the endpoint on a response that may be given again as it is
+# what a GET request's answer can depend on (besides the store): its target, the negotiated type, the host
+# it names (the base IRI), the scheme (If-None-Match only decides between the answer and a 304)
+REPLAY_KEY = ("PATH_INFO", "QUERY_STRING", "HTTP_ACCEPT", "HTTP_HOST", "SERVER_NAME", "SERVER_PORT",
+              "wsgi.url_scheme", "SCRIPT_NAME")
+
+
+# what a 304 does not carry of its 200 (RFC 9110 15.4.5: the validators, Vary, Cache-Control … stay)
+NOT_IN_304 = frozenset({"content-length", "content-type", "x-query-seconds", "x-result-truncated", "warning"})
+
+
+@dataclass
+class _Replay:
+    status: str
+    headers: list[tuple[str, str]]
+    body: bytes
+    etag: str = ""
+    not_modified: list[tuple[str, str]] | None = None
+
+    def __post_init__(self) -> None:
+        self.etag = next((v for k, v in self.headers if k.lower() == "etag"), "")
+        self.not_modified = [(k, v) for k, v in self.headers if k.lower() not in NOT_IN_304]
+
+
+class ReplayMiddleware:
+    """Give a GET /sparql request the response the app gave to the same request before, without running
+    Flask: the status, every header (the app's security and CORS headers included) and the body as they
+    were sent. Only responses the endpoint marked (``REPLAYABLE``: 200, a deterministic query) are kept, in
+    the pool's result cache, under the store generation, so a swapped store or a new pool (after an
+    ingest) never sees them."""
+
+    def __init__(self, app: Flask) -> None:
+        self.app = app
+        self.wsgi_app = app.wsgi_app
+
+    def __call__(self, environ: dict, start_response):  # noqa: ANN204
+        if (environ.get("REQUEST_METHOD") != "GET" or environ.get("PATH_INFO") not in ("/sparql", "/sparql/")
+                or not environ.get("QUERY_STRING")):
+            return self.wsgi_app(environ, start_response)
+        pool = self.app.extensions["policykg"].pool
+        key = ("http",) + tuple(environ.get(k) for k in REPLAY_KEY)
+        hit = pool.cached(key)
+        if isinstance(hit, _Replay):
+            if hit.etag and _matches(environ.get("HTTP_IF_NONE_MATCH"), hit.etag):
+                start_response("304 NOT MODIFIED", hit.not_modified)
+                return []
+            start_response(hit.status, hit.headers)
+            return [hit.body]
+        sent: list = []
+
+        def capture(status: str, headers: list, exc_info=None):  # noqa: ANN001, ANN202
+            sent[:] = [status, headers]
+            return start_response(status, headers, exc_info)
+
+        app_iter = self.wsgi_app(environ, capture)
+        if not environ.get(REPLAYABLE):
+            return app_iter
+        try:
+            body = b"".join(app_iter)
+        finally:
+            if hasattr(app_iter, "close"):
+                app_iter.close()
+        if sent and sent[0].startswith("200"):
+            pool.remember(key, _Replay(sent[0], list(sent[1]), body), environ[REPLAYABLE][0])
+        return [body]
+
+
+def install_replay(app: Flask) -> None:
+    app.wsgi_app = ReplayMiddleware(app)  # type: ignore[method-assign]
+
+
+def _matches(header: str | None, etag: str) -> bool:
+    """True when If-None-Match (``header``) names ``etag`` or is '*'; a weak tag matches too (RFC 9110)."""
+    if not header:
+        return False
+    return any(t == "*" or t == etag for t in (t.strip().removeprefix("W/") for t in header.split(",")))

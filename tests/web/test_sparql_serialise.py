@@ -1,0 +1,41 @@
+"""The worker's JSON results are the bytes json.dumps gives for the SPARQL 1.1 Query Results JSON document (the
+ETag of an answer depends on them), written directly for speed."""
+
+from __future__ import annotations
+
+import json
+
+import pyoxigraph as ox
+
+from webapp.sparql_pool import _term_json, serialise_select
+
+XSD = "http://www.w3.org/2001/XMLSchema#"
+
+
+def _reference(variables: list[str], rows: list[list], truncated: bool, cap: int) -> bytes:
+    doc: dict = {"head": {"vars": variables}, "results": {"bindings": [
+        {v: _term_json(t) for v, t in zip(variables, row, strict=True) if t is not None} for row in rows]}}
+    if truncated:
+        doc["truncated"] = True
+        doc["limit"] = cap
+    return json.dumps(doc, ensure_ascii=False).encode("utf-8")
+
+
+def test_json_results_are_the_reference_bytes() -> None:
+    rows = [
+        [ox.NamedNode("https://w3id.org/policykg/id/doc/nghi-quyet-29"), ox.Literal("29-NQ/TW"), None],
+        [ox.BlankNode("b0"), ox.Literal("5", datatype=ox.NamedNode(XSD + "integer")),
+         ox.Literal("Cảng Vũng Áng", language="vi")],
+        [ox.NamedNode("http://example.org/q\u2028é"), ox.Literal('a"\n\tb\u0001\\ Việt\U0001f600'),
+         ox.Literal("", language="en-GB")],
+        [None, None, None],
+        [ox.Triple(ox.NamedNode("http://e/s"), ox.NamedNode("http://e/p"), ox.Literal("o")),
+         ox.Literal("2024-01-01", datatype=ox.NamedNode(XSD + "date")), ox.Literal("x")],
+    ]
+    variables = ["s", "n", 'l"ab\u0111']
+    for truncated in (False, True):
+        assert serialise_select(variables, rows, "json", truncated, 7) == _reference(variables, rows, truncated, 7)
+    assert serialise_select([], [], "json", False, 1) == _reference([], [], False, 1)
+    assert serialise_select(["a"], [[None]], "json", False, 1) == _reference(["a"], [[None]], False, 1)
+    parsed = json.loads(serialise_select(variables, rows, "json", True, 7))
+    assert parsed["truncated"] is True and parsed["results"]["bindings"][1][variables[2]]["xml:lang"] == "vi"
