@@ -11,6 +11,7 @@ import os
 import shutil
 import tempfile
 import time
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -98,6 +99,16 @@ def _on_disk_path(store: Any, scratch: Path) -> str:
     return str(scratch / "store")
 
 
+def make_pool(config: Mapping, path: str) -> QueryPool:
+    """The SPARQL worker pool over the store at ``path`` with the app's limits (one place: the app's start and
+    the reload after an ingest must not differ in their safety settings)."""
+    return QueryPool(path, workers=int(config["SPARQL_WORKERS"]), timeout=float(config["SPARQL_TIMEOUT"]),
+                     queue_size=int(config["SPARQL_QUEUE"]), long_slots=int(config["SPARQL_LONG_SLOTS"]),
+                     fast=float(config["SPARQL_FAST"]), isolate=bool(config["SPARQL_ISOLATE"]),
+                     max_growth_mb=float(config["SPARQL_WORKER_GROWTH_MB"]),
+                     cache_mb=float(config["SPARQL_CACHE_MB"]))
+
+
 def create_app(settings: Settings | None = None, store: Any = None, config: dict | None = None) -> Flask:
     """The Flask app over ``store`` (default: the built on-disk store of ``settings``)."""
     settings = settings or Settings()
@@ -113,12 +124,7 @@ def create_app(settings: Settings | None = None, store: Any = None, config: dict
     atexit.register(shutil.rmtree, scratch, True)
     kg = KnowledgeGraph(store, settings.base)
     iris = IriMap(settings.base)
-    pool = QueryPool(_on_disk_path(store, scratch), workers=int(app.config["SPARQL_WORKERS"]),
-                     timeout=float(app.config["SPARQL_TIMEOUT"]), queue_size=int(app.config["SPARQL_QUEUE"]),
-                     long_slots=int(app.config["SPARQL_LONG_SLOTS"]), fast=float(app.config["SPARQL_FAST"]),
-                     isolate=bool(app.config["SPARQL_ISOLATE"]),
-                     max_growth_mb=float(app.config["SPARQL_WORKER_GROWTH_MB"]),
-                     cache_mb=float(app.config["SPARQL_CACHE_MB"]))
+    pool = make_pool(app.config, _on_disk_path(store, scratch))
     atexit.register(pool.close)
     pool.start_in_background()
     queries_dir = Path(app.config["QUERIES_DIR"] or settings.queries_dir)

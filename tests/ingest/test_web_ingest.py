@@ -30,6 +30,11 @@ def test_without_a_token_the_routes_do_not_exist(data: Path, monkeypatch: pytest
 def test_upload_ingests_and_links_to_the_new_document(data: Path, docs: dict[str, Path]) -> None:
     app = _app(data, TOKEN)
     client = app.test_client()
+    first_pool = app.extensions["policykg"].pool
+
+    def limits(p) -> tuple:  # noqa: ANN001
+        return (p.size, p.timeout, p.queue_size, p.long_slots, p.fast, p.isolate, p.max_growth_mb, p.cache.max_bytes)
+
     page = client.get("/ingest")
     assert page.status_code == 200 and 'name="files"' in page.text
     with docs["party.docx"].open("rb") as fh:
@@ -45,6 +50,10 @@ def test_upload_ingests_and_links_to_the_new_document(data: Path, docs: dict[str
     assert len(links) == 2
     for link in links:
         assert client.get(link).status_code == 200  # the app reads the new store
+    # the SPARQL pool over the new store keeps the app's limits (the public service's safety, issue 10)
+    pool = app.extensions["policykg"].pool
+    assert pool is not first_pool
+    assert limits(pool) == limits(first_pool)
     # evidence on the PDF document's page links to the original at the page of the quote
     doc = client.get(links[1]).text
     m = re.search(r'href="(/originals/[0-9a-f]{64}\.pdf)#page=(\d+)"', doc)

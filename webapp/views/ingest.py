@@ -63,16 +63,15 @@ def _reload() -> None:
     """Read the store the ingest swapped in (readers of the old one finish on it)."""
     from graph.store import OxigraphStore
 
+    from .. import make_pool
     from ..kg import KnowledgeGraph
     from ..network import NetworkBuilder
     from ..search import SearchIndex
-    from ..sparql_pool import QueryPool
 
     old = services()
     store = OxigraphStore(old.settings.store)
     kg = KnowledgeGraph(store, old.settings.base)
-    pool = QueryPool(str(old.settings.store), workers=int(current_app.config["SPARQL_WORKERS"]),
-                     timeout=float(current_app.config["SPARQL_TIMEOUT"]))
+    pool = make_pool(current_app.config, str(old.settings.store))
     pool.start_in_background()
     current_app.extensions["policykg"] = dataclasses.replace(
         old, store=store, kg=kg, search=SearchIndex(kg), networks=NetworkBuilder(kg, old.iris), pool=pool)
