@@ -384,3 +384,13 @@ def test_a_number_first_target_ends_at_the_clause_and_the_next_verb_opens_anothe
     assert [(t.indicator, t.value, t.upper, t.year) for t in found] == [
         ("trung tâm logistics", Decimal("15"), None, 2035),
         ("nhu cầu lưu kho của doanh nghiệp", Decimal("40"), Decimal("45"), 2035)]
+
+
+def test_the_items_of_an_article_on_targets_are_targets_of_its_year() -> None:
+    head = HEAD.replace("KẾ HOẠCH\nPhát triển một lĩnh vực thử nghiệm", "NGHỊ QUYẾT\nVề kế hoạch năm 2027")
+    found = targets_of("QUYẾT NGHỊ:\n\nĐiều 1. Các chỉ tiêu chủ yếu năm 2027\n1. Tổng vốn đầu tư toàn xã hội khoảng "
+                       "40.000 tỷ đồng.\n2. Đón khoảng 3 triệu lượt khách du lịch, trong đó khách quốc tế đạt "
+                       "0,8 triệu lượt.\n\nĐiều 2. Giao Ủy ban nhân dân tỉnh tổ chức thực hiện Nghị quyết.\n", head)
+    assert [(t.value, t.unit, t.year) for t in found] == [
+        (D("40000"), "tỷ đồng", 2027), (D("3"), "triệu lượt khách", 2027), (D("0.8"), "triệu lượt", 2027)]
+    assert found[2].indicator == "khách quốc tế"  # 'trong đó' opens the second target of the sentence

@@ -725,3 +725,11 @@ def test_the_body_named_in_a_parenthesis_at_the_end_of_an_item_is_its_lead(ctx) 
     assert names(first.lead) == ["Sở Khoa học và Công nghệ"] and names(first.cooperating) == ["Sở Công Thương"]
     assert (first.timeframe, first.start_year, first.end_year) == ("năm 2027", 2027, 2027)
     assert names(second.lead) == ["Văn phòng Đăng ký đất đai tỉnh"] and second.timeframe == "hằng năm"
+
+
+def test_the_adoption_formula_is_not_part_of_the_last_task(ctx) -> None:
+    text = ("Điều 2. Tổ chức thực hiện\n1. Giao Ủy ban nhân dân tỉnh tổ chức thực hiện Nghị quyết.\n"
+            "2. Thường trực Hội đồng nhân dân tỉnh giám sát việc thực hiện Nghị quyết.\n"
+            "Nghị quyết này đã được Hội đồng nhân dân tỉnh thông qua ngày 10 tháng 12 năm 2026./.\n")
+    last = real(tasks_of(text, ctx))[-1]
+    assert last.timeframe is None and "thông qua" not in last.text

@@ -443,7 +443,8 @@ def _targets_in_sentence(raw: str, ss: int, se: int, scope: _Scope, parsed, out:
                     s, e = _clean(raw, v.end, next_start)
                     for comma in re.finditer(r"[,;]\s*", raw[s:e]):
                         after = fold(raw[s + comma.end():e]) + " "
-                        if any(w and after.startswith(w + " ") for w in cues.number_first):
+                        if after.startswith("trong do ") or any(w and after.startswith(w + " ")
+                                                                   for w in cues.number_first):
                             e = _clean(raw, s, s + comma.start())[1]  # '20 cảng cạn, đáp ứng …': a new clause
                             break
                     first = re.match(r"[\wÀ-ỹ]+", raw[s:e])
@@ -583,7 +584,7 @@ def _sections(blocks: list[Block], raw: str, cues: TargetCues) -> list[tuple[Blo
     taken: set[int] = set()
     for b in blocks:
         level = _party_level(raw, b) if b.kind == "text" else None
-        if b.index in taken or (b.kind not in ("heading", "numbered", "lettered") and level is None):
+        if b.index in taken or (b.kind not in ("heading", "numbered", "lettered", "article") and level is None):
             continue
         title = _title(raw, b)
         body = fold(title)
@@ -596,6 +597,12 @@ def _sections(blocks: list[Block], raw: str, cues: TargetCues) -> list[tuple[Blo
             continue
         if level is not None:
             members = _party_members(blocks, raw, b, level)
+        elif b.kind == "article":  # 'Điều 1. Mục tiêu và các chỉ tiêu chủ yếu năm 2027': items to the next article
+            members = []
+            for x in blocks[b.index + 1:]:
+                if x.kind in ("article", "heading"):
+                    break
+                members.append(x)
         else:
             members = [x for x in blocks[b.index + 1:] if b.index in x.path]
         article = next((i for i, x in enumerate(members) if _ARTICLE.match(raw, x.body.start)), None)

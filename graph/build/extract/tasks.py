@@ -54,7 +54,7 @@ from graph.text import collapse, fold
 
 _CLOSING = re.compile(
     r"^(?:(?:Kết luận|Nghị quyết|Chương trình(?: hành động)?|Kế hoạch|Chỉ thị|Thông báo|Quyết định|Công văn|"
-    r"Văn bản)(?: này)?\s+(?:được|phải được|thay thế|có hiệu lực|bãi bỏ)\s|Trên đây là\b"
+    r"Văn bản)(?: này)?\s+(?:được|đã được|phải được|thay thế|có hiệu lực|bãi bỏ)\s|Trên đây là\b"
     r"|[^.:]{0,100}?\bthông báo (?:để|cho)\b)"
 )
 _END = re.compile(r"^(?:Nơi nhận\b|T/M\b|TM\.|KT\.|TL\.|TUQ\.|Q\.\s|TM\s+(?:BAN|ỦY|UỶ|HỘI|TỈNH))")
