@@ -107,9 +107,12 @@ class Paging:
     ``rows`` solutions that agree with it on the variables both project (none found: the core solution alone, as
     an OPTIONAL would), the columns in the whole question's order. The page's keys are written into the rows
     query as constants, its WHERE group once per key (a UNION): Oxigraph drives its lookups from a constant, not
-    from a term bound through VALUES (a task's evidence: 1 ms against 1.5 s). A core of one IRI per row ordered
-    by its text (``SELECT DISTINCT ?x WHERE {…} ORDER BY STR(?x)``) is fetched as one string and sorted here:
-    ORDER BY over 13,000 IRIs (and the joins it forces) took Oxigraph 1.5 s. In all three files (the question
+    from a term bound through VALUES (a task's evidence: 1 ms against 1.5 s). A core of a few terms per row ordered
+    by them (``SELECT DISTINCT ?a ?x WHERE {…} ORDER BY ?a STR(?x)``, each selected variable once in the ORDER
+    BY: ``STR(?x)`` an IRI, by its text; ``?a`` a literal, in ORDER BY's order: numbers by value, the rest by
+    text) is fetched as one string and sorted here, ties broken by the keys' text: ORDER BY over 13,000 IRIs
+    (and the joins it forces) took Oxigraph 1.5 s. The rows query must not bind a key variable (BIND … AS
+    ?key): the key's terms are written in for its variables. In all three files (the question
     too) a parameter may be written ``$name``: a bound value is written into the text as a constant (escaped
     N-Triples; a constant joins far faster than a term bound through VALUES), an unbound optional parameter
     stays a variable."""
@@ -592,15 +595,9 @@ def select_page(question: Question, bindings: Mapping[str, Term], limit: int, of
     paging = question.paging
     assert paging is not None
     core = with_constants(paging.core, bindings)
-    iri_key = _IRI_KEY.search(core)
-    if iri_key:  # one IRI per row, ordered by it: every key in one string, sorted here (see Paging)
-        var = iri_key[1]
-        # (DISTINCT left to the set below: it costs Oxigraph more than the join)
-        plain = re.sub(r"^SELECT\s+DISTINCT\b", "SELECT", core, count=1, flags=re.I | re.M)
-        joined = select(_wrap(plain, f'(GROUP_CONCAT(STR(?{var}); separator=" ") AS ?all)')).rows
-        every = sorted(set((joined[0]["all"].value if joined and "all" in joined[0] else "").split(" ")) - {""})
-        total = len(every)
-        keys = SelectResult([var], [{var: ox.NamedNode(i)} for i in every[offset:offset + limit]])
+    sorted_here = _SORTED_KEY.search(core)
+    if sorted_here:  # a few terms per row, ordered by them: every key in one string, sorted here (see Paging)
+        keys, total = _sorted_keys(core, sorted_here, limit, offset, select)
     else:
         total = int(select(_wrap(core, "(COUNT(*) AS ?total)")).rows[0]["total"].value)
         keys = select(f"{core}\nLIMIT {limit} OFFSET {offset}") if offset < total else SelectResult([], [])
@@ -624,9 +621,85 @@ def select_page(question: Question, bindings: Mapping[str, Term], limit: int, of
 
 
 KEYS_PER_QUERY = 10
-# a core of one IRI per row ordered by its text: ``SELECT DISTINCT ?x WHERE { … } ORDER BY STR(?x)``
-_IRI_KEY = re.compile(r"^SELECT\s+DISTINCT\s+\?(\w+)\s+WHERE\b[\s\S]*\bORDER\s+BY\s+STR\(\s*\?\1\s*\)\s*$",
-                      re.I | re.M)
+# a core of a few terms per row ordered by them: ``SELECT DISTINCT ?a ?b WHERE { … } ORDER BY ?a STR(?b)``
+_SORTED_KEY = re.compile(r"^SELECT\s+DISTINCT\s+(?P<vars>(?:\?\w+\s+)+)WHERE\b[\s\S]*"
+                         r"\bORDER\s+BY\s+(?P<keys>(?:(?:\?\w+|STR\(\s*\?\w+\s*\))\s*)+)$", re.I | re.M)
+_ORDER_KEY = re.compile(r"(STR\(\s*)?\?(\w+)", re.I)
+# the separators of the joined keys: a term, its parts and a row (control characters no key's text holds)
+_ROW, _FIELD, _PART = "\x1e", "\x1f", "\x1d"
+_NUMERIC = {f"http://www.w3.org/2001/XMLSchema#{t}" for t in (
+    "integer", "decimal", "double", "float", "int", "long", "short", "byte", "nonNegativeInteger",
+    "positiveInteger", "negativeInteger", "nonPositiveInteger", "unsignedInt", "unsignedLong")}
+_STRING = "http://www.w3.org/2001/XMLSchema#string"
+
+
+def _sorted_keys(core: str, match: re.Match, limit: int, offset: int,
+                 select: Select) -> tuple[SelectResult, int]:
+    """(the page's keys, the total) of a sorted-here core: its solutions fetched as one GROUP_CONCAT string (an
+    ORDER BY forces Oxigraph's whole join: 13,000 IRIs 0.7–1.9 s; the string and Python's sort: 35 ms), each
+    term written with its kind (IRI, language or datatype) so that it comes back as the same term, sorted
+    here as SPARQL's ORDER BY does (unbound first, then IRIs, then literals: numbers by value, the rest by
+    text; ``STR(?v)``: by the term's text), ties broken by every key's text (a total order)."""
+    variables = match["vars"].split()
+    names = [v[1:] for v in variables]
+    order = [(bool(m[1]), m[2]) for m in _ORDER_KEY.finditer(match["keys"])]
+    if sorted(v for _, v in order) != sorted(names):
+        raise QuestionError("a sorted core orders by each variable it selects, once")
+    kinds = dict((v, as_text) for as_text, v in order)
+    part = f'"{_PART}"'
+    # STR(?v): an IRI, by its text; ?v: a literal, in ORDER BY's order (its kind written, to come back the same)
+    fields = [f'COALESCE(CONCAT("I", {part}, STR(?{v})), "")' if kinds[v] else
+              f'COALESCE(IF(LANG(?{v}) != "", CONCAT("@", LANG(?{v}), {part}, STR(?{v})), '
+              f'CONCAT("^", STR(DATATYPE(?{v})), {part}, STR(?{v}))), "")' for v in names]
+    joined = f'CONCAT({f", {chr(34)}{_FIELD}{chr(34)}, ".join(fields)})' if len(fields) > 1 else fields[0]
+    # (DISTINCT left to the set below: it costs Oxigraph more than the join)
+    plain = re.sub(r"^SELECT\s+DISTINCT\b", "SELECT", core, count=1, flags=re.I | re.M)
+    found = select(_wrap(plain, f'(GROUP_CONCAT({joined}; separator="{_ROW}") AS ?all)')).rows
+    text = found[0]["all"].value if found and "all" in found[0] else ""
+    records = [r.split(_FIELD) for r in set(text.split(_ROW)) - {""}]
+    if any(len(r) != len(names) for r in records):
+        raise QuestionError("a key of the sorted core holds a separator")
+    at = [(as_text, names.index(v)) for as_text, v in order]
+    # the sort keys from the strings (terms made for the page's rows only)
+    records.sort(key=lambda r: (*(_text_order(r[i]) if as_text else _sparql_order(r[i]) for as_text, i in at),
+                                _FIELD.join(r)))
+    page = [{v: t for v, t in zip(names, map(_key_term, r), strict=True) if t is not None}
+            for r in records[offset:offset + limit]]
+    return SelectResult(names, page), len(records)
+
+
+def _key_term(text: str) -> Term | None:
+    """A term as the sorted core writes it (``kind`` separator ``text``; empty: unbound)."""
+    if not text:
+        return None
+    kind, _, value = text.partition(_PART)
+    if kind == "I":
+        return ox.NamedNode(value)
+    if kind.startswith("@"):
+        return ox.Literal(value, language=kind[1:])
+    datatype = kind[1:]
+    return ox.Literal(value) if datatype in ("", _STRING) else ox.Literal(value, datatype=ox.NamedNode(datatype))
+
+
+def _text_order(field: str) -> tuple:
+    """``STR(?v)``'s order of a term as the sorted core writes it (unbound first)."""
+    return (0, "") if not field else (1, field.partition(_PART)[2])
+
+
+def _sparql_order(field: str) -> tuple:
+    """ORDER BY's order of a term as the sorted core writes it: unbound, IRIs, numbers (by value), other
+    literals (by text)."""
+    if not field:
+        return (0, 0.0, "")
+    kind, _, value = field.partition(_PART)
+    if kind == "I":
+        return (1, 0.0, value)
+    if kind[1:] in _NUMERIC:
+        try:
+            return (2, float(value), "")
+        except ValueError:
+            pass
+    return (3, 0.0, value)
 
 
 def _wrap(core: str, projection: str) -> str:
