@@ -101,20 +101,21 @@ class Param:
 class Paging:
     """How a question is answered one page at a time (``queries/pages/<name>.core.rq`` and ``.rows.rq``).
 
-    ``core`` selects the keys of the answer's rows, one solution per row, in the question's order (its ``ORDER
-    BY``, the last clause, is a total order): it is counted for the total and cut with LIMIT/OFFSET for the
-    page. ``rows`` gives the answer's columns for the page's keys only; each core solution is joined with the
-    ``rows`` solutions that agree with it on the variables both project (none found: the core solution alone, as
-    an OPTIONAL would), the columns in the whole question's order. The page's keys are written into the rows
-    query as constants, its WHERE group once per key (a UNION): Oxigraph drives its lookups from a constant, not
-    from a term bound through VALUES (a task's evidence: 1 ms against 1.5 s). A core of a few terms per row ordered
-    by them (``SELECT DISTINCT ?a ?x WHERE {…} ORDER BY ?a STR(?x)``, each selected variable once in the ORDER
-    BY: ``STR(?x)`` an IRI, by its text; ``?a`` a literal, in ORDER BY's order: numbers by value, the rest by
-    text) is fetched as one string and sorted here, ties broken by the keys' text: ORDER BY over 13,000 IRIs
-    (and the joins it forces) took Oxigraph 1.5 s. The rows query must not bind a key variable (BIND … AS
-    ?key): the key's terms are written in for its variables. In all three files (the question
-    too) a parameter may be written ``$name``: a bound value is written into the text as a constant (escaped
-    N-Triples; a constant joins far faster than a term bound through VALUES), an unbound optional parameter
+    ``core`` selects the keys of the answer's rows, one solution per row, in the question's order (its ``ORDER BY``,
+    the last clause, is a total order): it is counted for the total and cut with LIMIT/OFFSET for the page. ``rows``
+    gives the answer's columns for the page's keys only; each core solution is joined with the ``rows`` solutions
+    that agree with it on the variables both project (none found: the core solution alone, as an OPTIONAL would),
+    the columns in the whole question's order; several rows for one key come in the order of their columns' text
+    (the whole question's ORDER BY must end with those columns). ``rows`` selects every key variable it uses. The
+    page's distinct keys are written into the rows query as constants, its WHERE group once per key (a UNION):
+    Oxigraph drives its lookups from a constant, not from a term bound through VALUES (a task's evidence: 1 ms
+    against 1.5 s). A core of a few terms per row ordered by them (``SELECT DISTINCT ?a ?x WHERE {…} ORDER BY ?a
+    STR(?x)``, each selected variable once in the ORDER BY: ``STR(?x)`` an IRI, by its text; ``?a`` a literal, in
+    ORDER BY's order: numbers by value, the rest by text) is fetched as one string and sorted here, ties broken by
+    the keys' text: ORDER BY over 13,000 IRIs (and the joins it forces) took Oxigraph 1.5 s. The rows query must not
+    bind a key variable (BIND … AS ?key): the key's terms are written in for its variables. In all three files (the
+    question too) a parameter may be written ``$name``: a bound value is written into the text as a constant
+    (escaped N-Triples; a constant joins far faster than a term bound through VALUES), an unbound optional parameter
     stays a variable."""
 
     core: str
@@ -605,16 +606,26 @@ def select_page(question: Question, bindings: Mapping[str, Term], limit: int, of
     if not keys.rows:
         return SelectResult(variables, []), total
     rows_query = with_constants(paging.rows, bindings)
+    # the key variables the rows query uses, which it must select (the rows are joined with the keys on them)
+    projected = [v.value for v in ox.Store().query(rows_query).variables]
+    shared = [v for v in keys.variables if re.search(rf"[?$]{v}\b", rows_query)]
+    if any(v not in projected for v in shared):
+        raise QuestionError(f"{question.name}.rows: select the key variables it uses ({', '.join(shared)})")
+    # each distinct key once (many keys of a page may share the terms the rows depend on)
+    distinct = list({tuple(key.get(v) for v in shared): {v: key[v] for v in shared if v in key}
+                     for key in keys.rows}.values())
     # a few keys a query: Oxigraph's cost grows faster than the union (100 tasks: 180 ms at once, 68 ms by 10)
-    parts = [select(with_keys(rows_query, keys.variables, keys.rows[i:i + KEYS_PER_QUERY]))
-             for i in range(0, len(keys.rows), KEYS_PER_QUERY)]
-    shared = [v for v in keys.variables if v in parts[0].variables]
+    parts = [select(with_keys(rows_query, shared, distinct[i:i + KEYS_PER_QUERY]))
+             for i in range(0, len(distinct), KEYS_PER_QUERY)]
     found: dict[tuple, list[dict[str, Term]]] = defaultdict(list)
     for row in (row for part in parts for row in part.rows):
         found[tuple(row.get(v) for v in shared)].append(row)
     out = []
     for key in keys.rows:
-        for extra in found.get(tuple(key.get(v) for v in shared)) or [{}]:
+        # the rows of one key in the order of their columns' text (the whole question's ORDER BY ends so)
+        extras = sorted(found.get(tuple(key.get(v) for v in shared)) or [{}],
+                        key=lambda row: tuple((0, "") if row.get(v) is None else (1, row[v].value) for v in variables))
+        for extra in extras:
             merged = {**extra, **key}
             out.append({v: merged[v] for v in variables if v in merged})
     return SelectResult(variables, out), total
@@ -636,10 +647,10 @@ _STRING = "http://www.w3.org/2001/XMLSchema#string"
 def _sorted_keys(core: str, match: re.Match, limit: int, offset: int,
                  select: Select) -> tuple[SelectResult, int]:
     """(the page's keys, the total) of a sorted-here core: its solutions fetched as one GROUP_CONCAT string (an
-    ORDER BY forces Oxigraph's whole join: 13,000 IRIs 0.7–1.9 s; the string and Python's sort: 35 ms), each
-    term written with its kind (IRI, language or datatype) so that it comes back as the same term, sorted
-    here as SPARQL's ORDER BY does (unbound first, then IRIs, then literals: numbers by value, the rest by
-    text; ``STR(?v)``: by the term's text), ties broken by every key's text (a total order)."""
+    ORDER BY forces Oxigraph's whole join: 13,000 IRIs 0.7–1.9 s; the string and Python's sort: 35 ms), an
+    IRI (``STR(?v)`` in the ORDER BY) as its text, a literal (``?v``) with its language or datatype so that it
+    comes back as the same term; sorted here as SPARQL's ORDER BY does (unbound first; IRIs by text; literals:
+    numbers by value, the rest by text), ties broken by every key's text (a total order)."""
     variables = match["vars"].split()
     names = [v[1:] for v in variables]
     order = [(bool(m[1]), m[2]) for m in _ORDER_KEY.finditer(match["keys"])]
@@ -648,7 +659,7 @@ def _sorted_keys(core: str, match: re.Match, limit: int, offset: int,
     kinds = dict((v, as_text) for as_text, v in order)
     part = f'"{_PART}"'
     # STR(?v): an IRI, by its text; ?v: a literal, in ORDER BY's order (its kind written, to come back the same)
-    fields = [f'COALESCE(CONCAT("I", {part}, STR(?{v})), "")' if kinds[v] else
+    fields = [f'COALESCE(STR(?{v}), "")' if kinds[v] else
               f'COALESCE(IF(LANG(?{v}) != "", CONCAT("@", LANG(?{v}), {part}, STR(?{v})), '
               f'CONCAT("^", STR(DATATYPE(?{v})), {part}, STR(?{v}))), "")' for v in names]
     joined = f'CONCAT({f", {chr(34)}{_FIELD}{chr(34)}, ".join(fields)})' if len(fields) > 1 else fields[0]
@@ -660,40 +671,31 @@ def _sorted_keys(core: str, match: re.Match, limit: int, offset: int,
     if any(len(r) != len(names) for r in records):
         raise QuestionError("a key of the sorted core holds a separator")
     at = [(as_text, names.index(v)) for as_text, v in order]
-    # the sort keys from the strings (terms made for the page's rows only)
-    records.sort(key=lambda r: (*(_text_order(r[i]) if as_text else _sparql_order(r[i]) for as_text, i in at),
+    # sorted by the strings (terms made for the page's keys only)
+    records.sort(key=lambda r: (*((r[i] != "", r[i]) if as_text else _sparql_order(r[i]) for as_text, i in at),
                                 _FIELD.join(r)))
-    page = [{v: t for v, t in zip(names, map(_key_term, r), strict=True) if t is not None}
+    page = [{v: ox.NamedNode(f) if kinds[v] else _key_term(f) for v, f in zip(names, r, strict=True) if f}
             for r in records[offset:offset + limit]]
     return SelectResult(names, page), len(records)
 
 
 def _key_term(text: str) -> Term | None:
-    """A term as the sorted core writes it (``kind`` separator ``text``; empty: unbound)."""
+    """A literal as the sorted core writes it (``kind`` separator ``text``; empty: unbound)."""
     if not text:
         return None
     kind, _, value = text.partition(_PART)
-    if kind == "I":
-        return ox.NamedNode(value)
     if kind.startswith("@"):
         return ox.Literal(value, language=kind[1:])
     datatype = kind[1:]
     return ox.Literal(value) if datatype in ("", _STRING) else ox.Literal(value, datatype=ox.NamedNode(datatype))
 
 
-def _text_order(field: str) -> tuple:
-    """``STR(?v)``'s order of a term as the sorted core writes it (unbound first)."""
-    return (0, "") if not field else (1, field.partition(_PART)[2])
-
-
 def _sparql_order(field: str) -> tuple:
-    """ORDER BY's order of a term as the sorted core writes it: unbound, IRIs, numbers (by value), other
-    literals (by text)."""
+    """ORDER BY's order of a literal as the sorted core writes it: unbound, numbers (by value), other literals
+    (by text)."""
     if not field:
         return (0, 0.0, "")
     kind, _, value = field.partition(_PART)
-    if kind == "I":
-        return (1, 0.0, value)
     if kind[1:] in _NUMERIC:
         try:
             return (2, float(value), "")
