@@ -111,12 +111,12 @@ class Paging:
     Oxigraph drives its lookups from a constant, not from a term bound through VALUES (a task's evidence: 1 ms
     against 1.5 s). A core of a few terms per row ordered by them (``SELECT DISTINCT ?a ?x WHERE {…} ORDER BY ?a
     STR(?x)``, each selected variable once in the ORDER BY: ``STR(?x)`` an IRI, by its text; ``?a`` a literal, in
-    ORDER BY's order: numbers by value, the rest by text) is fetched as one string and sorted here, ties broken by
-    the keys' text: ORDER BY over 13,000 IRIs (and the joins it forces) took Oxigraph 1.5 s. The rows query must not
-    bind a key variable (BIND … AS ?key): the key's terms are written in for its variables. In all three files (the
-    question too) a parameter may be written ``$name``: a bound value is written into the text as a constant
-    (escaped N-Triples; a constant joins far faster than a term bound through VALUES), an unbound optional parameter
-    stays a variable."""
+    ORDER BY's order: numbers by value, the rest by text; ``DESC(?a)`` the same, descending) is fetched as one
+    string and sorted here, ties broken by the keys' text: ORDER BY over 13,000 IRIs (and the joins it forces) took
+    Oxigraph 1.5 s. The rows query must not bind a key variable (BIND … AS ?key): the key's terms are written in for
+    its variables. In all three files (the question too) a parameter may be written ``$name``: a bound value is
+    written into the text as a constant (escaped N-Triples; a constant joins far faster than a term bound through
+    VALUES), an unbound optional parameter stays a variable."""
 
     core: str
     rows: str
@@ -634,8 +634,8 @@ def select_page(question: Question, bindings: Mapping[str, Term], limit: int, of
 KEYS_PER_QUERY = 10
 # a core of a few terms per row ordered by them: ``SELECT DISTINCT ?a ?b WHERE { … } ORDER BY ?a STR(?b)``
 _SORTED_KEY = re.compile(r"^SELECT\s+DISTINCT\s+(?P<vars>(?:\?\w+\s+)+)WHERE\b[\s\S]*"
-                         r"\bORDER\s+BY\s+(?P<keys>(?:(?:\?\w+|STR\(\s*\?\w+\s*\))\s*)+)$", re.I | re.M)
-_ORDER_KEY = re.compile(r"(STR\(\s*)?\?(\w+)", re.I)
+                         r"\bORDER\s+BY\s+(?P<keys>(?:(?:\?\w+|(?:STR|DESC)\(\s*\?\w+\s*\))\s*)+)$", re.I | re.M)
+_ORDER_KEY = re.compile(r"(?:(STR)|(DESC))?\(?\s*\?(\w+)", re.I)
 # the separators of the joined keys: a term, its parts and a row (control characters no key's text holds)
 _ROW, _FIELD, _PART = "\x1e", "\x1f", "\x1d"
 _NUMERIC = {f"http://www.w3.org/2001/XMLSchema#{t}" for t in (
@@ -653,15 +653,20 @@ def _sorted_keys(core: str, match: re.Match, limit: int, offset: int,
     numbers by value, the rest by text), ties broken by every key's text (a total order)."""
     variables = match["vars"].split()
     names = [v[1:] for v in variables]
-    order = [(bool(m[1]), m[2]) for m in _ORDER_KEY.finditer(match["keys"])]
-    if sorted(v for _, v in order) != sorted(names):
+    # (as text: an IRI by STR(?v); descending: a literal by DESC(?v); the variable)
+    order = [(bool(m[1]), bool(m[2]), m[3]) for m in _ORDER_KEY.finditer(match["keys"])]
+    if sorted(v for _, _, v in order) != sorted(names):
         raise QuestionError("a sorted core orders by each variable it selects, once")
-    kinds = dict((v, as_text) for as_text, v in order)
+    kinds = {v: as_text for as_text, _, v in order}
     part = f'"{_PART}"'
+
+    def typed(v: str) -> str:
+        return f'CONCAT("^", STR(DATATYPE(?{v})), {part}, STR(?{v}))'
     # STR(?v): an IRI, by its text; ?v: a literal, in ORDER BY's order (its kind written, to come back the same)
     fields = [f'COALESCE(STR(?{v}), "")' if kinds[v] else
-              f'COALESCE(IF(LANG(?{v}) != "", CONCAT("@", LANG(?{v}), {part}, STR(?{v})), '
-              f'CONCAT("^", STR(DATATYPE(?{v})), {part}, STR(?{v}))), "")' for v in names]
+              f'COALESCE(IF(isNumeric(?{v}), {typed(v)}, IF(LANG(?{v}) = "", {typed(v)}, '
+              f'CONCAT("@", LANG(?{v}), {part}, STR(?{v})))), "")' for v in names]
+    # (a number first: Virtuoso 7.2.5 fails on LANG of a count)
     joined = f'CONCAT({f", {chr(34)}{_FIELD}{chr(34)}, ".join(fields)})' if len(fields) > 1 else fields[0]
     # (DISTINCT left to the set below: it costs Oxigraph more than the join)
     plain = re.sub(r"^SELECT\s+DISTINCT\b", "SELECT", core, count=1, flags=re.I | re.M)
@@ -670,10 +675,13 @@ def _sorted_keys(core: str, match: re.Match, limit: int, offset: int,
     records = [r.split(_FIELD) for r in set(text.split(_ROW)) - {""}]
     if any(len(r) != len(names) for r in records):
         raise QuestionError("a key of the sorted core holds a separator")
-    at = [(as_text, names.index(v)) for as_text, v in order]
-    # sorted by the strings (terms made for the page's keys only)
-    records.sort(key=lambda r: (*((r[i] != "", r[i]) if as_text else _sparql_order(r[i]) for as_text, i in at),
-                                _FIELD.join(r)))
+    # sorted by the strings (terms made for the page's keys only): ties by the whole text, then each key from the
+    # last to the first (a stable sort, descending where the ORDER BY says DESC)
+    records.sort(key=_FIELD.join)
+    for as_text, descending, v in reversed(order):
+        i = names.index(v)
+        records.sort(key=(lambda r, i=i: (r[i] != "", r[i])) if as_text else (lambda r, i=i: _sparql_order(r[i])),
+                     reverse=descending)
     page = [{v: ox.NamedNode(f) if kinds[v] else _key_term(f) for v, f in zip(names, r, strict=True) if f}
             for r in records[offset:offset + limit]]
     return SelectResult(names, page), len(records)
