@@ -702,14 +702,16 @@ def _sparql_order(field: str) -> tuple:
     """ORDER BY's order of a literal as the sorted core writes it: unbound, numbers (by value), other literals
     (by text)."""
     if not field:
-        return (0, 0.0, "")
+        return (0, 0.0, "", 0, "")
     kind, _, value = field.partition(_PART)
     if kind[1:] in _NUMERIC:
         try:
-            return (2, float(value), "")
+            return (2, float(value), "", 0, "")
         except ValueError:
             pass
-    return (3, 0.0, value)
+    # the same text: another datatype, then a language (by its tag), then a plain string (as Oxigraph 0.5 orders)
+    rank = 2 if kind in ("^", "^" + _STRING) else 1 if kind.startswith("@") else 0
+    return (3, 0.0, value, rank, kind)
 
 
 def _wrap(core: str, projection: str) -> str:
