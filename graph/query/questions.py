@@ -677,11 +677,15 @@ def _sorted_keys(core: str, match: re.Match, limit: int, offset: int,
         raise QuestionError("a key of the sorted core holds a separator")
     # sorted by the strings (terms made for the page's keys only): ties by the whole text, then each key from the
     # last to the first (a stable sort, descending where the ORDER BY says DESC)
-    records.sort(key=_FIELD.join)
-    for as_text, descending, v in reversed(order):
-        i = names.index(v)
-        records.sort(key=(lambda r, i=i: (r[i] != "", r[i])) if as_text else (lambda r, i=i: _sparql_order(r[i])),
-                     reverse=descending)
+    at = [(as_text, names.index(v)) for as_text, descending, v in order]
+    if not any(descending for _, descending, _ in order):  # one pass
+        records.sort(key=lambda r: (*((r[i] != "", r[i]) if as_text else _sparql_order(r[i]) for as_text, i in at),
+                                    _FIELD.join(r)))
+    else:
+        records.sort(key=_FIELD.join)
+        for (as_text, i), (_, descending, _) in zip(reversed(at), reversed(order), strict=True):
+            records.sort(key=(lambda r, i=i: (r[i] != "", r[i])) if as_text else (lambda r, i=i: _sparql_order(r[i])),
+                         reverse=descending)
     page = [{v: ox.NamedNode(f) if kinds[v] else _key_term(f) for v, f in zip(names, r, strict=True) if f}
             for r in records[offset:offset + limit]]
     return SelectResult(names, page), len(records)
