@@ -101,18 +101,22 @@ class Param:
 class Paging:
     """How a question is answered one page at a time (``queries/pages/<name>.core.rq`` and ``.rows.rq``).
 
-    ``core`` selects the keys of the answer's rows, one solution per row, in the question's order (its ``ORDER
-    BY``, the last clause, is a total order): it is counted for the total and cut with LIMIT/OFFSET for the
-    page. ``rows`` gives the answer's columns for the page's keys only; each core solution is joined with the
-    ``rows`` solutions that agree with it on the variables both project (none found: the core solution alone, as
-    an OPTIONAL would), the columns in the whole question's order. The page's keys are written into the rows
-    query as constants, its WHERE group once per key (a UNION): Oxigraph drives its lookups from a constant, not
-    from a term bound through VALUES (a task's evidence: 1 ms against 1.5 s). A core of one IRI per row ordered
-    by its text (``SELECT DISTINCT ?x WHERE {…} ORDER BY STR(?x)``) is fetched as one string and sorted here:
-    ORDER BY over 13,000 IRIs (and the joins it forces) took Oxigraph 1.5 s. In all three files (the question
-    too) a parameter may be written ``$name``: a bound value is written into the text as a constant (escaped
-    N-Triples; a constant joins far faster than a term bound through VALUES), an unbound optional parameter
-    stays a variable."""
+    ``core`` selects the keys of the answer's rows, one solution per row, in the question's order (its ``ORDER BY``,
+    the last clause, is a total order): it is counted for the total and cut with LIMIT/OFFSET for the page. ``rows``
+    gives the answer's columns for the page's keys only; each core solution is joined with the ``rows`` solutions
+    that agree with it on the variables both project (none found: the core solution alone, as an OPTIONAL would),
+    the columns in the whole question's order; several rows for one key come in the order of their columns' text
+    (the whole question's ORDER BY must end with those columns). ``rows`` selects every key variable it uses. The
+    page's distinct keys are written into the rows query as constants, its WHERE group once per key (a UNION):
+    Oxigraph drives its lookups from a constant, not from a term bound through VALUES (a task's evidence: 1 ms
+    against 1.5 s). A core of a few terms per row ordered by them (``SELECT DISTINCT ?a ?x WHERE {…} ORDER BY ?a
+    STR(?x)``, each selected variable once in the ORDER BY: ``STR(?x)`` an IRI, by its text; ``?a`` a literal, in
+    ORDER BY's order: numbers by value, the rest by text; ``DESC(?a)`` the same, descending) is fetched as one
+    string and sorted here, ties broken by the keys' text: ORDER BY over 13,000 IRIs (and the joins it forces) took
+    Oxigraph 1.5 s. The rows query must not bind a key variable (BIND … AS ?key): the key's terms are written in for
+    its variables. In all three files (the question too) a parameter may be written ``$name``: a bound value is
+    written into the text as a constant (escaped N-Triples; a constant joins far faster than a term bound through
+    VALUES), an unbound optional parameter stays a variable."""
 
     core: str
     rows: str
@@ -592,15 +596,9 @@ def select_page(question: Question, bindings: Mapping[str, Term], limit: int, of
     paging = question.paging
     assert paging is not None
     core = with_constants(paging.core, bindings)
-    iri_key = _IRI_KEY.search(core)
-    if iri_key:  # one IRI per row, ordered by it: every key in one string, sorted here (see Paging)
-        var = iri_key[1]
-        # (DISTINCT left to the set below: it costs Oxigraph more than the join)
-        plain = re.sub(r"^SELECT\s+DISTINCT\b", "SELECT", core, count=1, flags=re.I | re.M)
-        joined = select(_wrap(plain, f'(GROUP_CONCAT(STR(?{var}); separator=" ") AS ?all)')).rows
-        every = sorted(set((joined[0]["all"].value if joined and "all" in joined[0] else "").split(" ")) - {""})
-        total = len(every)
-        keys = SelectResult([var], [{var: ox.NamedNode(i)} for i in every[offset:offset + limit]])
+    sorted_here = _SORTED_KEY.search(core)
+    if sorted_here:  # a few terms per row, ordered by them: every key in one string, sorted here (see Paging)
+        keys, total = _sorted_keys(core, sorted_here, limit, offset, select)
     else:
         total = int(select(_wrap(core, "(COUNT(*) AS ?total)")).rows[0]["total"].value)
         keys = select(f"{core}\nLIMIT {limit} OFFSET {offset}") if offset < total else SelectResult([], [])
@@ -608,25 +606,119 @@ def select_page(question: Question, bindings: Mapping[str, Term], limit: int, of
     if not keys.rows:
         return SelectResult(variables, []), total
     rows_query = with_constants(paging.rows, bindings)
+    # the key variables the rows query uses, which it must select (the rows are joined with the keys on them)
+    projected = [v.value for v in ox.Store().query(rows_query).variables]
+    shared = [v for v in keys.variables if re.search(rf"[?$]{v}\b", rows_query)]
+    if any(v not in projected for v in shared):
+        raise QuestionError(f"{question.name}.rows: select the key variables it uses ({', '.join(shared)})")
+    # each distinct key once (many keys of a page may share the terms the rows depend on)
+    distinct = list({tuple(key.get(v) for v in shared): {v: key[v] for v in shared if v in key}
+                     for key in keys.rows}.values())
     # a few keys a query: Oxigraph's cost grows faster than the union (100 tasks: 180 ms at once, 68 ms by 10)
-    parts = [select(with_keys(rows_query, keys.variables, keys.rows[i:i + KEYS_PER_QUERY]))
-             for i in range(0, len(keys.rows), KEYS_PER_QUERY)]
-    shared = [v for v in keys.variables if v in parts[0].variables]
+    parts = [select(with_keys(rows_query, shared, distinct[i:i + KEYS_PER_QUERY]))
+             for i in range(0, len(distinct), KEYS_PER_QUERY)]
     found: dict[tuple, list[dict[str, Term]]] = defaultdict(list)
     for row in (row for part in parts for row in part.rows):
         found[tuple(row.get(v) for v in shared)].append(row)
     out = []
     for key in keys.rows:
-        for extra in found.get(tuple(key.get(v) for v in shared)) or [{}]:
+        # the rows of one key in the order of their columns' text (the whole question's ORDER BY ends so)
+        extras = sorted(found.get(tuple(key.get(v) for v in shared)) or [{}],
+                        key=lambda row: tuple((0, "") if row.get(v) is None else (1, row[v].value) for v in variables))
+        for extra in extras:
             merged = {**extra, **key}
             out.append({v: merged[v] for v in variables if v in merged})
     return SelectResult(variables, out), total
 
 
 KEYS_PER_QUERY = 10
-# a core of one IRI per row ordered by its text: ``SELECT DISTINCT ?x WHERE { … } ORDER BY STR(?x)``
-_IRI_KEY = re.compile(r"^SELECT\s+DISTINCT\s+\?(\w+)\s+WHERE\b[\s\S]*\bORDER\s+BY\s+STR\(\s*\?\1\s*\)\s*$",
-                      re.I | re.M)
+# a core of a few terms per row ordered by them: ``SELECT DISTINCT ?a ?b WHERE { … } ORDER BY ?a STR(?b)``
+_SORTED_KEY = re.compile(r"^SELECT\s+DISTINCT\s+(?P<vars>(?:\?\w+\s+)+)WHERE\b[\s\S]*"
+                         r"\bORDER\s+BY\s+(?P<keys>(?:(?:\?\w+|(?:STR|DESC)\(\s*\?\w+\s*\))\s*)+)$", re.I | re.M)
+_ORDER_KEY = re.compile(r"(?:(STR)|(DESC))?\(?\s*\?(\w+)", re.I)
+# the separators of the joined keys: a term, its parts and a row (control characters no key's text holds)
+_ROW, _FIELD, _PART = "\x1e", "\x1f", "\x1d"
+_NUMERIC = {f"http://www.w3.org/2001/XMLSchema#{t}" for t in (
+    "integer", "decimal", "double", "float", "int", "long", "short", "byte", "nonNegativeInteger",
+    "positiveInteger", "negativeInteger", "nonPositiveInteger", "unsignedInt", "unsignedLong")}
+_STRING = "http://www.w3.org/2001/XMLSchema#string"
+
+
+def _sorted_keys(core: str, match: re.Match, limit: int, offset: int,
+                 select: Select) -> tuple[SelectResult, int]:
+    """(the page's keys, the total) of a sorted-here core: its solutions fetched as one GROUP_CONCAT string (an
+    ORDER BY forces Oxigraph's whole join: 13,000 IRIs 0.7–1.9 s; the string and Python's sort: 35 ms), an
+    IRI (``STR(?v)`` in the ORDER BY) as its text, a literal (``?v``) with its language or datatype so that it
+    comes back as the same term; sorted here as SPARQL's ORDER BY does (unbound first; IRIs by text; literals:
+    numbers by value, the rest by text), ties broken by every key's text (a total order)."""
+    variables = match["vars"].split()
+    names = [v[1:] for v in variables]
+    # (as text: an IRI by STR(?v); descending: a literal by DESC(?v); the variable)
+    order = [(bool(m[1]), bool(m[2]), m[3]) for m in _ORDER_KEY.finditer(match["keys"])]
+    if sorted(v for _, _, v in order) != sorted(names):
+        raise QuestionError("a sorted core orders by each variable it selects, once")
+    kinds = {v: as_text for as_text, _, v in order}
+    part = f'"{_PART}"'
+
+    def typed(v: str) -> str:
+        return f'CONCAT("^", STR(DATATYPE(?{v})), {part}, STR(?{v}))'
+    # STR(?v): an IRI, by its text; ?v: a literal, in ORDER BY's order (its kind written, to come back the same)
+    fields = [f'COALESCE(STR(?{v}), "")' if kinds[v] else
+              f'COALESCE(IF(isNumeric(?{v}), {typed(v)}, IF(LANG(?{v}) = "", {typed(v)}, '
+              f'CONCAT("@", LANG(?{v}), {part}, STR(?{v})))), "")' for v in names]
+    # (a number first: Virtuoso 7.2.5 fails on LANG of a count)
+    joined = f'CONCAT({f", {chr(34)}{_FIELD}{chr(34)}, ".join(fields)})' if len(fields) > 1 else fields[0]
+    # (DISTINCT left to the set below: it costs Oxigraph more than the join)
+    plain = re.sub(r"^SELECT\s+DISTINCT\b", "SELECT", core, count=1, flags=re.I | re.M)
+    found = select(_wrap(plain, f'(GROUP_CONCAT({joined}; separator="{_ROW}") AS ?all)')).rows
+    text = found[0]["all"].value if found and "all" in found[0] else ""
+    if len(names) == 1 and kinds[names[0]]:  # one IRI a row: the texts sorted as they are
+        every = sorted(set(text.split(_ROW)) - {""})
+        return SelectResult(names, [{names[0]: ox.NamedNode(i)} for i in every[offset:offset + limit]]), len(every)
+    records = [r.split(_FIELD) for r in set(text.split(_ROW)) - {""}]
+    if any(len(r) != len(names) for r in records):
+        raise QuestionError("a key of the sorted core holds a separator")
+    # sorted by the strings (terms made for the page's keys only): ties by the whole text, then each key from the
+    # last to the first (a stable sort, descending where the ORDER BY says DESC)
+    at = [(as_text, names.index(v)) for as_text, descending, v in order]
+    if not any(descending for _, descending, _ in order):  # one pass
+        records.sort(key=lambda r: (*((r[i] != "", r[i]) if as_text else _sparql_order(r[i]) for as_text, i in at),
+                                    _FIELD.join(r)))
+    else:
+        records.sort(key=_FIELD.join)
+        for (as_text, i), (_, descending, _) in zip(reversed(at), reversed(order), strict=True):
+            records.sort(key=(lambda r, i=i: (r[i] != "", r[i])) if as_text else (lambda r, i=i: _sparql_order(r[i])),
+                         reverse=descending)
+    page = [{v: ox.NamedNode(f) if kinds[v] else _key_term(f) for v, f in zip(names, r, strict=True) if f}
+            for r in records[offset:offset + limit]]
+    return SelectResult(names, page), len(records)
+
+
+def _key_term(text: str) -> Term | None:
+    """A literal as the sorted core writes it (``kind`` separator ``text``; empty: unbound)."""
+    if not text:
+        return None
+    kind, _, value = text.partition(_PART)
+    if kind.startswith("@"):
+        return ox.Literal(value, language=kind[1:])
+    datatype = kind[1:]
+    return ox.Literal(value) if datatype in ("", _STRING) else ox.Literal(value, datatype=ox.NamedNode(datatype))
+
+
+def _sparql_order(field: str) -> tuple:
+    """ORDER BY's order of a literal as the sorted core writes it: unbound, numbers (by value), other literals
+    (by text)."""
+    if not field:
+        return (0, 0.0, "", 0, "")
+    kind, _, value = field.partition(_PART)
+    if kind[1:] in _NUMERIC:
+        try:
+            return (2, float(value), "", 0, "")
+        except ValueError:
+            pass
+    # the same text: another datatype, then a language (by its tag), then a plain string (as Oxigraph 0.5 orders)
+    rank = 2 if kind in ("^", "^" + _STRING) else 1 if kind.startswith("@") else 0
+    return (3, 0.0, value, rank, kind)
 
 
 def _wrap(core: str, projection: str) -> str:
