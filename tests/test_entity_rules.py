@@ -248,3 +248,9 @@ def test_airports_and_dry_ports_may_be_named_after_their_province() -> None:
 def test_a_date_that_opens_the_next_sentence_is_not_part_of_a_name() -> None:
     names = {m.name for m in mentions("Kiểm tra Dự án cao tốc Hữu Nghị - Chi Lăng\nNgày 12/5/2026, đoàn công tác …\n")}
     assert "Cao tốc Hữu Nghị - Chi Lăng" in names and not any("Ngày" in n for n in names)
+
+
+def test_a_name_never_crosses_a_table_cell_border() -> None:
+    row = "| 1 | Mở rộng cảng Chân Mây | Chi cục Hải quan cửa khẩu Lao Bảo | Đồn Biên phòng Cửa khẩu | Năm 2026 |\n"
+    names = {m.name for m in mentions(row)}
+    assert not any("|" in n for n in names), names

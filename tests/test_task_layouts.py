@@ -733,3 +733,23 @@ def test_the_adoption_formula_is_not_part_of_the_last_task(ctx) -> None:
             "Nghị quyết này đã được Hội đồng nhân dân tỉnh thông qua ngày 10 tháng 12 năm 2026./.\n")
     last = real(tasks_of(text, ctx))[-1]
     assert last.timeframe is None and "thông qua" not in last.text
+
+
+PIPE_TITLE_ROWS = """PHỤ LỤC
+DANH MỤC NHIỆM VỤ
+
+| STT | Nội dung công việc | Đơn vị chủ trì | Đơn vị phối hợp | Thời gian hoàn thành |
+| 1 | Nâng cấp hạ tầng cửa khẩu |  |  |  |
+| 1.1 | Mở rộng bãi kiểm hóa | Ban Quản lý Khu kinh tế tỉnh | Đồn Biên phòng Thanh Thủy | Quý III/2026 |
+| 1.2 | Lắp đặt máy soi container | Chi cục Hải quan cửa khẩu Thanh Thủy |  | Tháng 9/2026 |
+| 2 | Triển khai cửa khẩu số | Sở Khoa học và Công nghệ |  | Năm 2026 |
+
+"""
+
+
+def test_a_numbered_row_with_only_its_content_titles_its_sub_rows(ctx) -> None:
+    tasks = tasks_of(PIPE_TITLE_ROWS, ctx)
+    assert [(t.kind, t.section) for t in tasks] == [("heading", "1"), ("appendix_row", "1.1"), ("appendix_row", "1.2"),
+                                                    ("appendix_row", "2")]
+    assert tasks[1].parent == "1" and tasks[1].heading == "Nâng cấp hạ tầng cửa khẩu"
+    assert names(tasks[1].cooperating) == ["Đồn Biên phòng Thanh Thủy"]  # a border post is a body

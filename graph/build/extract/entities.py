@@ -298,8 +298,8 @@ def _next_part(text: str, at: int, head: Head, lex: HeadLexicon) -> int | None:
     j, words = at + 1, 0
     while words < 1:
         w = _TOKEN.match(text, j)
-        if w is None or _proper(w.group()) or w.group().lower() in lex.stop:
-            break
+        if w is None or _proper(w.group()) or w.group().lower() in lex.stop or not w.group()[:1].isalpha():
+            break  # ('… Lào Cai | Đồn Biên phòng …': a table's cell border is no word of a name)
         words += 1
         if not text.startswith(" ", w.end()):
             return None

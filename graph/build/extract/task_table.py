@@ -194,6 +194,14 @@ def _pipe_tables(parsed: Parsed) -> list[ReadTable]:
             if "content" not in by_role:
                 continue
             rows.append(ReadRow(number, "row", Span(spans[i].start, spans[i].end), by_role, parent=group))
+        # a numbered row with nothing but its content, followed by its sub-rows ('1' / '1.1', '1.2'), titles them
+        for n, row in enumerate(rows):
+            subs = [r for r in rows[n + 1:] if r.number.startswith(row.number + ".")] if row.number else []
+            if row.kind == "row" and subs and set(row.cells) == {"content"} and \
+                    rows[n + 1].number.startswith(row.number + "."):
+                row.kind = "heading"
+                for sub in subs:
+                    sub.parent = row.number
         if rows:
             tables.append(ReadTable(Span(spans[k].start, spans[j - 1].end), _title_above(parsed, lines, k), rows))
         k = j
