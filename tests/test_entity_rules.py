@@ -254,3 +254,8 @@ def test_a_name_never_crosses_a_table_cell_border() -> None:
     row = "| 1 | Mở rộng cảng Chân Mây | Chi cục Hải quan cửa khẩu Lao Bảo | Đồn Biên phòng Cửa khẩu | Năm 2026 |\n"
     names = {m.name for m in mentions(row)}
     assert not any("|" in n for n in names), names
+
+
+def test_the_addressee_line_begins_no_part_of_a_name() -> None:
+    names = {m.name for m in mentions("V/v đẩy nhanh Dự án cao tốc Mỹ An - Cao Lãnh\nKính gửi: Sở Xây dựng\n")}
+    assert "Cao tốc Mỹ An - Cao Lãnh" in names and not any("Kính" in n for n in names), names
