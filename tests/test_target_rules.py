@@ -394,3 +394,12 @@ def test_the_items_of_an_article_on_targets_are_targets_of_its_year() -> None:
     assert [(t.value, t.unit, t.year) for t in found] == [
         (D("40000"), "tỷ đồng", 2027), (D("3"), "triệu lượt khách", 2027), (D("0.8"), "triệu lượt", 2027)]
     assert found[2].indicator == "khách quốc tế"  # 'trong đó' opens the second target of the sentence
+
+
+def test_a_flattened_target_table_value_alone_on_its_line_is_a_cell_not_the_next_row() -> None:
+    found = targets_of("II. CHỈ TIÊU\nTT\nChỉ tiêu\nĐơn vị\ntính\nƯớc thực hiện\nnăm 2025\nKế hoạch\nnăm 2026\n"
+                       "1\nTỷ lệ xã có đường ô tô đến trung tâm được\nbê tông hóa\n%\n62\n70\n"
+                       "2\nSố km đường tỉnh được nâng cấp\nkm\n45\n60\n")
+    assert [(t.indicator, t.value, t.unit, t.year) for t in found] == [
+        ("Tỷ lệ xã có đường ô tô đến trung tâm được bê tông hóa", D("70"), "%", 2026),
+        ("Số km đường tỉnh được nâng cấp", D("60"), "km", 2026)]

@@ -36,6 +36,17 @@ _GROUP_ROW = re.compile(r"^(?:[IVX]{1,5}|[A-Z])\.?(?=\s|$)")
 _CELL_SPLIT = re.compile(r"\s+\|\s+|\s+\|$|^\|\s+")
 
 
+def _follows(current: str, line: str) -> bool:
+    """Whether ``line`` starts the row after row ``current`` ('3' after '2'; '2.1' or '3' after '2' or '1.2')."""
+    m = _ROW_START.match(line)
+    if not m:
+        return False
+    head, _, sub = current.partition(".")
+    nxt = m.group("n")
+    return nxt == str(int(head) + 1) or nxt.startswith(head + ".") and nxt != current or (
+        bool(sub) and nxt == f"{head}.{int(sub) + 1}")
+
+
 @dataclass(frozen=True)
 class _Column:
     year: int
@@ -234,6 +245,8 @@ class TableReader:
         return i
 
     def _flat_rows(self, parsed, lines, i: int, cols: list[_Column], out: list[Target]) -> int:  # noqa: ANN001
+        """Rows of a table flattened by a PDF, one cell per line: from its TT number to the next row's, which is
+        the number after it ('3' after '2', '2.1' after '2'); a value printed alone on a line ('62') is a cell."""
         n = len(cols)
         while i < len(lines):
             start, _end, text = lines[i]
@@ -251,7 +264,7 @@ class TableReader:
                 if got and len(got[1]) == n:
                     done = got
                     break
-                if j + 1 < len(lines) and (_ROW_START.match(lines[j + 1][2]) or self._header(lines[j + 1][2])):
+                if j + 1 < len(lines) and (_follows(m.group("n"), lines[j + 1][2]) or self._header(lines[j + 1][2])):
                     done = got  # the next row starts: vanished cells
                     break
                 j += 1
