@@ -6,62 +6,27 @@ Every request the pages make is watched: anything that leaves 127.0.0.1 fails th
 
 from __future__ import annotations
 
-import os
-import shutil
 from pathlib import Path
-from urllib.parse import urlparse
 
 import pytest
+from browsing import launch, screenshot_folder, watched_tab
 from webfixture import BASE, HOSTILE
 
 pytestmark = pytest.mark.browser
 
-CHROMIUM = os.environ.get("POLICYKG_CHROMIUM", "/usr/bin/chromium")
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-        "--disable-sync", "--no-first-run"]
-
-
 @pytest.fixture(scope="module")
 def browser():  # noqa: ANN201
-    if not Path(CHROMIUM).exists() and not shutil.which(CHROMIUM):
-        pytest.skip(f"no Chromium at {CHROMIUM}")
-    sync_api = pytest.importorskip("playwright.sync_api")
-    with sync_api.sync_playwright() as pw:
-        b = pw.chromium.launch(executable_path=CHROMIUM, args=ARGS, headless=True)
-        yield b
-        b.close()
+    yield from launch()
 
 
 @pytest.fixture(scope="module")
 def shots(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    folder = os.environ.get("POLICYKG_SCREENSHOTS")
-    path = Path(folder) if folder else tmp_path_factory.mktemp("screenshots")
-    path.mkdir(parents=True, exist_ok=True)
-    return path
+    return screenshot_folder(tmp_path_factory, "screenshots")
 
 
 @pytest.fixture()
 def page(browser, live_server: str):  # noqa: ANN001, ANN201
-    context = browser.new_context(viewport={"width": 1280, "height": 900}, accept_downloads=True)
-    p = context.new_page()
-    p.outside: list[str] = []  # type: ignore[attr-defined]
-    p.errors: list[str] = []  # type: ignore[attr-defined]
-    host = urlparse(live_server).netloc
-
-    def guard(route) -> None:  # noqa: ANN001
-        url = urlparse(route.request.url)
-        if url.scheme in ("data", "blob") or url.netloc == host:
-            route.continue_()
-        else:
-            p.outside.append(route.request.url)  # type: ignore[attr-defined]
-            route.abort()
-
-    p.route("**/*", guard)
-    p.on("pageerror", lambda exc: p.errors.append(str(exc)))  # type: ignore[attr-defined]
-    yield p
-    assert p.outside == [], f"requests left the machine: {p.outside}"  # type: ignore[attr-defined]
-    assert p.errors == [], f"JavaScript errors: {p.errors}"  # type: ignore[attr-defined]
-    context.close()
+    yield from watched_tab(browser, live_server, viewport={"width": 1280, "height": 900}, accept_downloads=True)
 
 
 def node_count(page) -> int:  # noqa: ANN001

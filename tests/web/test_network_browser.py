@@ -8,10 +8,10 @@ readable (>= 12 px) at the initial zoom. Positions and label boxes are read from
 from __future__ import annotations
 
 from pathlib import Path
-from urllib.parse import urlparse
 
 import pytest
 import test_ui_browser as ui
+from browsing import watched_tab
 from test_browser import click_node
 from webfixture import BASE, HOSTILE, HUB_SIZE, iri_of_number
 
@@ -44,26 +44,8 @@ VISIBLE = "() => window.policykgNetwork.body.nodeIndices.length"
 
 @pytest.fixture()
 def page(chromium, live_server: str):  # noqa: ANN001, ANN201
-    """A desktop tab (1366×900) for the tests that click: nothing may leave 127.0.0.1, no script may fail."""
-    context = chromium.new_context(viewport=ui.DESKTOP)
-    p = context.new_page()
-    p.outside, p.errors = [], []  # type: ignore[attr-defined]
-    host = urlparse(live_server).netloc
-
-    def guard(route) -> None:  # noqa: ANN001
-        url = urlparse(route.request.url)
-        if url.scheme in ("data", "blob") or url.netloc == host:
-            route.continue_()
-        else:
-            p.outside.append(route.request.url)  # type: ignore[attr-defined]
-            route.abort()
-
-    p.route("**/*", guard)
-    p.on("pageerror", lambda exc: p.errors.append(str(exc)))  # type: ignore[attr-defined]
-    yield p
-    assert p.outside == [], f"requests left the machine: {p.outside}"  # type: ignore[attr-defined]
-    assert p.errors == [], f"JavaScript errors: {p.errors}"  # type: ignore[attr-defined]
-    context.close()
+    """A desktop tab (1366×900) for the tests that click."""
+    yield from watched_tab(chromium, live_server, viewport=ui.DESKTOP)
 
 
 def ready(p, url: str) -> None:  # noqa: ANN001

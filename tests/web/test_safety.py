@@ -425,7 +425,7 @@ def test_portal_on_another_origin_can_post_a_query(live_server: str) -> None:
     /sparql and reads the answer; the same page cannot read an HTML page of the app."""
     from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
-    from test_browser import ARGS, CHROMIUM
+    from browsing import ARGS, CHROMIUM
 
     sync_api = pytest.importorskip("playwright.sync_api")
     if not os.path.exists(CHROMIUM):

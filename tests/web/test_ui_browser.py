@@ -6,13 +6,11 @@ otherwise); nothing may leave 127.0.0.1 and no page may raise a JavaScript error
 
 from __future__ import annotations
 
-import os
-import shutil
 from pathlib import Path
 from urllib.parse import urlparse
 
 import pytest
-from test_browser import ARGS, CHROMIUM
+from browsing import launch, screenshot_folder, watched_tab
 from webfixture import BASE
 
 pytestmark = pytest.mark.browser
@@ -24,46 +22,20 @@ PLAN_26 = BASE + "doc/ha-tinh/chuong-trinh-hanh-dong-26-ctr-tu-2023"
 
 @pytest.fixture(scope="module")
 def chromium():  # noqa: ANN201
-    if not Path(CHROMIUM).exists() and not shutil.which(CHROMIUM):
-        pytest.skip(f"no Chromium at {CHROMIUM}")
-    sync_api = pytest.importorskip("playwright.sync_api")
-    with sync_api.sync_playwright() as pw:
-        b = pw.chromium.launch(executable_path=CHROMIUM, args=ARGS, headless=True)
-        yield b
-        b.close()
+    yield from launch()
 
 
 @pytest.fixture(scope="module")
 def shots(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    folder = os.environ.get("POLICYKG_SCREENSHOTS")
-    path = Path(folder) if folder else tmp_path_factory.mktemp("ui-screenshots")
-    path.mkdir(parents=True, exist_ok=True)
-    return path
+    return screenshot_folder(tmp_path_factory, "ui-screenshots")
 
 
 @pytest.fixture(params=["desktop", "phone"])
 def tab(request, chromium, live_server: str):  # noqa: ANN001, ANN201
     viewport = DESKTOP if request.param == "desktop" else PHONE
-    context = chromium.new_context(viewport=viewport)
-    p = context.new_page()
-    p.width = viewport["width"]  # type: ignore[attr-defined]
-    p.outside, p.errors = [], []  # type: ignore[attr-defined]
-    host = urlparse(live_server).netloc
-
-    def guard(route) -> None:  # noqa: ANN001
-        url = urlparse(route.request.url)
-        if url.scheme in ("data", "blob") or url.netloc == host:
-            route.continue_()
-        else:
-            p.outside.append(route.request.url)  # type: ignore[attr-defined]
-            route.abort()
-
-    p.route("**/*", guard)
-    p.on("pageerror", lambda exc: p.errors.append(str(exc)))  # type: ignore[attr-defined]
-    yield p
-    assert p.outside == [], f"requests left the machine: {p.outside}"  # type: ignore[attr-defined]
-    assert p.errors == [], f"JavaScript errors: {p.errors}"  # type: ignore[attr-defined]
-    context.close()
+    for p in watched_tab(chromium, live_server, viewport=viewport):
+        p.width = viewport["width"]  # type: ignore[attr-defined]
+        yield p
 
 
 def no_horizontal_overflow(page) -> None:  # noqa: ANN001
