@@ -11,10 +11,9 @@ from datetime import date
 from rdflib import BNode, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCAT, DCTERMS, FOAF, RDF, RDFS, SKOS, VOID, XSD
 
-from graph.query.documents import coverage
 from graph.text import latin
 
-from .kg import POL, KnowledgeGraph
+from .kg import POL, KnowledgeGraph, coverage_words
 
 ADMS = Namespace("http://www.w3.org/ns/adms#")
 VCARD = Namespace("http://www.w3.org/2006/vcard/ns#")
@@ -49,18 +48,6 @@ def _period(kg: KnowledgeGraph) -> tuple[date | None, int | None]:
     return first, last
 
 
-def _coverage_words(covered: dict) -> tuple[str, str]:
-    """Who the documents are of, in Vietnamese and English ('của Hà Tĩnh và các cơ quan trung ương')."""
-    names = [name for _, name, _ in covered["provinces"]]
-    shown = ", ".join(names[:5]) + (f" và {len(names) - 5} tỉnh, thành khác" if len(names) > 5 else "")
-    shown_en = ", ".join(latin(n) for n in names[:5]) + (f" and {len(names) - 5} more" if len(names) > 5 else "")
-    if names and covered["central"]:
-        return f"của {shown} và các cơ quan trung ương", f"of {shown_en} and central bodies"
-    if names:
-        return f"của {shown}", f"of {shown_en}"
-    return "của các cơ quan trung ương" if covered["central"] else "", "of central bodies" if covered["central"] else ""
-
-
 def catalogue(kg: KnowledgeGraph, root: str, dump_names: dict[str, str], modified: date | None = None) -> Graph:
     """The DCAT-AP 3 description. ``dump_names`` maps each dump to the file actually served (maybe .gz)."""
     base = kg.base
@@ -78,7 +65,8 @@ def catalogue(kg: KnowledgeGraph, root: str, dump_names: dict[str, str], modifie
     g.add((LICENCE, RDFS.label, Literal("Creative Commons Attribution 4.0 International", lang="en")))
     # the areas the data covers: the provinces its documents are of (read from the store), and the country for
     # the documents of central bodies (or when no province is known yet)
-    covered = coverage(kg.store)
+    covered = kg.coverage()
+    words = coverage_words(covered)
     spatials: list[URIRef] = []
     for province_iri, name, _ in covered["provinces"]:
         place = URIRef(province_iri)
@@ -92,7 +80,6 @@ def catalogue(kg: KnowledgeGraph, root: str, dump_names: dict[str, str], modifie
         g.add((country, SKOS.prefLabel, Literal("Việt Nam", lang="vi")))
         g.add((country, SKOS.prefLabel, Literal("Viet Nam", lang="en")))
         spatials.append(country)
-    where_vi, where_en = _coverage_words(covered)
     lang = URIRef(EU_LANG + "VIE")
     g.add((lang, RDF.type, DCTERMS.LinguisticSystem))
     theme = URIRef(EU_THEME + "GOVE")
@@ -108,9 +95,9 @@ def catalogue(kg: KnowledgeGraph, root: str, dump_names: dict[str, str], modifie
     g.add((cat, DCTERMS.title, Literal("Danh mục dữ liệu policykg", lang="vi")))
     g.add((cat, DCTERMS.title, Literal("policykg data catalogue", lang="en")))
     g.add((cat, DCTERMS.description, Literal(
-        f"Đồ thị tri thức văn bản chính sách {where_vi} và các dịch vụ truy vấn.", lang="vi")))
+        f"{words['vi']} và các dịch vụ truy vấn.", lang="vi")))
     g.add((cat, DCTERMS.description, Literal(
-        f"Knowledge graph of the policy documents {where_en} and its query services.", lang="en")))
+        f"{words['en']} and its query services.", lang="en")))
     g.add((cat, DCTERMS.publisher, publisher))
     g.add((cat, DCTERMS.license, LICENCE))
     g.add((cat, DCTERMS.language, lang))
@@ -123,8 +110,8 @@ def catalogue(kg: KnowledgeGraph, root: str, dump_names: dict[str, str], modifie
     g.add((cat, DCAT.service, svc))
 
     g.add((ds, RDF.type, DCAT.Dataset))
-    g.add((ds, DCTERMS.title, Literal(f"Đồ thị tri thức văn bản chính sách {where_vi}", lang="vi")))
-    g.add((ds, DCTERMS.title, Literal(f"Knowledge graph of the policy documents {where_en}", lang="en")))
+    g.add((ds, DCTERMS.title, Literal(words["vi"], lang="vi")))
+    g.add((ds, DCTERMS.title, Literal(words["en"], lang="en")))
     g.add((ds, DCTERMS.description, Literal(
         "Văn bản (nghị quyết, kết luận, kế hoạch, chương trình hành động …), nhiệm vụ, cơ quan chủ trì và phối hợp, "
         "công trình, mục tiêu và chỉ tiêu, cùng câu gốc và vị trí của từng dữ kiện.", lang="vi")))
@@ -206,8 +193,7 @@ def void_description(kg: KnowledgeGraph, root: str, dump_names: dict[str, str]) 
     g.bind("dcterms", DCTERMS)
     ds = URIRef(kg.base + "dataset")
     g.add((ds, RDF.type, VOID.Dataset))
-    g.add((ds, DCTERMS.title, Literal(f"policykg: knowledge graph of the policy documents "
-                                      f"{_coverage_words(coverage(kg.store))[1]}", lang="en")))
+    g.add((ds, DCTERMS.title, Literal(f"policykg: {coverage_words(kg.coverage())['en']}", lang="en")))
     g.add((ds, DCTERMS.license, LICENCE))
     g.add((ds, VOID.sparqlEndpoint, URIRef(root + "sparql")))
     g.add((ds, VOID.uriSpace, Literal(kg.base)))

@@ -281,3 +281,31 @@ def _dedupe_links(links: list[Link]) -> list[Link]:
         if link.other.value not in seen:
             seen[link.other.value] = link
     return list(seen.values())
+
+
+NAMED_PROVINCES = 3  # more than this and the heading counts them, naming the ones with most documents
+
+
+def coverage_words(cov: dict) -> dict[str, str]:
+    """The brand line and the home heading in Vietnamese and English for what the store holds
+    (``cov`` from :meth:`KnowledgeGraph.coverage`): its provinces and central bodies. Used by the pages' header
+    and home heading and by the DCAT catalogue."""
+    names = [name for _iri, name, _n in cov["provinces"]]
+    central = cov["central"] > 0
+    if len(names) > NAMED_PROVINCES:
+        shown = ", ".join(names[:NAMED_PROVINCES]) + "…"
+        vi_places = [f"{len(names)} tỉnh, thành phố ({shown})"]
+        en_places = [f"{len(names)} provinces and cities ({shown})"]
+        brand = [f"{len(names)} tỉnh, thành"]
+    else:
+        vi_places = en_places = brand = list(names)
+    if central:
+        vi_places, en_places, brand = (vi_places + ["các cơ quan trung ương"], en_places + ["central bodies"],
+                                       brand + ["Trung ương"])
+
+    def join(parts: list[str], word: str) -> str:
+        return parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + f" {word} " + parts[-1]
+
+    return {"brand": " · ".join(brand),
+            "vi": "Đồ thị tri thức văn bản chính sách" + (f" của {join(vi_places, 'và')}" if vi_places else ""),
+            "en": "A knowledge graph of policy documents" + (f" of {join(en_places, 'and')}" if en_places else "")}

@@ -11,7 +11,7 @@ from graph.store import PREFIXES
 
 from .. import services
 from ..guard import BadInput
-from ..kg import KIND_COLOURS, KIND_NAMES
+from ..kg import KIND_COLOURS, KIND_NAMES, coverage_words
 
 log = logging.getLogger("policykg.web")
 
@@ -85,33 +85,6 @@ def error_response(status: int, message: str, headers: dict[str, str] | None = N
 
 def term_value(term) -> str:  # noqa: ANN001
     return getattr(term, "value", str(term))
-
-
-NAMED_PROVINCES = 3  # more than this and the heading counts them, naming the ones with most documents
-
-
-def coverage_words(cov: dict) -> dict[str, str]:
-    """The brand line and the home heading in Vietnamese and English for what the store holds
-    (``cov`` from :meth:`webapp.kg.KnowledgeGraph.coverage`): its provinces and central bodies."""
-    names = [name for _iri, name, _n in cov["provinces"]]
-    central = cov["central"] > 0
-    if len(names) > NAMED_PROVINCES:
-        shown = ", ".join(names[:NAMED_PROVINCES]) + "…"
-        vi_places = [f"{len(names)} tỉnh, thành phố ({shown})"]
-        en_places = [f"{len(names)} provinces and cities ({shown})"]
-        brand = [f"{len(names)} tỉnh, thành"]
-    else:
-        vi_places = en_places = brand = list(names)
-    if central:
-        vi_places, en_places, brand = (vi_places + ["các cơ quan trung ương"], en_places + ["central bodies"],
-                                       brand + ["Trung ương"])
-
-    def join(parts: list[str], word: str) -> str:
-        return parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + f" {word} " + parts[-1]
-
-    return {"brand": " · ".join(brand),
-            "vi": "Đồ thị tri thức văn bản chính sách" + (f" của {join(vi_places, 'và')}" if vi_places else ""),
-            "en": "A knowledge graph of policy documents" + (f" of {join(en_places, 'and')}" if en_places else "")}
 
 
 def install(app: Flask) -> None:
