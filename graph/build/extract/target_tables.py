@@ -43,8 +43,11 @@ def _follows(current: str, line: str) -> bool:
         return False
     head, _, sub = current.partition(".")
     nxt = m.group("n")
-    return nxt == str(int(head) + 1) or nxt.startswith(head + ".") and nxt != current or (
-        bool(sub) and nxt == f"{head}.{int(sub) + 1}")
+    if nxt == str(int(head) + 1):
+        return True
+    if sub:  # under '1.2' the next is '1.3' (or the next whole row above)
+        return nxt == f"{head}.{int(sub) + 1}"
+    return nxt.startswith(head + ".")  # under '2', its first sub-row
 
 
 @dataclass(frozen=True)

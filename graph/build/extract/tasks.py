@@ -111,6 +111,11 @@ def _words(items: list[str]) -> str:
     return "|".join(re.escape(str(w)) for w in sorted({str(w) for w in items}, key=lambda w: -len(w)))
 
 
+def _whole(items: list[str]) -> re.Pattern[str]:
+    """Any of ``items`` as whole words, ignoring case."""
+    return re.compile(rf"(?<![\w])(?:{_words(items)})(?![\w])", re.I)
+
+
 @lru_cache(maxsize=4)
 def load_task_cues(path: Path) -> TaskCues:
     data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
@@ -123,14 +128,13 @@ def load_task_cues(path: Path) -> TaskCues:
         partner_before=re.compile(rf"(?<![\w-])(?:{_words(data['partner_before'])})\s+", re.I),
         subject_verb=re.compile(rf"^(?:{_words(data['subject_verbs'])})(?![\w])", re.I),
         not_after_subject=re.compile(rf"^(?:{_words(data.get('not_after_subject') or ['đã'])})(?![\w])", re.I),
-        article_cue=re.compile(rf"(?<![\w])(?:{_words(data['article_cues'])})(?![\w])", re.I),
-        article_not=re.compile(rf"(?<![\w])(?:{_words(data.get('article_not') or ['có hiệu lực'])})(?![\w])",
-                               re.I),
+        article_cue=_whole(data["article_cues"]),
+        article_not=_whole(data.get("article_not") or ["có hiệu lực"]),
         directive=re.compile(rf"(?<![\w])(?:{_words(data.get('directive_verbs') or ['yêu cầu'])})(?![\w])"
                              r"[^:.;]{0,160}:\s*$"),
         people_units=re.compile(rf"(?:các\s+)?(?:{_words(data.get('people_units') or ['thôn'])})(?![\w])", re.I),
         office_word=re.compile(rf"(?:{_words(data.get('office_holders') or ['Giám đốc'])})\s+"),
-        compounds=re.compile(rf"(?<![\w])(?:{_words(data.get('cue_compounds') or ['giao thông'])})(?![\w])", re.I),
+        compounds=_whole(data.get("cue_compounds") or ["giao thông"]),
         task_sections=tuple(fold(w) for w in data["task_sections"]),
         implementation_sections=tuple(fold(w) for w in data["implementation_sections"]),
         office_holder=re.compile(rf"(?:{_words(data.get('office_holders') or ['Giám đốc'])})\s[^:;.]{{0,60}}:\s*\S"),
