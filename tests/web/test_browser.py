@@ -34,7 +34,11 @@ def node_count(page) -> int:  # noqa: ANN001
 
 
 def click_node(page, iri: str, double: bool = False) -> None:  # noqa: ANN001
+    """Click a node where it is drawn: once the view has settled (a layout, an expand or the view following new
+    nodes may still move it) and with the node brought into view (it may lie outside the canvas)."""
+    page.wait_for_function("() => !document.getElementById('network').dataset.busy", timeout=15_000)
     pos = page.evaluate("""(id) => { const n = window.policykgNetwork;
+        n.stopSimulation(); n.moveTo({position: n.getPositions([id])[id], animation: false});
         const p = n.canvasToDOM(n.getPositions([id])[id]); return [p.x, p.y]; }""", iri)
     box = page.locator("#network").bounding_box()
     x, y = box["x"] + pos[0], box["y"] + pos[1]
