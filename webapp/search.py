@@ -5,6 +5,8 @@ each hit carries a highlighted snippet of the text that matched."""
 
 from __future__ import annotations
 
+import atexit
+import shutil
 import tempfile
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -38,6 +40,7 @@ class SearchIndex:
         path = index_path(store_path) if store_path is not None else None
         if path is None or not path.exists():
             scratch = Path(tempfile.mkdtemp(prefix="policykg-search-"))
+            atexit.register(shutil.rmtree, scratch, True)
             path = scratch / "search.sqlite"
             build_index(kg.store, path)
         self.index = TextIndex(path)
