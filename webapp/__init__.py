@@ -143,7 +143,7 @@ def create_app(settings: Settings | None = None, store: Any = None, config: dict
     app.register_blueprint(ingest.bp)
 
     helpers.install(app)
-    sparql.install_replay(app)
+    sparql.install_protocol(app)
     return app
 
 
