@@ -354,6 +354,7 @@ class Protocol:
                 checked = guard.check_query(query, graphs, req.base_iri)
                 req.default_graphs = guard.graph_parameter(req.default_graphs, "default-graph-uri", graphs)
                 req.named_graphs = guard.graph_parameter(req.named_graphs, "named-graph-uri", graphs)
+                req.limit = checked.limit
             except BadInput as exc:
                 return *self._error(exc.status, exc.message), None
             keys = None
