@@ -160,7 +160,7 @@ def _scan(query: str) -> list[tuple[str, int, int]]:
             j = _name_end(query, i)
             out.append(("pname" if ":" in query[i:j] else "word", i, j))
             i = j
-        elif c.isdigit() or c == "." and i + 1 < n and query[i + 1].isdigit():
+        elif "0" <= c <= "9" or c == "." and i + 1 < n and "0" <= query[i + 1] <= "9":  # (ASCII digits only)
             m = _NUMBER.match(query, i)
             assert m is not None
             out.append(("number", i, m.end()))

@@ -152,3 +152,11 @@ def test_sparqlwrapper_against_live_server(live_server: str) -> None:
     w.setQuery("DROP ALL")  # SPARQLWrapper sends it as an update
     with pytest.raises((SPARQLWrapperException, Exception)):
         w.query()
+
+
+def test_digits_of_other_scripts_are_a_syntax_error_not_a_crash(client) -> None:
+    """'٣' (Arabic-Indic three) and '²' are digits to Python but not SPARQL numbers: the guard's lexer used to
+    fail an assertion on them (500); the parser refuses the query (400)."""
+    for query in ("SELECT ?x WHERE { ?x ?p \u0663 }", "SELECT ?x WHERE { ?x ?p .\u0663 }", "SELECT (\u00b2 AS ?x) {}"):
+        r = client.get("/sparql", query_string={"query": query})
+        assert r.status_code == 400 and "syntax" in r.get_data(as_text=True), (query, r.status_code)
