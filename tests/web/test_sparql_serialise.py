@@ -1,5 +1,6 @@
-"""The worker's JSON results are the bytes json.dumps gives for the SPARQL 1.1 Query Results JSON document (the
-ETag of an answer depends on them), written directly for speed."""
+"""The worker's own JSON writer (for answers it may cut at the cap; one within its own LIMIT is Oxigraph's to write)
+gives the bytes json.dumps gives for the SPARQL 1.1 Query Results JSON document (the ETag of an answer depends on
+them), written directly for speed."""
 
 from __future__ import annotations
 
