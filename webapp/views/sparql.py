@@ -19,7 +19,7 @@ from .. import guard, services
 from ..guard import BadInput
 from ..linked import OUTPUT_PREFIXES
 from ..sparql_pool import PoolBusy, QueryRequest, QueryTimeout, WorkerFailed
-from .helpers import CORS_HEADERS, CSP
+from .helpers import CORS_LIST, PAGE_HEADERS
 
 log = logging.getLogger("policykg.web")
 
@@ -116,8 +116,7 @@ REPLAY_KEY = ("PATH_INFO", "QUERY_STRING", "HTTP_ACCEPT", "HTTP_HOST", "SERVER_N
               "wsgi.url_scheme", "SCRIPT_NAME")
 BASE_KEY = ("wsgi.url_scheme", "HTTP_HOST", "SERVER_NAME", "SERVER_PORT", "SCRIPT_NAME", "PATH_INFO")
 # the headers every answer of the endpoint carries: what the app's after-request hook gives a data path
-COMMON_HEADERS = [("Content-Security-Policy", CSP), ("X-Content-Type-Options", "nosniff"),
-                  ("Referrer-Policy", "same-origin"), *CORS_HEADERS.items()]
+COMMON_HEADERS = [(name, value) for _, name, value in PAGE_HEADERS + CORS_LIST]
 TEXT = "text/plain; charset=utf-8"
 
 
