@@ -192,3 +192,18 @@ def test_the_limit_counts_outside_every_bracket_only() -> None:
     assert limit("SELECT ?limit { ?s <urn:LIMIT> ?limit . FILTER(?limit = 'LIMIT 3') } # LIMIT 4") is None
     assert limit("SELECT * {} LIMIT 1.5") is None and limit("SELECT * {} LIMIT 5 LIMIT 6") is None
     assert limit('SELECT * { ?s ?p "\\u0022" } LIMIT 5') is None  # an escape may hide a bracket from the lexer
+
+
+def test_what_the_protocol_handler_leaves_to_flask(client) -> None:
+    """Queries are answered below Flask; the editor (also with a permalink ``?q=``), the preflight and the
+    methods the protocol does not have are Flask's, with the same headers."""
+    r = client.get("/sparql", query_string={"q": "ASK { ?s ?p ?o }"}, headers={"Accept": "text/html"})
+    assert r.status_code == 200 and r.mimetype == "text/html" and "ASK { ?s ?p ?o }" in r.get_data(as_text=True)
+    for method in ("PUT", "DELETE", "PATCH"):
+        r = client.open("/sparql", method=method, data=b"ASK {}", content_type="application/sparql-query")
+        assert r.status_code == 405 and "use GET or POST" in r.get_data(as_text=True)
+        assert r.headers["Access-Control-Allow-Origin"] == "*" and r.headers["X-Content-Type-Options"] == "nosniff"
+    r = client.get("/sparql/", query_string={"query": "ASK {}"})
+    assert r.status_code == 200 and r.get_json()["boolean"] is True
+    assert r.headers["Content-Security-Policy"] and r.headers["Content-Type"] == "application/sparql-results+json; " \
+        "charset=utf-8"
