@@ -139,6 +139,29 @@ def pairs_answer(store: OxigraphStore, target: str) -> set[str]:
     return set(joined.split(" ")) - {""}
 
 
+def entity_pages(args: argparse.Namespace, path: Path, store: OxigraphStore, figures: dict):  # noqa: ANN201
+    """Entity pages through the Flask app in process (no HTTP): p50 / p95 over ``repeat`` rounds of eight; the
+    app, for the explorer page after them."""
+    from webapp import create_app
+
+    app = create_app(Settings(store_path=path), store, config={"TESTING": True})
+    client = app.test_client()
+    pages = ["/id/project/cang-vung-ang", "/id/zone/khu-kinh-te-vung-ang", "/id/agency/so-cong-thuong",
+             "/id/doc/syn-10", "/id/task/syn-10/3", "/id/project/syn-100", "/id/doc/syn-500", "/id/task/syn-999/24"]
+    for p in pages:
+        assert client.get(p).status_code == 200, p
+    times = []
+    for _ in range(args.repeat):
+        for p in pages:
+            t = time.perf_counter()
+            client.get(p)
+            times.append(time.perf_counter() - t)
+    figures["entity_pages"] = {"p50_s": percentile(times, 0.5), "p95_s": percentile(times, 0.95), "n": len(times)}
+    print(f"entity pages: p50 {ms(figures['entity_pages']['p50_s'])}  p95 {ms(figures['entity_pages']['p95_s'])}"
+          f"  ({len(times)} requests; load average {' '.join(f'{x:.2f}' for x in os.getloadavg())})")
+    return app
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--documents", type=int, default=1000)
@@ -149,6 +172,7 @@ def main() -> None:
     ap.add_argument("--before-queries", type=Path,
                     help="a queries/ folder to time whole-and-sliced beside the paged library (default: this one)")
     ap.add_argument("--dependencies-only", action="store_true", help="stop after the dependency answer")
+    ap.add_argument("--pages-only", action="store_true", help="time the entity pages only (in process)")
     args = ap.parse_args()
     path = args.store or Path(f"/tmp/policykg-bench-{args.documents}")
     figures: dict = {"documents": args.documents}
@@ -161,6 +185,9 @@ def main() -> None:
 
     if args.questions_only:
         questions(args, store, figures)
+        return
+    if args.pages_only:
+        entity_pages(args, path, store, figures).extensions["policykg"].pool.close()
         return
     # -- dependency answer vs the in-memory walk
     deps = Dependencies(store)
@@ -212,23 +239,8 @@ def main() -> None:
     except ImportError:
         pass
 
-    # -- entity pages, in process
-    from webapp import create_app
-
-    app = create_app(Settings(store_path=path), store, config={"TESTING": True})
+    app = entity_pages(args, path, store, figures)
     client = app.test_client()
-    pages = ["/id/project/cang-vung-ang", "/id/zone/khu-kinh-te-vung-ang", "/id/agency/so-cong-thuong",
-             "/id/doc/syn-10", "/id/task/syn-10/3", "/id/project/syn-100", "/id/doc/syn-500", "/id/task/syn-999/24"]
-    for p in pages:
-        assert client.get(p).status_code == 200, p
-    times = []
-    for _ in range(args.repeat):
-        for p in pages:
-            t = time.perf_counter()
-            client.get(p)
-            times.append(time.perf_counter() - t)
-    figures["entity_pages"] = {"p50_s": percentile(times, 0.5), "p95_s": percentile(times, 0.95)}
-    print(f"entity pages: p50 {ms(figures['entity_pages']['p50_s'])}  p95 {ms(figures['entity_pages']['p95_s'])}")
     t = time.perf_counter()
     r = client.get("/explore/dependencies", query_string={"project": PORT, "limit": 100})
     figures["explorer_first_page_s"] = time.perf_counter() - t

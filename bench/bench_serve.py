@@ -76,20 +76,24 @@ def _children() -> dict[int, list[int]]:
 
 def tree_cpu(pid: int) -> tuple[float, float]:
     """CPU seconds (user + system) used by ``pid`` and its living descendants, plus what its waited-for
-    children used (a SPARQL worker replaced during the run still counts); and by ``pid`` alone."""
+    children used (a SPARQL worker replaced during the run still counts); and by the web process alone: the
+    parents of the SPARQL pools' fork servers (``pid`` itself under waitress, granian's worker process under
+    granian and gunicorn's under gunicorn, where ``pid`` only supervises)."""
     tree = _children()
-    total, own, stack = 0.0, 0.0, [pid]
+    total, stack, own = 0.0, [pid], {}
+    web = set()
     while stack:
         p = stack.pop()
         try:
             fields = Path(f"/proc/{p}/stat").read_bytes().rsplit(b")", 1)[1].split()
+            if b"forkserver" in Path(f"/proc/{p}/cmdline").read_bytes():
+                web.add(int(fields[1]))
         except OSError:
             continue
         total += sum(int(f) for f in fields[11:15]) / TICK  # utime stime cutime cstime
-        if p == pid:
-            own = sum(int(f) for f in fields[11:13]) / TICK
+        own[p] = sum(int(f) for f in fields[11:13]) / TICK
         stack += tree.get(p, [])
-    return total, own
+    return total, sum(own.get(p, 0.0) for p in web or {pid})
 
 
 # -- servers ---------------------------------------------------------------------------------------

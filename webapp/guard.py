@@ -160,7 +160,7 @@ def _scan(query: str) -> list[tuple[str, int, int]]:
             j = _name_end(query, i)
             out.append(("pname" if ":" in query[i:j] else "word", i, j))
             i = j
-        elif c.isdigit() or c == "." and i + 1 < n and query[i + 1].isdigit():
+        elif "0" <= c <= "9" or c == "." and i + 1 < n and "0" <= query[i + 1] <= "9":  # (ASCII digits only)
             m = _NUMBER.match(query, i)
             assert m is not None
             out.append(("number", i, m.end()))
@@ -241,6 +241,7 @@ class Checked:
 
     normalised: str | None  # the same query without comments and extra spaces (None: not safe to say)
     deterministic: bool  # False when it calls RAND(), NOW(), UUID(), STRUUID() or BNODE()
+    limit: int | None = None  # the query's own top-level LIMIT: it returns at most this many solutions
 
 
 def check_query(query: str, own_graphs: Collection[str], base_iri: str | None = None,
@@ -253,12 +254,15 @@ def check_query(query: str, own_graphs: Collection[str], base_iri: str | None = 
     toks = [Token(kind, query[start:end] if kind != "iri" else query[start + 1:end - 1])
             for kind, start, end in spans]
     depth = deepest = 0
-    for t in toks:
+    limits: list[str] = []  # what follows each LIMIT outside every bracket
+    for i, t in enumerate(toks):
         if t.kind == "open":
             depth += 1
             deepest = max(deepest, depth)
         elif t.kind == "close":
             depth -= 1
+        elif depth == 0 and t.kind == "word" and t.text.upper() == "LIMIT":
+            limits.append(toks[i + 1].text if i + 1 < len(toks) and toks[i + 1].kind == "number" else "")
     if deepest > MAX_NESTING:
         raise BadInput(f"the query nests {{ ( [ deeper than {MAX_NESTING} levels")
     words = {t.text.upper() for t in toks if t.kind == "word"}
@@ -276,8 +280,13 @@ def check_query(query: str, own_graphs: Collection[str], base_iri: str | None = 
                 raise BadInput(f"FROM <{graph}>: not a graph of this store (the endpoint does not fetch "
                                "graphs from elsewhere; see /.well-known/void for the graphs it holds)")
     # With a backslash (a \\u escape may hide a '#' or a '>' from this lexer, not from the parser) only the
-    # exact text names the query.
-    return Checked(None if "\\" in query else normalised(query, spans), not (words & NONDETERMINISTIC))
+    # exact text names the query, and its LIMIT is not taken for a bound.
+    if "\\" in query:
+        return Checked(None, not (words & NONDETERMINISTIC))
+    # Outside every bracket only the (outer) query's solution modifiers can say LIMIT: subqueries, the
+    # SELECT clause's expressions and VALUES are inside brackets.
+    limit = int(limits[0]) if len(limits) == 1 and limits[0].isdigit() and limits[0].isascii() else None
+    return Checked(normalised(query, spans), not (words & NONDETERMINISTIC), limit)
 
 
 def _dataset_iris(toks: list[Token], base: str | None, prefixes: dict[str, str]) -> list[str]:

@@ -212,8 +212,10 @@ def stats(ctx: click.Context) -> None:
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=5000, show_default=True, type=int)
 @click.option("--build/--no-build", "rebuild", default=False, help="Build the graph before serving.")
+@click.option("--server", type=click.Choice(["granian", "waitress"]), default=None,
+              help="HTTP server (default: $POLICYKG_SERVER, else granian).")
 @click.pass_context
-def serve(ctx: click.Context, host: str, port: int, rebuild: bool) -> None:
+def serve(ctx: click.Context, host: str, port: int, rebuild: bool, server: str | None) -> None:
     """Serve the web app, SPARQL endpoint and linked data on HOST:PORT."""
     settings = _settings(ctx)
     if rebuild:
@@ -221,7 +223,7 @@ def serve(ctx: click.Context, host: str, port: int, rebuild: bool) -> None:
     from webapp import serve as run_server
 
     click.echo(f"Serving on http://{host}:{port}/ (store: {settings.store}); press Ctrl+C to stop")
-    run_server(settings, host, port)
+    run_server(settings, host, port, server=server)
 
 from graph.cli.ask import ask, central, deps, impact, path, report, search  # noqa: E402
 

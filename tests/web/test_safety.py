@@ -176,6 +176,11 @@ def test_hostile_queries_are_refused_before_parsing_and_kill_no_worker(client, a
     assert r.status_code == 413 and "longer than" in r.get_data(as_text=True)
     r = client.post("/sparql", data={"query": "x" * 400_000})
     assert r.status_code == 413
+    r = client.get("/sparql", query_string={"query": "ASK {} #" + "x" * 400_000})
+    assert r.status_code == 414 and "POST the query" in r.get_data(as_text=True)
+    r = client.post("/sparql", data=b"ASK {}", content_type="application/sparql-query",
+                    environ_overrides={"CONTENT_LENGTH": str(10**9)})
+    assert r.status_code == 413 and "larger than" in r.get_data(as_text=True)  # refused before it is read
     assert sorted(pool.pids()) == before
 
 

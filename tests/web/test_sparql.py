@@ -152,3 +152,58 @@ def test_sparqlwrapper_against_live_server(live_server: str) -> None:
     w.setQuery("DROP ALL")  # SPARQLWrapper sends it as an update
     with pytest.raises((SPARQLWrapperException, Exception)):
         w.query()
+
+
+def test_digits_of_other_scripts_are_a_syntax_error_not_a_crash(client) -> None:
+    """'٣' (Arabic-Indic three) and '²' are digits to Python but not SPARQL numbers: the guard's lexer used to
+    fail an assertion on them (500); the parser refuses the query (400)."""
+    for query in ("SELECT ?x WHERE { ?x ?p \u0663 }", "SELECT ?x WHERE { ?x ?p .\u0663 }", "SELECT (\u00b2 AS ?x) {}"):
+        r = client.get("/sparql", query_string={"query": query})
+        assert r.status_code == 400 and "syntax" in r.get_data(as_text=True), (query, r.status_code)
+
+
+@pytest.mark.parametrize("accept", ["application/sparql-results+json", "application/sparql-results+xml", "text/csv",
+                                    "text/tab-separated-values"])
+def test_a_limit_within_the_cap_is_written_whole_by_the_engine(client, app, accept: str) -> None:
+    """A SELECT whose own LIMIT is within the cap cannot be cut: the worker has Oxigraph write it (the same
+    rows, in a standard document of the negotiated format); above the cap the answer is cut and says so."""
+    cap = app.config["SPARQL_CAP"]
+    fmt = {"application/sparql-results+json": "json", "application/sparql-results+xml": "xml", "text/csv": "csv",
+           "text/tab-separated-values": "tsv"}[accept]
+    for limit, rows in ((7, 7), (cap, cap), (cap + 5, cap)):
+        r = client.get("/sparql", query_string={"query": f"SELECT ?s ?p ?o WHERE {{ ?s ?p ?o }} LIMIT {limit}"},
+                       headers={"Accept": accept})
+        assert r.status_code == 200 and r.mimetype == accept
+        parsed = rdflib.query.Result.parse(io.BytesIO(r.data), format=fmt)
+        assert len(list(parsed)) == rows and [str(v) for v in parsed.vars] == ["s", "p", "o"]
+        assert ("X-Result-Truncated" in r.headers) is (limit > cap)
+
+
+def test_the_limit_counts_outside_every_bracket_only() -> None:
+    from webapp import guard
+
+    def limit(query: str) -> int | None:
+        return guard.check_query(query, set()).limit
+
+    assert limit("SELECT * { ?s ?p ?o } LIMIT 20") == 20
+    assert limit("select * {} limit 5 offset 2") == limit("SELECT * {} OFFSET 2 LIMIT 5") == 5
+    assert limit("SELECT * {} LIMIT 5 VALUES ?x { 1 }") == 5
+    assert limit("SELECT * { { SELECT * { ?s ?p ?o } LIMIT 3 } }") is None  # a subquery's bound is not the answer's
+    assert limit("SELECT ?limit { ?s <urn:LIMIT> ?limit . FILTER(?limit = 'LIMIT 3') } # LIMIT 4") is None
+    assert limit("SELECT * {} LIMIT 1.5") is None and limit("SELECT * {} LIMIT 5 LIMIT 6") is None
+    assert limit('SELECT * { ?s ?p "\\u0022" } LIMIT 5') is None  # an escape may hide a bracket from the lexer
+
+
+def test_what_the_protocol_handler_leaves_to_flask(client) -> None:
+    """Queries are answered below Flask; the editor (also with a permalink ``?q=``), the preflight and the
+    methods the protocol does not have are Flask's, with the same headers."""
+    r = client.get("/sparql", query_string={"q": "ASK { ?s ?p ?o }"}, headers={"Accept": "text/html"})
+    assert r.status_code == 200 and r.mimetype == "text/html" and "ASK { ?s ?p ?o }" in r.get_data(as_text=True)
+    for method in ("PUT", "DELETE", "PATCH"):
+        r = client.open("/sparql", method=method, data=b"ASK {}", content_type="application/sparql-query")
+        assert r.status_code == 405 and "use GET or POST" in r.get_data(as_text=True)
+        assert r.headers["Access-Control-Allow-Origin"] == "*" and r.headers["X-Content-Type-Options"] == "nosniff"
+    r = client.get("/sparql/", query_string={"query": "ASK {}"})
+    assert r.status_code == 200 and r.get_json()["boolean"] is True
+    assert r.headers["Content-Security-Policy"] and r.headers["Content-Type"] == "application/sparql-results+json; " \
+        "charset=utf-8"

@@ -1,5 +1,6 @@
-"""The worker's JSON results are the bytes json.dumps gives for the SPARQL 1.1 Query Results JSON document (the
-ETag of an answer depends on them), written directly for speed."""
+"""The worker's own JSON writer (for answers it may cut at the cap; one within its own LIMIT is Oxigraph's to write)
+gives the bytes json.dumps gives for the SPARQL 1.1 Query Results JSON document (the ETag of an answer depends on
+them), written directly for speed."""
 
 from __future__ import annotations
 
@@ -39,3 +40,28 @@ def test_json_results_are_the_reference_bytes() -> None:
     assert serialise_select(["a"], [[None]], "json", False, 1) == _reference(["a"], [[None]], False, 1)
     parsed = json.loads(serialise_select(variables, rows, "json", True, 7))
     assert parsed["truncated"] is True and parsed["results"]["bindings"][1][variables[2]]["xml:lang"] == "vi"
+
+
+def test_messages_cross_the_workers_pipe_whole() -> None:
+    """The pool's framing: small and large messages (larger than one read, written in parts) arrive whole;
+    a worker that dies in the middle of an answer is an EOFError, not a short answer."""
+    import socket
+    import threading
+
+    import pytest
+
+    from webapp.sparql_pool import recv_frame, send_frame
+
+    a, b = socket.socketpair()
+    try:
+        for payload in (b"", b"x", b"y" * 70_000, bytes(range(256)) * 20_000):
+            writer = threading.Thread(target=send_frame, args=(a.fileno(), payload[:10], payload[10:]))
+            writer.start()  # (a large message fills the socket's buffer: the writer waits for the reader)
+            assert recv_frame(b.fileno()) == payload
+            writer.join()
+        a.sendall((100).to_bytes(4, "big") + b"only ten b")
+        a.close()
+        with pytest.raises(EOFError):
+            recv_frame(b.fileno())
+    finally:
+        b.close()

@@ -33,6 +33,11 @@ CORS_HEADERS = {
     "Access-Control-Max-Age": "86400",
 }
 
+# what every response carries unless its view set it, and what data carries besides (lower-cased name first)
+PAGE_HEADERS = [(name.lower(), name, value) for name, value in (
+    ("Content-Security-Policy", CSP), ("X-Content-Type-Options", "nosniff"), ("Referrer-Policy", "same-origin"))]
+CORS_LIST = [(name.lower(), name, value) for name, value in CORS_HEADERS.items()]
+
 ERROR_TITLES = {
     400: ("Yêu cầu không hợp lệ", "Bad request"),
     404: ("Không tìm thấy", "Not found"),
@@ -104,12 +109,13 @@ def install(app: Flask) -> None:
 
     @app.after_request
     def _headers(response: Response) -> Response:
-        response.headers.setdefault("Content-Security-Policy", CSP)
-        response.headers.setdefault("X-Content-Type-Options", "nosniff")
-        response.headers.setdefault("Referrer-Policy", "same-origin")
-        if is_data_path(request.path) and (request.method == "OPTIONS" or response.mimetype != "text/html"):
-            for name, value in CORS_HEADERS.items():
-                response.headers.setdefault(name, value)
+        # each header unless the view set it (one pass over the response's headers, not one per header)
+        headers = response.headers
+        present = {name.lower() for name in headers.keys()}
+        data = is_data_path(request.path) and (request.method == "OPTIONS" or response.mimetype != "text/html")
+        for lower, name, value in PAGE_HEADERS + CORS_LIST if data else PAGE_HEADERS:
+            if lower not in present:
+                headers.add(name, value)
         return response
 
     @app.errorhandler(BadInput)
