@@ -33,6 +33,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from graph.config import Settings
+from graph.keys import key_fields
 from graph.query.lookup import labels_for
 from graph.store import SelectResult, Store, Term, bind_values
 from graph.text import fold
@@ -120,6 +121,12 @@ class Paging:
 
     core: str
     rows: str
+    # further cores whose rows follow the core's, in order (``<name>.core.2.rq``, ``.core.3.rq`` …), each with the
+    # query of its total when that is cheaper read than counted (``<name>.count.2.rq``: ``SELECT ?total``), or
+    # None: an answer whose first rows come from one aggregate and the rest from a long list (project_footprint:
+    # the documents, agencies and targets by count, then every task) counts the list without sorting it, and
+    # reads it only when a page reaches it. The rows query is the same for every section.
+    then: tuple[tuple[str, str | None], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -210,14 +217,23 @@ _WHERE_OPEN = re.compile(r"\bWHERE\s*\{", re.I)
 
 def _load_paging(name: str, path: Path, params: list[Param]) -> Paging | None:
     """The paged form of question ``name`` beside ``path`` (``pages/<name>.core.rq`` and ``.rows.rq``), if any."""
-    core_path, rows_path = (path.parent / "pages" / f"{name}.{part}.rq" for part in ("core", "rows"))
+    pages = path.parent / "pages"
+    core_path, rows_path = (pages / f"{name}.{part}.rq" for part in ("core", "rows"))
     if not core_path.is_file() and not rows_path.is_file():
         return None
     if not (core_path.is_file() and rows_path.is_file()):
         raise QuestionError(f"{name}: a paged form needs both {core_path.name} and {rows_path.name}")
     core, rows = core_path.read_text(encoding="utf-8"), rows_path.read_text(encoding="utf-8")
+    then: list[tuple[str, str | None]] = []
+    while (pages / f"{name}.core.{len(then) + 2}.rq").is_file():
+        count_path = pages / f"{name}.count.{len(then) + 2}.rq"
+        then.append(((pages / f"{name}.core.{len(then) + 2}.rq").read_text(encoding="utf-8"),
+                     count_path.read_text(encoding="utf-8") if count_path.is_file() else None))
     known = {p.name for p in params}
-    for label, text in (("core", core), ("rows", rows)):
+    texts = [("core", core), ("rows", rows)]
+    for i, (section, count) in enumerate(then, start=2):
+        texts += [(f"core.{i}", section)] + ([(f"count.{i}", count)] if count is not None else [])
+    for label, text in texts:
         unknown = set(_PAGE_PARAM.findall(text)) - known
         if unknown:
             raise QuestionError(f"{name}.{label}: ${', $'.join(sorted(unknown))} is not a parameter of the question")
@@ -227,9 +243,13 @@ def _load_paging(name: str, path: Path, params: list[Param]) -> Paging | None:
             ox.Store().query(text)
         except SyntaxError as exc:
             raise QuestionError(f"{name}.{label}: malformed SPARQL: {exc}") from exc
-    if not _ORDER_BY.search(core):
-        raise QuestionError(f"{name}.core: the core must end with its ORDER BY (the order of every page)")
-    return Paging(core, rows)
+    for label, text in [("core", core)] + [(f"core.{i}", c) for i, (c, _) in enumerate(then, start=2)]:
+        if not _ORDER_BY.search(text):
+            raise QuestionError(f"{name}.{label}: the core must end with its ORDER BY (the order of every page)")
+    for i, (_, count) in enumerate(then, start=2):
+        if count is not None and [v.value for v in ox.Store().query(count).variables] != ["total"]:
+            raise QuestionError(f"{name}.count.{i}: the count query selects ?total alone")
+    return Paging(core, rows, tuple(then))
 
 
 def load_library(directory: Path | None = None) -> dict[str, Question]:
@@ -595,13 +615,19 @@ def select_page(question: Question, bindings: Mapping[str, Term], limit: int, of
     """(the rows ``offset`` … ``offset + limit`` of the answer, the total), from the question's paged form."""
     paging = question.paging
     assert paging is not None
-    core = with_constants(paging.core, bindings)
-    sorted_here = _SORTED_KEY.search(core)
-    if sorted_here:  # a few terms per row, ordered by them: every key in one string, sorted here (see Paging)
-        keys, total = _sorted_keys(core, sorted_here, limit, offset, select)
-    else:
-        total = int(select(_wrap(core, "(COUNT(*) AS ?total)")).rows[0]["total"].value)
-        keys = select(f"{core}\nLIMIT {limit} OFFSET {offset}") if offset < total else SelectResult([], [])
+    keys, total = SelectResult([], []), 0
+    for core, count in ((paging.core, None), *paging.then):  # the sections, one after the other
+        core = with_constants(core, bindings)
+        start, want = max(offset - total, 0), offset + limit - max(offset, total)  # this section's part of the page
+        if count is not None:
+            found = select(with_constants(count, bindings)).rows
+            n = int(found[0]["total"].value) if found and "total" in found[0] else 0
+            part = _core_page(core, want, start, select)[0] if want > 0 and start < n else SelectResult([], [])
+        else:
+            part, n = _core_page(core, max(want, 0), start, select)
+        keys = SelectResult(keys.variables + [v for v in part.variables if v not in keys.variables],
+                            keys.rows + part.rows)
+        total += n
     variables = [v.value for v in ox.Store().query(question.sparql).variables]
     if not keys.rows:
         return SelectResult(variables, []), total
@@ -629,6 +655,18 @@ def select_page(question: Question, bindings: Mapping[str, Term], limit: int, of
             merged = {**extra, **key}
             out.append({v: merged[v] for v in variables if v in merged})
     return SelectResult(variables, out), total
+
+
+def _core_page(core: str, limit: int, offset: int, select: Select) -> tuple[SelectResult, int]:
+    """(the keys ``offset`` … ``offset + limit`` of a core with its constants written in, its total); ``limit``
+    0: the total alone."""
+    sorted_here = _SORTED_KEY.search(core)
+    if sorted_here:  # a few terms per row, ordered by them: every key in one string, sorted here (see Paging)
+        return _sorted_keys(core, sorted_here, limit, offset, select)
+    total = int(select(_wrap(core, "(COUNT(*) AS ?total)")).rows[0]["total"].value)
+    if limit <= 0 or offset >= total:
+        return SelectResult([], []), total
+    return select(f"{core}\nLIMIT {limit} OFFSET {offset}"), total
 
 
 KEYS_PER_QUERY = 10
@@ -670,12 +708,21 @@ def _sorted_keys(core: str, match: re.Match, limit: int, offset: int,
     joined = f'CONCAT({f", {chr(34)}{_FIELD}{chr(34)}, ".join(fields)})' if len(fields) > 1 else fields[0]
     # (DISTINCT left to the set below: it costs Oxigraph more than the join)
     plain = re.sub(r"^SELECT\s+DISTINCT\b", "SELECT", core, count=1, flags=re.I | re.M)
+    stored = "keys" not in names and re.search(r"\?keys\b", plain[_WHERE_OPEN.search(plain).start():])  # type: ignore[union-attr]
+    if stored:  # the keys as the build stored them (graph.keys): read as they are, no term built per row
+        joined = "STR(?keys)"
+        plain = re.sub(r"^SELECT\s+(?:\?\w+\s+)+WHERE\b", "SELECT ?keys WHERE", plain, count=1, flags=re.I | re.M)
     found = select(_wrap(plain, f'(GROUP_CONCAT({joined}; separator="{_ROW}") AS ?all)')).rows
     text = found[0]["all"].value if found and "all" in found[0] else ""
-    if len(names) == 1 and kinds[names[0]]:  # one IRI a row: the texts sorted as they are
+    if len(names) == 1 and kinds[names[0]] and not stored:  # one IRI a row: the texts sorted as they are
         every = sorted(set(text.split(_ROW)) - {""})
         return SelectResult(names, [{names[0]: ox.NamedNode(i)} for i in every[offset:offset + limit]]), len(every)
-    records = [r.split(_FIELD) for r in set(text.split(_ROW)) - {""}]
+    if stored:  # (a literal's kind and text: separated by a space there, by _PART here)
+        records = [[f if kinds[v] else f.replace(" ", _PART, 1) for v, f in zip(names, key_fields(r, len(names)),
+                                                                                 strict=True)]
+                   for r in set(text.split(_ROW)) - {""}]
+    else:
+        records = [r.split(_FIELD) for r in set(text.split(_ROW)) - {""}]
     if any(len(r) != len(names) for r in records):
         raise QuestionError("a key of the sorted core holds a separator")
     # sorted by the strings (terms made for the page's keys only): ties by the whole text, then each key from the
