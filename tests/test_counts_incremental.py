@@ -222,3 +222,19 @@ def test_random_changes(seed: int) -> None:
     remove = set(rng.sample(pool, k=min(len(pool), rng.randint(0, 12))))
     add = _random_facts(rng, rng.randint(1, 8)) - before
     check(before, add, remove)
+
+
+def test_a_footprint_row_is_the_stored_key_of_the_question_core() -> None:
+    """The build writes each row as graph.keys.stored_key would, in the core's variable order (kind, tasks, node,
+    first task, name): the form the paged question reads without building a term per row."""
+    from graph.keys import stored_key
+    from graph.vocab import XSD
+
+    store = _full(PORTS | TASKS | facts(("t1", "concerns", "p1")))
+    rows = {q.object for q in store.quads_for_pattern(footprint_node(_node("p1").value), ox.NamedNode(FOOTPRINT_ROW),
+                                                      None)}
+    agency = stored_key([ox.Literal("agency"), ox.Literal("1", datatype=ox.NamedNode(XSD + "integer")), _node("a1"),
+                         _node("t1"), ox.Literal("Sở Công Thương", language="vi")])
+    document = stored_key([ox.Literal("document"), ox.Literal("1", datatype=ox.NamedNode(XSD + "integer")),
+                              _node("d1"), _node("t1"), ox.Literal("Kế hoạch 1", language="vi")])
+    assert agency in rows and document in rows and len(rows) == 2

@@ -29,7 +29,7 @@ from dataclasses import dataclass
 
 import pyoxigraph as ox
 
-from graph.keys import key_fields, stored_key
+from graph.keys import FIELD, key_field, key_fields
 from graph.vocab import POL, PROV, RDF, RDF_TYPE, RDFS, XSD
 
 CITES, IMPLEMENTS = POL + "cites", POL + "implements"
@@ -69,6 +69,7 @@ class _Facts:
         self.store = store
         self._leads: dict[str, set[str]] = {}
         self._labels: dict[str, ox.Literal | None] = {}
+        self._label_fields: dict[str, str] = {}
         self._counted: dict[str, dict[str, set[Row]]] = {}
 
     def objects(self, node: str, predicate: str) -> set[str]:
@@ -91,6 +92,11 @@ class _Facts:
                            key=lambda t: (t.value, t.language or "", t.datatype.value))
             self._labels[node] = found[0] if found else None
         return self._labels[node]
+
+    def label_field(self, node: str) -> str:
+        if node not in self._label_fields:
+            self._label_fields[node] = key_field(self.label(node))
+        return self._label_fields[node]
 
     def leads_to(self, named: str) -> set[str]:
         if named not in self._leads:
@@ -177,9 +183,11 @@ class _Footprint:
 
 
 def _row_literal(facts: _Facts, row: Row, count: int, first: str) -> ox.Literal:
-    """A footprint row as the question's core reads its keys (graph.keys): kind, count, node, first task, label."""
+    """A footprint row as the question's core reads its keys (graph.keys): kind, count, node, first task, label
+    (written out here: a build writes hundreds of thousands)."""
     kind, node = row
-    return stored_key([ox.Literal(kind), _integer(count), ox.NamedNode(node), ox.NamedNode(first), facts.label(node)])
+    return ox.Literal(f"^ {kind}{FIELD}^{_INTEGER.value} {count}{FIELD}{node}{FIELD}{first}{FIELD}"
+                      f"{facts.label_field(node)}")
 
 
 def _read_footprint(store: ox.Store, target: str, g: ox.NamedNode) -> _Footprint:
@@ -230,15 +238,19 @@ def materialise_counts(store: ox.Store, inferred_graph: str) -> tuple[int, int]:
              if isinstance(q.object, ox.NamedNode)}
     documents = _write_citations(store, facts, sorted(cited), g)
     footprints: dict[str, _Footprint] = {}
-    tasks = {q.subject.value for q in store.quads_for_pattern(None, ox.NamedNode(RDF_TYPE), ox.NamedNode(POL + "Task"))
-             if isinstance(q.subject, ox.NamedNode)}
-    for task in tasks:
+    tasks = sorted({q.subject.value for q in store.quads_for_pattern(None, ox.NamedNode(RDF_TYPE),
+                                                                    ox.NamedNode(POL + "Task"))
+                    if isinstance(q.subject, ox.NamedNode)})
+    for task in tasks:  # in the order of their IRIs: the first task that counts in a row is the row's
         for target, rows in facts.counted_for(task).items():
-            fp = footprints.setdefault(target, _Footprint({}, {}, 0))
+            fp = footprints.get(target)
+            if fp is None:
+                fp = footprints[target] = _Footprint({}, {}, 0)
             fp.tasks += 1
+            held = fp.rows
             for row in rows:
-                n, first = fp.rows.get(row, (0, task))
-                fp.rows[row] = (n + 1, min(first, task))
+                n, first = held.get(row, (0, task))
+                held[row] = (n + 1, first)
         facts._counted.pop(task, None)  # (a build reads each task once: nothing to keep)
     for target, fp in footprints.items():
         _write_footprint(store, target, fp, facts, g)

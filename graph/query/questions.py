@@ -28,6 +28,7 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import date
+from functools import lru_cache
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -117,7 +118,11 @@ class Paging:
     Oxigraph 1.5 s. The rows query must not bind a key variable (BIND … AS ?key): the key's terms are written in for
     its variables. In all three files (the question too) a parameter may be written ``$name``: a bound value is
     written into the text as a constant (escaped N-Triples; a constant joins far faster than a term bound through
-    VALUES), an unbound optional parameter stays a variable."""
+    VALUES), an unbound optional parameter stays a variable. A sorted core whose WHERE binds ``?keys`` (and does
+    not select it) reads its keys as the build stored them: one literal per row, the selected variables' fields in
+    the form of :mod:`graph.keys` (no term is built per row; project_footprint reads its footprint rows so).
+    Sections (``then``): the rows of ``<name>.core.2.rq`` follow those of the core, and so on; each counted, or
+    its total read from ``<name>.count.2.rq``, and its keys fetched only when the page reaches it."""
 
     core: str
     rows: str
@@ -717,47 +722,47 @@ def _sorted_keys(core: str, match: re.Match, limit: int, offset: int,
     if len(names) == 1 and kinds[names[0]] and not stored:  # one IRI a row: the texts sorted as they are
         every = sorted(set(text.split(_ROW)) - {""})
         return SelectResult(names, [{names[0]: ox.NamedNode(i)} for i in every[offset:offset + limit]]), len(every)
-    if stored:  # (a literal's kind and text: separated by a space there, by _PART here)
-        records = [[f if kinds[v] else f.replace(" ", _PART, 1) for v, f in zip(names, key_fields(r, len(names)),
-                                                                                 strict=True)]
-                   for r in set(text.split(_ROW)) - {""}]
-    else:
-        records = [r.split(_FIELD) for r in set(text.split(_ROW)) - {""}]
+    # a literal's kind and text: separated by _PART here, by a space in stored keys (graph.keys)
+    part = " " if stored else _PART
+    records = ([key_fields(r, len(names)) for r in set(text.split(_ROW)) - {""}] if stored else
+               [r.split(_FIELD) for r in set(text.split(_ROW)) - {""}])
     if any(len(r) != len(names) for r in records):
         raise QuestionError("a key of the sorted core holds a separator")
     # sorted by the strings (terms made for the page's keys only): ties by the whole text, then each key from the
-    # last to the first (a stable sort, descending where the ORDER BY says DESC)
+    # last to the first (a stable sort, descending where the ORDER BY says DESC); each key computed once
     at = [(as_text, names.index(v)) for as_text, descending, v in order]
+    decorated = [(tuple((r[i] != "", r[i]) if as_text else _sparql_order(r[i], part) for as_text, i in at),
+                  _FIELD.join(r), r) for r in records]
     if not any(descending for _, descending, _ in order):  # one pass
-        records.sort(key=lambda r: (*((r[i] != "", r[i]) if as_text else _sparql_order(r[i]) for as_text, i in at),
-                                    _FIELD.join(r)))
+        decorated.sort(key=lambda d: (d[0], d[1]))
     else:
-        records.sort(key=_FIELD.join)
-        for (as_text, i), (_, descending, _) in zip(reversed(at), reversed(order), strict=True):
-            records.sort(key=(lambda r, i=i: (r[i] != "", r[i])) if as_text else (lambda r, i=i: _sparql_order(r[i])),
-                         reverse=descending)
-    page = [{v: ox.NamedNode(f) if kinds[v] else _key_term(f) for v, f in zip(names, r, strict=True) if f}
+        decorated.sort(key=lambda d: d[1])
+        for j in reversed(range(len(order))):
+            decorated.sort(key=lambda d, j=j: d[0][j], reverse=order[j][1])
+    records = [d[2] for d in decorated]
+    page = [{v: ox.NamedNode(f) if kinds[v] else _key_term(f, part) for v, f in zip(names, r, strict=True) if f}
             for r in records[offset:offset + limit]]
     return SelectResult(names, page), len(records)
 
 
-def _key_term(text: str) -> Term | None:
-    """A literal as the sorted core writes it (``kind`` separator ``text``; empty: unbound)."""
+def _key_term(text: str, part: str = _PART) -> Term | None:
+    """A literal as the sorted core writes it (``kind`` ``part`` ``text``; empty: unbound)."""
     if not text:
         return None
-    kind, _, value = text.partition(_PART)
+    kind, _, value = text.partition(part)
     if kind.startswith("@"):
         return ox.Literal(value, language=kind[1:])
     datatype = kind[1:]
     return ox.Literal(value) if datatype in ("", _STRING) else ox.Literal(value, datatype=ox.NamedNode(datatype))
 
 
-def _sparql_order(field: str) -> tuple:
+@lru_cache(maxsize=1 << 16)
+def _sparql_order(field: str, part: str = _PART) -> tuple:
     """ORDER BY's order of a literal as the sorted core writes it: unbound, numbers (by value), other literals
     (by text)."""
     if not field:
         return (0, 0.0, "", 0, "")
-    kind, _, value = field.partition(_PART)
+    kind, _, value = field.partition(part)
     if kind[1:] in _NUMERIC:
         try:
             return (2, float(value), "", 0, "")
