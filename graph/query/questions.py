@@ -750,7 +750,7 @@ def _key_term(text: str, part: str = _PART) -> Term | None:
     if not text:
         return None
     kind, _, value = text.partition(part)
-    if kind.startswith("@"):
+    if kind.startswith("@") and kind != "@":  # ("@" alone: Virtuoso 7.2.5's LANG of a string BIND in the query)
         return ox.Literal(value, language=kind[1:])
     datatype = kind[1:]
     return ox.Literal(value) if datatype in ("", _STRING) else ox.Literal(value, datatype=ox.NamedNode(datatype))
@@ -769,7 +769,7 @@ def _sparql_order(field: str, part: str = _PART) -> tuple:
         except ValueError:
             pass
     # the same text: another datatype, then a language (by its tag), then a plain string (as Oxigraph 0.5 orders)
-    rank = 2 if kind in ("^", "^" + _STRING) else 1 if kind.startswith("@") else 0
+    rank = 2 if kind in ("^", "^" + _STRING, "@") else 1 if kind.startswith("@") else 0
     return (3, 0.0, value, rank, kind)
 
 
