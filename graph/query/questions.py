@@ -621,15 +621,20 @@ def select_page(question: Question, bindings: Mapping[str, Term], limit: int, of
     paging = question.paging
     assert paging is not None
     keys, total = SelectResult([], []), 0
+    spans: list[tuple[int, int, int | None]] = []  # per section: (its first key, rows skipped, rows taken)
     for core, count in ((paging.core, None), *paging.then):  # the sections, one after the other
         core = with_constants(core, bindings)
         start, want = max(offset - total, 0), offset + limit - max(offset, total)  # this section's part of the page
+        skip: int | None = 0
         if count is not None:
             found = select(with_constants(count, bindings)).rows
             n = int(found[0]["total"].value) if found and "total" in found[0] else 0
-            part = _core_page(core, want, start, select)[0] if want > 0 and start < n else SelectResult([], [])
+            part, _, skip = _core_page(core, want, start, select) if want > 0 and start < n else \
+                (SelectResult([], []), 0, 0)
         else:
-            part, n = _core_page(core, max(want, 0), start, select)
+            part, n, skip = _core_page(core, max(want, 0), start, select)
+        # (a grouped core's keys stand for several rows each: the page starts ``skip`` rows into the first)
+        spans.append((len(keys.rows), skip or 0, max(want, 0) if skip is not None else None))
         keys = SelectResult(keys.variables + [v for v in part.variables if v not in keys.variables],
                             keys.rows + part.rows)
         total += n
@@ -652,26 +657,32 @@ def select_page(question: Question, bindings: Mapping[str, Term], limit: int, of
     for row in (row for part in parts for row in part.rows):
         found[tuple(row.get(v) for v in shared)].append(row)
     out = []
-    for key in keys.rows:
-        # the rows of one key in the order of their columns' text (the whole question's ORDER BY ends so)
-        extras = sorted(found.get(tuple(key.get(v) for v in shared)) or [{}],
-                        key=lambda row: tuple((0, "") if row.get(v) is None else (1, row[v].value) for v in variables))
-        for extra in extras:
-            merged = {**extra, **key}
-            out.append({v: merged[v] for v in variables if v in merged})
+    for n, (first, skip, take) in enumerate(spans):
+        last = spans[n + 1][0] if n + 1 < len(spans) else len(keys.rows)
+        section = []
+        for key in keys.rows[first:last]:
+            # the rows of one key in the order of their columns' text (the whole question's ORDER BY ends so)
+            extras = sorted(found.get(tuple(key.get(v) for v in shared)) or [{}],
+                            key=lambda row: tuple((0, "") if row.get(v) is None else (1, row[v].value)
+                                                  for v in variables))
+            for extra in extras:
+                merged = {**extra, **key}
+                section.append({v: merged[v] for v in variables if v in merged})
+        out += section[skip:skip + take] if take is not None else section
     return SelectResult(variables, out), total
 
 
-def _core_page(core: str, limit: int, offset: int, select: Select) -> tuple[SelectResult, int]:
-    """(the keys ``offset`` … ``offset + limit`` of a core with its constants written in, its total); ``limit``
+def _core_page(core: str, limit: int, offset: int, select: Select) -> tuple[SelectResult, int, int | None]:
+    """(the keys of rows ``offset`` … ``offset + limit`` of a core with its constants written in, its total, and
+    for a grouped core the rows of its first key before the page — None for a core of one row a key); ``limit``
     0: the total alone."""
     sorted_here = _SORTED_KEY.search(core)
     if sorted_here:  # a few terms per row, ordered by them: every key in one string, sorted here (see Paging)
         return _sorted_keys(core, sorted_here, limit, offset, select)
     total = int(select(_wrap(core, "(COUNT(*) AS ?total)")).rows[0]["total"].value)
     if limit <= 0 or offset >= total:
-        return SelectResult([], []), total
-    return select(f"{core}\nLIMIT {limit} OFFSET {offset}"), total
+        return SelectResult([], []), total, None
+    return select(f"{core}\nLIMIT {limit} OFFSET {offset}"), total, None
 
 
 KEYS_PER_QUERY = 10
@@ -688,7 +699,7 @@ _STRING = "http://www.w3.org/2001/XMLSchema#string"
 
 
 def _sorted_keys(core: str, match: re.Match, limit: int, offset: int,
-                 select: Select) -> tuple[SelectResult, int]:
+                 select: Select) -> tuple[SelectResult, int, int | None]:
     """(the page's keys, the total) of a sorted-here core: its solutions fetched as one GROUP_CONCAT string (an
     ORDER BY forces Oxigraph's whole join: 13,000 IRIs 0.7–1.9 s; the string and Python's sort: 35 ms), an
     IRI (``STR(?v)`` in the ORDER BY) as its text, a literal (``?v``) with its language or datatype so that it
@@ -698,9 +709,10 @@ def _sorted_keys(core: str, match: re.Match, limit: int, offset: int,
     names = [v[1:] for v in variables]
     # (as text: an IRI by STR(?v); descending: a literal by DESC(?v); the variable)
     order = [(bool(m[1]), bool(m[2]), m[3]) for m in _ORDER_KEY.finditer(match["keys"])]
-    if sorted(v for _, _, v in order) != sorted(names):
-        raise QuestionError("a sorted core orders by each variable it selects, once")
-    kinds = {v: as_text for as_text, _, v in order}
+    grouped = "rows" in names  # ?rows: how many rows of the answer the key stands for (not an order key)
+    if sorted(v for _, _, v in order) != sorted(n for n in names if n != "rows"):
+        raise QuestionError("a sorted core orders by each variable it selects (but ?rows), once")
+    kinds = {v: as_text for as_text, _, v in order} | ({"rows": False} if grouped else {})
     part = f'"{_PART}"'
 
     def typed(v: str) -> str:
@@ -721,7 +733,8 @@ def _sorted_keys(core: str, match: re.Match, limit: int, offset: int,
     text = found[0]["all"].value if found and "all" in found[0] else ""
     if len(names) == 1 and kinds[names[0]] and not stored:  # one IRI a row: the texts sorted as they are
         every = sorted(set(text.split(_ROW)) - {""})
-        return SelectResult(names, [{names[0]: ox.NamedNode(i)} for i in every[offset:offset + limit]]), len(every)
+        return (SelectResult(names, [{names[0]: ox.NamedNode(i)} for i in every[offset:offset + limit]]),
+                len(every), None)
     # a literal's kind and text: separated by _PART here, by a space in stored keys (graph.keys)
     part = " " if stored else _PART
     records = ([key_fields(r, len(names)) for r in set(text.split(_ROW)) - {""}] if stored else
@@ -740,9 +753,23 @@ def _sorted_keys(core: str, match: re.Match, limit: int, offset: int,
         for j in reversed(range(len(order))):
             decorated.sort(key=lambda d, j=j: d[0][j], reverse=order[j][1])
     records = [d[2] for d in decorated]
+    skip = None
+    if grouped:  # the keys whose rows meet rows offset … offset + limit
+        at_rows, first, seen = names.index("rows"), 0, 0
+        sizes = [int(r[at_rows].partition(part)[2] or 0) for r in records]
+        while first < len(records) and seen + sizes[first] <= offset:
+            seen += sizes[first]
+            first += 1
+        last, reach = first, seen
+        while last < len(records) and reach < offset + limit:
+            reach += sizes[last]
+            last += 1
+        chosen, skip, total = records[first:last], offset - seen, sum(sizes)
+    else:
+        chosen, total = records[offset:offset + limit], len(records)
     page = [{v: ox.NamedNode(f) if kinds[v] else _key_term(f, part) for v, f in zip(names, r, strict=True) if f}
-            for r in records[offset:offset + limit]]
-    return SelectResult(names, page), len(records)
+            for r in chosen]
+    return SelectResult(names, page), total, skip
 
 
 def _key_term(text: str, part: str = _PART) -> Term | None:
