@@ -122,7 +122,10 @@ class Paging:
     not select it) reads its keys as the build stored them: one literal per row, the selected variables' fields in
     the form of :mod:`graph.keys` (no term is built per row; project_footprint reads its footprint rows so).
     Sections (``then``): the rows of ``<name>.core.2.rq`` follow those of the core, and so on; each counted, or
-    its total read from ``<name>.count.2.rq``, and its keys fetched only when the page reaches it."""
+    its total read from ``<name>.count.2.rq``, and its keys fetched only when the page reaches it. A sorted core
+    may also select ``?rows`` (an integer, not in its ORDER BY): the number of the answer's rows its key stands for
+    (the rows query gives exactly that many for it); the total is their sum, and a page may begin or end inside a
+    key's rows (projects_in_zone: one key a project, its types and attachments in the rows)."""
 
     core: str
     rows: str
