@@ -332,7 +332,10 @@ def update_counts(before: ox.Store, after: ox.Store, inferred_graph: str, change
                 lost.setdefault(target, {}).setdefault(row, set()).add(task)
     # -- rows whose node's name changed (the name is part of the row: the question sorts by it)
     relabel: dict[str, set[Row]] = {}
-    named = {q.subject.value for q in changed if q.predicate.value == LABEL and isinstance(q.subject, ox.NamedNode)}
+    # (a name a document adds or drops is mostly one that other graphs state too: then the node's names stay)
+    named = {q.subject.value for q in changed if q.predicate.value == LABEL and isinstance(q.subject, ox.NamedNode)
+             and (next(before.quads_for_pattern(q.subject, q.predicate, q.object), None) is None
+                  or next(after.quads_for_pattern(q.subject, q.predicate, q.object), None) is None)}
     for node in named:
         if old.label(node) == new.label(node):
             continue
