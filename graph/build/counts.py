@@ -215,6 +215,10 @@ def _write_footprint(store: ox.Store, target: str, footprint: _Footprint, facts:
         return
     quads = [ox.Quad(fp, ox.NamedNode(FOOTPRINT_OF), ox.NamedNode(target), g),
              ox.Quad(fp, ox.NamedNode(FOOTPRINT_TASKS), _integer(footprint.tasks), g)]
+    if not footprint.literals:  # nothing stored before (a build): every row written, nothing compared
+        store.extend(quads + [ox.Quad(fp, row_predicate, _row_literal(facts, row, n, first), g)
+                              for row, (n, first) in footprint.rows.items()])
+        return
     for row in footprint.rows.keys() | footprint.literals.keys() if rewrite is None else rewrite:
         old = footprint.literals.get(row)
         new = _row_literal(facts, row, *footprint.rows[row]) if row in footprint.rows else None
