@@ -18,7 +18,9 @@ The build writes ``X pol:needs P`` for every pair into the inferred graph (``gra
 thing N that something names (what naming N brings in: ``needs(X)`` is the union of ``leadsTo(N)`` over
 what X names), and on ``<P#dependants>`` the dependant index ``pol:dependantIndex`` (every X that needs P, as
 one value), so a question reads the answer, and which named thing explains it, with index lookups.
-:meth:`DependencyModel.explain` gives the chain of stated facts behind a pair.
+:meth:`DependencyModel.explain` gives the chain of stated facts behind a pair. From the materialised model the
+build also keeps, per target, the footprint the ``project_footprint`` question pages through (the documents,
+agencies and targets of the tasks that need it, with counts: :mod:`graph.build.counts`).
 This module works on plain strings (IRIs or any keys): no store, no networkx.
 """
 

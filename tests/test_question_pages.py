@@ -77,7 +77,10 @@ def test_pages_with_parameters_given(synthetic: OxigraphStore) -> None:
                                 'FILTER(?o != ?d) } } ORDER BY ?n LIMIT 1').rows[0]["n"].value
     cases = [("task_targets", {"task": task}), ("tasks_due_by", {"year": "2030"}), ("tasks_due_by", {"year": "1990"}),
              ("targets_by_indicator", {"indicator": "thu ngân sách"}),
-             ("document_dependencies", {"document": document}), ("projects_in_zone", {"zone": "KKT Vũng Áng"})]
+             ("document_dependencies", {"document": document}), ("projects_in_zone", {"zone": "KKT Vũng Áng"}),
+             # a smaller footprint (its task rows on the first pages) and a whole one
+             ("project_footprint", {"project": "cầu Bến Thủy 3"}),
+             ("project_footprint", {"project": "Hệ thống cảng Vũng Áng - Sơn Dương"})]
     for name, values in cases:
         assert LIBRARY[name].paging is not None
         _pages_match(synthetic, LIBRARY[name], 5, values)

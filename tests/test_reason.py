@@ -87,6 +87,7 @@ def _graph(store: ox.Store, graph: str) -> set[tuple]:
 
 
 def _same_inferences(quads: list[ox.Quad], graph: str) -> None:
+    from graph.build.counts import materialise_counts
     from graph.build.reason import materialise_needs
 
     python, sparql = ox.Store(), ox.Store()
@@ -95,6 +96,7 @@ def _same_inferences(quads: list[ox.Quad], graph: str) -> None:
     materialise(python, graph)
     _sparql_reference(sparql, graph)
     materialise_needs(sparql, graph)
+    materialise_counts(sparql, graph)
     got, expected = _graph(python, graph), _graph(sparql, graph)
     assert got == expected, (sorted(map(str, got - expected))[:5], sorted(map(str, expected - got))[:5])
     assert len(got) > 0

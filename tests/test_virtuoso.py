@@ -278,7 +278,7 @@ def test_paged_question(name: str, store: OxigraphStore, virtuoso: tuple[Virtuos
     bindings, shown = bind(question, {}, Resolver(store))
     expected = answer_page(store, question, bindings, shown, limit=None)
     sparql = question.paging.rows  # SAMPLE / GROUP_CONCAT columns compared as _rows does
-    for offset in (0, 2):
+    for offset in sorted({0, 2, max(expected.total - 2, 0)}):  # (the last: a page in a further section, if any)
         got = answer_page(store, question, bindings, shown, limit=3, offset=offset, select=virtuoso[1].select)
         oxi = answer_page(store, question, bindings, shown, limit=3, offset=offset)
         assert got.total == oxi.total == expected.total

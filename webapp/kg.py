@@ -45,7 +45,9 @@ NOT_RELATIONS = {
     "http://data.europa.eu/eli/ontology#cites", POL + "method", RDFS + "isDefinedBy",
     POL + "needs", POL + "leadsTo",  # the dependency closure: every pair, not a relation between neighbours
 }
-HIDDEN = {POL + "needs", POL + "leadsTo"}  # left out of entity pages (read through the dependency explorer)
+# left out of entity pages: the dependency closure (read through the dependency explorer), and the link from a
+# thing's footprint node, which the project_footprint question reads (graph/build/counts.py)
+HIDDEN = {POL + "needs", POL + "leadsTo", POL + "footprintOf"}
 LINKS_SHOWN = 50  # incoming links of one predicate on an entity page; the rest is paged
 Term = ox.NamedNode | ox.BlankNode | ox.Literal
 

@@ -37,6 +37,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
+from graph.build.counts import update_counts
 from graph.build.emit.rdf import QuadSink
 from graph.build.extract import ExtractionContext, extract
 from graph.build.extract.document_step import document_record
@@ -659,7 +660,9 @@ class Ingester:
                 store.remove(ox.Quad(t.subject, t.predicate, t.object, ig))
             # the dependency model (pol:needs, pol:leadsTo, dependant counts): a closure over the whole corpus,
             # brought up to date from the live store's by rewriting only what the changed facts can reach
-            update_needs(live, store, inferred_graph, added | removed)
+            needs = update_needs(live, store, inferred_graph, added | removed)
+            # the counts questions rank by (citations, footprints): those the changed quads can touch
+            update_counts(live, store, inferred_graph, added | removed, needs.nodes, needs.leads_changed)
 
         change.commit(update)
         return len(changed)

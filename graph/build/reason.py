@@ -26,6 +26,7 @@ from dataclasses import dataclass, field
 
 import pyoxigraph as ox
 
+from graph.build.counts import materialise_counts
 from graph.dependency import (
     NAMING,
     PART_OF,
@@ -235,6 +236,9 @@ def _materialise(store: ox.Store, inferred_graph: str, clock: dict[str, float]) 
     started = time.perf_counter()
     materialise_needs(store, inferred_graph)
     clock["dependency model (pol:needs)"] = time.perf_counter() - started
+    started = time.perf_counter()
+    materialise_counts(store, inferred_graph)
+    clock["citation counts and footprints"] = time.perf_counter() - started
     return len(store)
 
 
@@ -480,6 +484,8 @@ class NeedsUpdate:
     needs_removed: int = 0
     leads_to_rewritten: int = 0
     counts_rewritten: int = 0
+    nodes: set[str] = field(default_factory=set)  # the nodes whose pol:needs were recomputed
+    leads_changed: set[str] = field(default_factory=set)  # the named things whose pol:leadsTo changed
 
 
 def update_needs(before: ox.Store, after: ox.Store, inferred_graph: str, changed: Iterable[ox.Quad]) -> NeedsUpdate:
@@ -539,6 +545,7 @@ def update_needs(before: ox.Store, after: ox.Store, inferred_graph: str, changed
         affected |= held_before.needed_by(s)
     new_needs = {x: new.needs_over(x, lambda y: None if y in affected else held_before.needs(y)) for x in affected}
     out.recomputed = len(affected)
+    out.nodes = affected
 
     def needs_after(y: str) -> set[str]:
         return new_needs[y] if y in affected else held_before.needs(y)
@@ -590,6 +597,7 @@ def update_needs(before: ox.Store, after: ox.Store, inferred_graph: str, changed
                 want |= needs_after(y)
         if held.set_objects(n, LEADS_TO, want) != (0, 0):
             out.leads_to_rewritten += 1
+            out.leads_changed.add(n)
 
     # -- the counts of the targets touched
     for target, delta in task_delta.items():

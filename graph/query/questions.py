@@ -28,11 +28,13 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import date
+from functools import lru_cache
 from pathlib import Path
 
 import pyoxigraph as ox
 
 from graph.config import Settings
+from graph.keys import key_fields
 from graph.query.lookup import labels_for
 from graph.store import SelectResult, Store, Term, bind_values
 from graph.text import fold
@@ -116,10 +118,23 @@ class Paging:
     Oxigraph 1.5 s. The rows query must not bind a key variable (BIND … AS ?key): the key's terms are written in for
     its variables. In all three files (the question too) a parameter may be written ``$name``: a bound value is
     written into the text as a constant (escaped N-Triples; a constant joins far faster than a term bound through
-    VALUES), an unbound optional parameter stays a variable."""
+    VALUES), an unbound optional parameter stays a variable. A sorted core whose WHERE binds ``?keys`` (and does
+    not select it) reads its keys as the build stored them: one literal per row, the selected variables' fields in
+    the form of :mod:`graph.keys` (no term is built per row; project_footprint reads its footprint rows so).
+    Sections (``then``): the rows of ``<name>.core.2.rq`` follow those of the core, and so on; each counted, or
+    its total read from ``<name>.count.2.rq``, and its keys fetched only when the page reaches it. A sorted core
+    may also select ``?rows`` (an integer, not in its ORDER BY): the number of the answer's rows its key stands for
+    (the rows query gives exactly that many for it); the total is their sum, and a page may begin or end inside a
+    key's rows (projects_in_zone: one key a project, its types and attachments in the rows)."""
 
     core: str
     rows: str
+    # further cores whose rows follow the core's, in order (``<name>.core.2.rq``, ``.core.3.rq`` …), each with the
+    # query of its total when that is cheaper read than counted (``<name>.count.2.rq``: ``SELECT ?total``), or
+    # None: an answer whose first rows come from one aggregate and the rest from a long list (project_footprint:
+    # the documents, agencies and targets by count, then every task) counts the list without sorting it, and
+    # reads it only when a page reaches it. The rows query is the same for every section.
+    then: tuple[tuple[str, str | None], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -210,14 +225,23 @@ _WHERE_OPEN = re.compile(r"\bWHERE\s*\{", re.I)
 
 def _load_paging(name: str, path: Path, params: list[Param]) -> Paging | None:
     """The paged form of question ``name`` beside ``path`` (``pages/<name>.core.rq`` and ``.rows.rq``), if any."""
-    core_path, rows_path = (path.parent / "pages" / f"{name}.{part}.rq" for part in ("core", "rows"))
+    pages = path.parent / "pages"
+    core_path, rows_path = (pages / f"{name}.{part}.rq" for part in ("core", "rows"))
     if not core_path.is_file() and not rows_path.is_file():
         return None
     if not (core_path.is_file() and rows_path.is_file()):
         raise QuestionError(f"{name}: a paged form needs both {core_path.name} and {rows_path.name}")
     core, rows = core_path.read_text(encoding="utf-8"), rows_path.read_text(encoding="utf-8")
+    then: list[tuple[str, str | None]] = []
+    while (pages / f"{name}.core.{len(then) + 2}.rq").is_file():
+        count_path = pages / f"{name}.count.{len(then) + 2}.rq"
+        then.append(((pages / f"{name}.core.{len(then) + 2}.rq").read_text(encoding="utf-8"),
+                     count_path.read_text(encoding="utf-8") if count_path.is_file() else None))
     known = {p.name for p in params}
-    for label, text in (("core", core), ("rows", rows)):
+    texts = [("core", core), ("rows", rows)]
+    for i, (section, count) in enumerate(then, start=2):
+        texts += [(f"core.{i}", section)] + ([(f"count.{i}", count)] if count is not None else [])
+    for label, text in texts:
         unknown = set(_PAGE_PARAM.findall(text)) - known
         if unknown:
             raise QuestionError(f"{name}.{label}: ${', $'.join(sorted(unknown))} is not a parameter of the question")
@@ -227,9 +251,13 @@ def _load_paging(name: str, path: Path, params: list[Param]) -> Paging | None:
             ox.Store().query(text)
         except SyntaxError as exc:
             raise QuestionError(f"{name}.{label}: malformed SPARQL: {exc}") from exc
-    if not _ORDER_BY.search(core):
-        raise QuestionError(f"{name}.core: the core must end with its ORDER BY (the order of every page)")
-    return Paging(core, rows)
+    for label, text in [("core", core)] + [(f"core.{i}", c) for i, (c, _) in enumerate(then, start=2)]:
+        if not _ORDER_BY.search(text):
+            raise QuestionError(f"{name}.{label}: the core must end with its ORDER BY (the order of every page)")
+    for i, (_, count) in enumerate(then, start=2):
+        if count is not None and [v.value for v in ox.Store().query(count).variables] != ["total"]:
+            raise QuestionError(f"{name}.count.{i}: the count query selects ?total alone")
+    return Paging(core, rows, tuple(then))
 
 
 def load_library(directory: Path | None = None) -> dict[str, Question]:
@@ -595,13 +623,24 @@ def select_page(question: Question, bindings: Mapping[str, Term], limit: int, of
     """(the rows ``offset`` … ``offset + limit`` of the answer, the total), from the question's paged form."""
     paging = question.paging
     assert paging is not None
-    core = with_constants(paging.core, bindings)
-    sorted_here = _SORTED_KEY.search(core)
-    if sorted_here:  # a few terms per row, ordered by them: every key in one string, sorted here (see Paging)
-        keys, total = _sorted_keys(core, sorted_here, limit, offset, select)
-    else:
-        total = int(select(_wrap(core, "(COUNT(*) AS ?total)")).rows[0]["total"].value)
-        keys = select(f"{core}\nLIMIT {limit} OFFSET {offset}") if offset < total else SelectResult([], [])
+    keys, total = SelectResult([], []), 0
+    spans: list[tuple[int, int, int | None]] = []  # per section: (its first key, rows skipped, rows taken)
+    for core, count in ((paging.core, None), *paging.then):  # the sections, one after the other
+        core = with_constants(core, bindings)
+        start, want = max(offset - total, 0), offset + limit - max(offset, total)  # this section's part of the page
+        skip: int | None = 0
+        if count is not None:
+            found = select(with_constants(count, bindings)).rows
+            n = int(found[0]["total"].value) if found and "total" in found[0] else 0
+            part, _, skip = _core_page(core, want, start, select) if want > 0 and start < n else \
+                (SelectResult([], []), 0, 0)
+        else:
+            part, n, skip = _core_page(core, max(want, 0), start, select)
+        # (a grouped core's keys stand for several rows each: the page starts ``skip`` rows into the first)
+        spans.append((len(keys.rows), skip or 0, max(want, 0) if skip is not None else None))
+        keys = SelectResult(keys.variables + [v for v in part.variables if v not in keys.variables],
+                            keys.rows + part.rows)
+        total += n
     variables = [v.value for v in ox.Store().query(question.sparql).variables]
     if not keys.rows:
         return SelectResult(variables, []), total
@@ -621,14 +660,32 @@ def select_page(question: Question, bindings: Mapping[str, Term], limit: int, of
     for row in (row for part in parts for row in part.rows):
         found[tuple(row.get(v) for v in shared)].append(row)
     out = []
-    for key in keys.rows:
-        # the rows of one key in the order of their columns' text (the whole question's ORDER BY ends so)
-        extras = sorted(found.get(tuple(key.get(v) for v in shared)) or [{}],
-                        key=lambda row: tuple((0, "") if row.get(v) is None else (1, row[v].value) for v in variables))
-        for extra in extras:
-            merged = {**extra, **key}
-            out.append({v: merged[v] for v in variables if v in merged})
+    for n, (first, skip, take) in enumerate(spans):
+        last = spans[n + 1][0] if n + 1 < len(spans) else len(keys.rows)
+        section = []
+        for key in keys.rows[first:last]:
+            # the rows of one key in the order of their columns' text (the whole question's ORDER BY ends so)
+            extras = sorted(found.get(tuple(key.get(v) for v in shared)) or [{}],
+                            key=lambda row: tuple((0, "") if row.get(v) is None else (1, row[v].value)
+                                                  for v in variables))
+            for extra in extras:
+                merged = {**extra, **key}
+                section.append({v: merged[v] for v in variables if v in merged})
+        out += section[skip:skip + take] if take is not None else section
     return SelectResult(variables, out), total
+
+
+def _core_page(core: str, limit: int, offset: int, select: Select) -> tuple[SelectResult, int, int | None]:
+    """(the keys of rows ``offset`` … ``offset + limit`` of a core with its constants written in, its total, and
+    for a grouped core the rows of its first key before the page — None for a core of one row a key); ``limit``
+    0: the total alone."""
+    sorted_here = _SORTED_KEY.search(core)
+    if sorted_here:  # a few terms per row, ordered by them: every key in one string, sorted here (see Paging)
+        return _sorted_keys(core, sorted_here, limit, offset, select)
+    total = int(select(_wrap(core, "(COUNT(*) AS ?total)")).rows[0]["total"].value)
+    if limit <= 0 or offset >= total:
+        return SelectResult([], []), total, None
+    return select(f"{core}\nLIMIT {limit} OFFSET {offset}"), total, None
 
 
 KEYS_PER_QUERY = 10
@@ -645,7 +702,7 @@ _STRING = "http://www.w3.org/2001/XMLSchema#string"
 
 
 def _sorted_keys(core: str, match: re.Match, limit: int, offset: int,
-                 select: Select) -> tuple[SelectResult, int]:
+                 select: Select) -> tuple[SelectResult, int, int | None]:
     """(the page's keys, the total) of a sorted-here core: its solutions fetched as one GROUP_CONCAT string (an
     ORDER BY forces Oxigraph's whole join: 13,000 IRIs 0.7–1.9 s; the string and Python's sort: 35 ms), an
     IRI (``STR(?v)`` in the ORDER BY) as its text, a literal (``?v``) with its language or datatype so that it
@@ -655,9 +712,10 @@ def _sorted_keys(core: str, match: re.Match, limit: int, offset: int,
     names = [v[1:] for v in variables]
     # (as text: an IRI by STR(?v); descending: a literal by DESC(?v); the variable)
     order = [(bool(m[1]), bool(m[2]), m[3]) for m in _ORDER_KEY.finditer(match["keys"])]
-    if sorted(v for _, _, v in order) != sorted(names):
-        raise QuestionError("a sorted core orders by each variable it selects, once")
-    kinds = {v: as_text for as_text, _, v in order}
+    grouped = "rows" in names  # ?rows: how many rows of the answer the key stands for (not an order key)
+    if sorted(v for _, _, v in order) != sorted(n for n in names if n != "rows"):
+        raise QuestionError("a sorted core orders by each variable it selects (but ?rows), once")
+    kinds = {v: as_text for as_text, _, v in order} | ({"rows": False} if grouped else {})
     part = f'"{_PART}"'
 
     def typed(v: str) -> str:
@@ -670,54 +728,78 @@ def _sorted_keys(core: str, match: re.Match, limit: int, offset: int,
     joined = f'CONCAT({f", {chr(34)}{_FIELD}{chr(34)}, ".join(fields)})' if len(fields) > 1 else fields[0]
     # (DISTINCT left to the set below: it costs Oxigraph more than the join)
     plain = re.sub(r"^SELECT\s+DISTINCT\b", "SELECT", core, count=1, flags=re.I | re.M)
+    stored = "keys" not in names and re.search(r"\?keys\b", plain[_WHERE_OPEN.search(plain).start():])  # type: ignore[union-attr]
+    if stored:  # the keys as the build stored them (graph.keys): read as they are, no term built per row
+        joined = "STR(?keys)"
+        plain = re.sub(r"^SELECT\s+(?:\?\w+\s+)+WHERE\b", "SELECT ?keys WHERE", plain, count=1, flags=re.I | re.M)
     found = select(_wrap(plain, f'(GROUP_CONCAT({joined}; separator="{_ROW}") AS ?all)')).rows
     text = found[0]["all"].value if found and "all" in found[0] else ""
-    if len(names) == 1 and kinds[names[0]]:  # one IRI a row: the texts sorted as they are
+    if len(names) == 1 and kinds[names[0]] and not stored:  # one IRI a row: the texts sorted as they are
         every = sorted(set(text.split(_ROW)) - {""})
-        return SelectResult(names, [{names[0]: ox.NamedNode(i)} for i in every[offset:offset + limit]]), len(every)
-    records = [r.split(_FIELD) for r in set(text.split(_ROW)) - {""}]
+        return (SelectResult(names, [{names[0]: ox.NamedNode(i)} for i in every[offset:offset + limit]]),
+                len(every), None)
+    # a literal's kind and text: separated by _PART here, by a space in stored keys (graph.keys)
+    part = " " if stored else _PART
+    records = ([key_fields(r, len(names)) for r in set(text.split(_ROW)) - {""}] if stored else
+               [r.split(_FIELD) for r in set(text.split(_ROW)) - {""}])
     if any(len(r) != len(names) for r in records):
         raise QuestionError("a key of the sorted core holds a separator")
     # sorted by the strings (terms made for the page's keys only): ties by the whole text, then each key from the
-    # last to the first (a stable sort, descending where the ORDER BY says DESC)
+    # last to the first (a stable sort, descending where the ORDER BY says DESC); each key computed once
     at = [(as_text, names.index(v)) for as_text, descending, v in order]
+    decorated = [(tuple((r[i] != "", r[i]) if as_text else _sparql_order(r[i], part) for as_text, i in at),
+                  _FIELD.join(r), r) for r in records]
     if not any(descending for _, descending, _ in order):  # one pass
-        records.sort(key=lambda r: (*((r[i] != "", r[i]) if as_text else _sparql_order(r[i]) for as_text, i in at),
-                                    _FIELD.join(r)))
+        decorated.sort(key=lambda d: (d[0], d[1]))
     else:
-        records.sort(key=_FIELD.join)
-        for (as_text, i), (_, descending, _) in zip(reversed(at), reversed(order), strict=True):
-            records.sort(key=(lambda r, i=i: (r[i] != "", r[i])) if as_text else (lambda r, i=i: _sparql_order(r[i])),
-                         reverse=descending)
-    page = [{v: ox.NamedNode(f) if kinds[v] else _key_term(f) for v, f in zip(names, r, strict=True) if f}
-            for r in records[offset:offset + limit]]
-    return SelectResult(names, page), len(records)
+        decorated.sort(key=lambda d: d[1])
+        for j in reversed(range(len(order))):
+            decorated.sort(key=lambda d, j=j: d[0][j], reverse=order[j][1])
+    records = [d[2] for d in decorated]
+    skip = None
+    if grouped:  # the keys whose rows meet rows offset … offset + limit
+        at_rows, first, seen = names.index("rows"), 0, 0
+        sizes = [int(r[at_rows].partition(part)[2] or 0) for r in records]
+        while first < len(records) and seen + sizes[first] <= offset:
+            seen += sizes[first]
+            first += 1
+        last, reach = first, seen
+        while last < len(records) and reach < offset + limit:
+            reach += sizes[last]
+            last += 1
+        chosen, skip, total = records[first:last], offset - seen, sum(sizes)
+    else:
+        chosen, total = records[offset:offset + limit], len(records)
+    page = [{v: ox.NamedNode(f) if kinds[v] else _key_term(f, part) for v, f in zip(names, r, strict=True) if f}
+            for r in chosen]
+    return SelectResult(names, page), total, skip
 
 
-def _key_term(text: str) -> Term | None:
-    """A literal as the sorted core writes it (``kind`` separator ``text``; empty: unbound)."""
+def _key_term(text: str, part: str = _PART) -> Term | None:
+    """A literal as the sorted core writes it (``kind`` ``part`` ``text``; empty: unbound)."""
     if not text:
         return None
-    kind, _, value = text.partition(_PART)
-    if kind.startswith("@"):
+    kind, _, value = text.partition(part)
+    if kind.startswith("@") and kind != "@":  # ("@" alone: Virtuoso 7.2.5's LANG of a string BIND in the query)
         return ox.Literal(value, language=kind[1:])
     datatype = kind[1:]
     return ox.Literal(value) if datatype in ("", _STRING) else ox.Literal(value, datatype=ox.NamedNode(datatype))
 
 
-def _sparql_order(field: str) -> tuple:
+@lru_cache(maxsize=1 << 16)
+def _sparql_order(field: str, part: str = _PART) -> tuple:
     """ORDER BY's order of a literal as the sorted core writes it: unbound, numbers (by value), other literals
     (by text)."""
     if not field:
         return (0, 0.0, "", 0, "")
-    kind, _, value = field.partition(_PART)
+    kind, _, value = field.partition(part)
     if kind[1:] in _NUMERIC:
         try:
             return (2, float(value), "", 0, "")
         except ValueError:
             pass
     # the same text: another datatype, then a language (by its tag), then a plain string (as Oxigraph 0.5 orders)
-    rank = 2 if kind in ("^", "^" + _STRING) else 1 if kind.startswith("@") else 0
+    rank = 2 if kind in ("^", "^" + _STRING, "@") else 1 if kind.startswith("@") else 0
     return (3, 0.0, value, rank, kind)
 
 

@@ -305,3 +305,51 @@ def test_the_dependency_model_follows_ingests_of_a_whole_and_a_removal(data: Pat
     assert ingest(settings, [v2]).outcomes[0].status == "replaced"
     assert _count(data, "project/quoc-lo-8") is None
     assert store_quads(data) == rebuilt(data, tmp_path / "v2")
+
+
+CITING_V1 = """TỈNH ỦY HÀ TĨNH
+*
+Số 47-KL/TU
+ĐẢNG CỘNG SẢN VIỆT NAM
+Hà Tĩnh, ngày 14 tháng 8 năm 2026
+KẾT LUẬN
+CỦA BAN THƯỜNG VỤ TỈNH ỦY
+về logistics gắn với cảng Vũng Áng
+-----
+Tiếp tục thực hiện Nghị quyết số 11-NQ/TU, ngày 26/5/2022 của Ban Chấp hành Đảng bộ tỉnh, Ban Thường vụ Tỉnh ủy
+kết luận như sau:
+I. NHIỆM VỤ, GIẢI PHÁP
+1. Đẩy nhanh tiến độ đầu tư xây dựng cảng Vũng Áng. Giao Sở Công Thương chủ trì, phối hợp với Sở Tài chính thực
+hiện.
+2. Rà soát các dự án logistics theo Nghị quyết số 11-NQ/TU. Giao Sở Xây dựng chủ trì thực hiện.
+"""
+
+
+def _citations(data: Path, number: str) -> tuple[int, int] | None:
+    store = ox.Store.read_only(str(data / "build" / "store"))
+    rows = list(store.query(
+        f'SELECT ?c ?m WHERE {{ ?d <{POL}documentNumber> "{number}" ; <{POL}citingDocumentCount> ?c ; '
+        f'<{POL}citingPassageCount> ?m }}', use_default_graph_as_union=True))
+    del store
+    return (int(rows[0]["c"].value), int(rows[0]["m"].value)) if rows else None
+
+
+def test_citation_counts_and_footprints_follow_ingests(data: Path, tmp_path: Path) -> None:
+    """A new document citing a held one adds a citing document and its citing passages; a new version that drops
+    the citations takes them away again; the footprint rows of the port follow the new tasks; each time as a
+    build gives it (graph/build/counts.py update_counts)."""
+    settings = Settings(data_dir=data)
+    cited, passages = _citations(data, "11-NQ/TU") or (0, 0)
+    v1 = tmp_path / "ket-luan-47.txt"
+    v1.write_text(CITING_V1, encoding="utf-8")
+    assert ingest(settings, [v1]).outcomes[0].status == "added"
+    now = _citations(data, "11-NQ/TU")
+    assert now is not None and now[0] == cited + 1 and now[1] >= passages + 2  # two sentences cite it
+    assert store_quads(data) == rebuilt(data, tmp_path / "v1")
+    v2 = tmp_path / "ket-luan-47-v2.txt"
+    v2.write_text(CITING_V1.replace("Tiếp tục thực hiện Nghị quyết số 11-NQ/TU, ngày 26/5/2022 của Ban Chấp hành "
+                                    "Đảng bộ tỉnh, ", "")
+                  .replace(" theo Nghị quyết số 11-NQ/TU", ""), encoding="utf-8")
+    assert ingest(settings, [v2]).outcomes[0].status == "replaced"
+    assert _citations(data, "11-NQ/TU") == (cited, passages)
+    assert store_quads(data) == rebuilt(data, tmp_path / "v2")
