@@ -328,9 +328,13 @@ def remove_document(path: Path, document: str) -> int:
 
 def index_document(path: Path, store, document: str) -> int:  # noqa: ANN001
     """(Re)index one document whose quads are in ``store``, and the names of the agencies, projects … its
-    facts link to that the index does not hold yet; returns the number of entries written."""
+    facts link to that the index does not hold yet; returns the number of entries written (an index written
+    by another version of the schema is rebuilt from ``store``)."""
     native = _native(store)
-    remove_document(path, document)
+    try:
+        remove_document(path, document)
+    except IndexVersionError:  # an index of another version is derived data: rebuilt whole, with the document
+        return build_index(native, path)
     rows, docs = _document_facts(native, document)
     # the document written as a constant: bound from outside, ?d is not in scope of the BIND inside the union,
     # which then left ?x unbound and listed every object of the store; evidence nodes, documents and classes,
