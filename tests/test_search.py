@@ -183,3 +183,12 @@ def test_an_index_of_another_version_is_refused_then_rebuilt_by_an_ingest(tmp_pa
     doc = _document(store, "v", "Nạo vét luồng cảng Xuân Hải")
     assert index_document(path, store, doc) >= 2  # rebuilt whole from the store
     assert SearchIndex(path).search("luong cang xuan hai").hits[0].document == doc
+
+
+def test_bounded_scores_are_fts5s_bm25(index: SearchIndex) -> None:
+    """The bounded ranking computes bm25 from the index's own statistics: the same scores as FTS5's (a
+    prefix's number of entries is the sum over its terms, the same here for these words)."""
+    for query in ("vung ang", "phat trien ha tang", "so cong thuong", "logistics", "cau treo", "nghi quyet 11"):
+        bounded, every = index.search(query, limit=50), index.search(query, limit=50, bounded=False)
+        assert [h.iri for h in bounded.hits] == [h.iri for h in every.hits], query
+        assert [h.score for h in bounded.hits] == pytest.approx([h.score for h in every.hits], rel=1e-9), query

@@ -8,20 +8,30 @@ original: snippets are cut and highlighted on the text as written. Hits are rank
 and texts (a name counts more than a long quote; data/search.yaml), one hit per node, and can be filtered by kind,
 document, province (the document's pol:jurisdiction, read by the build) and year (the document's).
 
+What keeps a broad query fast at 10^7 quads (one matching hundreds of thousands of entries):
+- the filters are words of a third column, ``tags`` ('ktask', 'y2023', a document's hash, 'phatinh'), part of
+  the FTS5 match (a join of posting lists), not a test on every matching row's stored columns;
+- an entry's rowid puts it in the order of a static rank, the bm25 one hit of each word would give it in its
+  column at its length (:func:`static_bucket`): every entry matching a query holds all its words, so this is
+  bm25's own order but for words found more than once in an entry, and bm25 scores only the first
+  :data:`BOUND` matches in rowid order, not every match (``bounded=False``: all, the reference).
+bench/bench_search_engines.py measures this against the exhaustive ranking and against tantivy (RESULTS.md).
+
 The index is kept in step with the store by :func:`build_index` (the whole store, atomically: used by
 ``policykg build``) or, for an incremental ingest, :func:`index_document` after a document's quads are in the
-store and :func:`remove_document` before they are taken out. SQLite FTS5 was measured against tantivy in
-bench/RESULTS.md.
+store and :func:`remove_document` before they are taken out. An index written by another version of the schema
+is refused by :class:`SearchIndex` (:class:`IndexVersionError`) and rebuilt by :func:`index_document`.
 """
 
 from __future__ import annotations
 
 import hashlib
+import math
 import os
 import re
 import sqlite3
-from collections import defaultdict
-from collections.abc import Iterable
+from collections import Counter, defaultdict
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -38,13 +48,14 @@ _TOKEN = re.compile(r"[a-z0-9]+")
 SNIPPET_CHARS = 240
 NAME_FIELDS = ("name", "alias", "title")  # indexed in the 'name' column, the rest in 'body'
 EXACT_TOTAL_UP_TO = 1000  # up to this many matching entries, their distinct nodes are counted; beyond, the
-# total is the number of matching entries (FTS5 counts them without reading a row: ~2 ms for 25,000), an upper
-# bound of the nodes, since a node may match in several entries (its name and a quote)
+# total is the number of matching entries, an upper bound of the nodes (a node may match in several entries: its
+# name and a quote), counted up to COUNT_UP_TO
+COUNT_UP_TO = 10000
 CANDIDATES = 200  # rows ranked by bm25 before boosts and grouping (at least; more for later pages)
 BOUND = 2000  # matches scored by bm25, the first ones in rowid order, which is the order of the static rank
 MAX_QUERY_TOKENS = 12
 
-SCHEMA_VERSION = 2  # 2: the filter column 'tags' and rowids in the order of a static rank
+SCHEMA_VERSION = 2  # 2: the filter column 'tags', rowids in the order of a static rank, term statistics
 SCHEMA = """
 CREATE VIRTUAL TABLE IF NOT EXISTS search USING fts5(
     name, body, tags, iri UNINDEXED, kind UNINDEXED, field UNINDEXED, text UNINDEXED, document UNINDEXED,
@@ -52,6 +63,7 @@ CREATE VIRTUAL TABLE IF NOT EXISTS search USING fts5(
 CREATE TABLE IF NOT EXISTS documents (iri TEXT PRIMARY KEY, province TEXT, year INTEGER);
 CREATE TABLE IF NOT EXISTS names (iri TEXT PRIMARY KEY);
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value);
+CREATE TABLE IF NOT EXISTS terms (term TEXT PRIMARY KEY, entries INTEGER NOT NULL) WITHOUT ROWID;
 """
 # FTS5's bm25 constants (fts5_aux.c), for the static rank
 K1, B = 1.2, 0.75
@@ -206,10 +218,12 @@ def _insert(conn: sqlite3.Connection, store: ox.Store, rows: list[_Row],
     return len(entries)
 
 
+@lru_cache(maxsize=4096)
 def _tag(word: str) -> str:
     return "".join(_TOKEN.findall(fold(word)))
 
 
+@lru_cache(maxsize=4096)
 def _document_tag(document: str) -> str:
     return "d" + hashlib.sha1(document.encode("utf-8")).hexdigest()[:16]
 
@@ -242,10 +256,31 @@ def static_bucket(weight: float, length: int, average: float) -> int:
     return max(0, round((K1 + 1 - single) * 1000))
 
 
+def _statistics(conn: sqlite3.Connection, texts: Iterable[tuple[str, int]], sign: int) -> None:
+    """Add (``sign`` 1) or take out (-1) entries — (folded text, number of tags) — from the statistics bm25
+    reads: the number of entries, their total length in tokens (FTS5's, the tags included) and each term's
+    number of entries (the terms of the text columns)."""
+    counts: Counter[str] = Counter()
+    n = length = 0
+    for folded, tags in texts:
+        tokens = _TOKEN.findall(folded)
+        counts.update(set(tokens))
+        n += 1
+        length += len(tokens) + tags
+    for key, delta in (("entries", n), ("total_length", length)):
+        conn.execute("INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET "
+                     "value = value + excluded.value", (key, sign * delta))
+    conn.executemany("INSERT INTO terms (term, entries) VALUES (?, ?) ON CONFLICT(term) DO UPDATE SET "
+                     "entries = entries + excluded.entries", [(t, sign * c) for t, c in counts.items()])
+    if sign < 0:
+        conn.execute("DELETE FROM terms WHERE entries <= 0")
+
+
 def write_entries(conn: sqlite3.Connection, entries: list[Entry]) -> None:
     """Write ``entries``, each with its filter tags and a rowid in the order of the static rank
-    (:func:`static_bucket`; within a bucket, in the order written). The average length is the one of the
-    entries of the first write (the build's), kept: an ingest's entries are placed on the same scale."""
+    (:func:`static_bucket`; within a bucket, in the order written), and count them in the statistics. The
+    average length of the static rank is the one of the entries of the first write (the build's), kept: an
+    ingest's entries are placed on the same scale."""
     tags = [_tags(e[3], e[6], e[7], e[8]) for e in entries]
     lengths = [len(_TOKEN.findall(e[0])) + len(t) for e, t in zip(entries, tags, strict=True)]
     average = _meta(conn, "average_length")
@@ -261,9 +296,12 @@ def write_entries(conn: sqlite3.Connection, entries: list[Entry]) -> None:
         records.append(((bucket << SEQUENCE_BITS) | number, folded if named else "", "" if named else folded,
                         " ".join(tag), *rest))
         number += 1
+    # in rowid order: FTS5 flushes its pending terms to a new segment whenever a rowid is lower than the last
+    records.sort(key=lambda r: r[0])
     conn.executemany("INSERT INTO search (rowid, name, body, tags, iri, kind, field, text, document, province, "
                      "year) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", records)
     conn.execute("INSERT OR REPLACE INTO meta (key, value) VALUES ('next_entry', ?)", (number,))
+    _statistics(conn, ((e[0], len(t)) for e, t in zip(entries, tags, strict=True)), 1)
 
 
 def build_index(store, path: Path) -> int:  # noqa: ANN001 (an ox.Store or a graph.store.OxigraphStore)
@@ -318,12 +356,14 @@ def _connect(path: Path) -> sqlite3.Connection:
 
 def remove_document(path: Path, document: str) -> int:
     """Take a document's entries (its own, its tasks', targets' and evidence's) out; returns how many."""
+    match = f'tags : "{_document_tag(document)}"'
     with _connect(path) as conn:
-        n = conn.execute("DELETE FROM search WHERE rowid IN (SELECT rowid FROM search WHERE search MATCH ?)",
-                         (f'tags : "{_document_tag(document)}"',)).rowcount
+        gone = conn.execute("SELECT name || body, tags FROM search WHERE search MATCH ?", (match,)).fetchall()
+        _statistics(conn, ((folded, len(tags.split())) for folded, tags in gone), -1)
+        conn.execute("DELETE FROM search WHERE rowid IN (SELECT rowid FROM search WHERE search MATCH ?)", (match,))
         conn.execute("DELETE FROM documents WHERE iri = ?", (document,))
     conn.close()
-    return n
+    return len(gone)
 
 
 def index_document(path: Path, store, document: str) -> int:  # noqa: ANN001
@@ -370,7 +410,7 @@ class Hit:
 class SearchPage:
     query: str
     hits: list[Hit]
-    total: int  # matching nodes; when not ``exact``, the matching entries (at most this many nodes)
+    total: int  # matching nodes; when not ``exact``, the matching entries counted up to COUNT_UP_TO
     limit: int
     offset: int
     exact: bool = True
@@ -466,16 +506,20 @@ class SearchIndex:
         match = self.match(query, kinds=kinds, document=document, province=province, year=year)
         if match is None:
             return SearchPage(query, [], 0, limit, offset, True)
-        # filters are words of the match: counting reads the posting lists, no row
-        (entries,) = self._conn.execute("SELECT COUNT(*) FROM search WHERE search MATCH ?", (match,)).fetchone()
+        # filters are words of the match: counting reads the posting lists, no row; up to COUNT_UP_TO (FTS5
+        # counts ~10^7 matches a second: 500,000 would take 50 ms)
+        (entries,) = self._conn.execute("SELECT COUNT(*) FROM (SELECT rowid FROM search WHERE search MATCH ? "
+                                        "LIMIT ?)", (match, COUNT_UP_TO)).fetchone()
         exact = entries <= EXACT_TOTAL_UP_TO
         nodes = self._conn.execute("SELECT COUNT(DISTINCT iri) FROM search WHERE search MATCH ?",
                                    (match,)).fetchone()[0] if exact else entries
         want = max(CANDIDATES, 4 * (offset + limit))
         if bounded:
-            scored = self._conn.execute("SELECT rowid, rank FROM search WHERE search MATCH ? ORDER BY rowid "
-                                        "LIMIT ?", (match, max(BOUND, want))).fetchall()
-            scored = sorted(scored, key=lambda r: (r[1], r[0]))[:want]
+            first = self._conn.execute("SELECT rowid, name || body, name != '', tags FROM search WHERE search "
+                                       "MATCH ? ORDER BY rowid LIMIT ?", (match, max(BOUND, want))).fetchall()
+            score = self._bm25(_TOKEN.findall(fold(query))[:MAX_QUERY_TOKENS])
+            scored = sorted(((rowid, -score(folded, named, len(tags.split()))) for rowid, folded, named, tags in first),
+                            key=lambda r: (r[1], r[0]))[:want]
         else:
             scored = self._conn.execute("SELECT rowid, rank FROM search WHERE search MATCH ? ORDER BY rank, rowid "
                                         "LIMIT ?", (match, want)).fetchall()
@@ -489,6 +533,41 @@ class SearchIndex:
         hits, grouped = rank_candidates(query, rows, limit, offset)
         total = nodes if exact else max(nodes, grouped)
         return SearchPage(query, hits, total, limit, offset, exact)
+
+    def _bm25(self, words: list[str]) -> Callable[[str, bool, int], float]:
+        """FTS5's bm25 (fts5_aux.c, the column weights of data/search.yaml, the tags weighing 0) of an entry
+        — (folded text, in the name column?, number of tags) — for the typed ``words``, the last a prefix,
+        from the statistics the index keeps; a prefix's number of entries is the sum over the terms it begins
+        (FTS5 counts an entry holding two of them once)."""
+        n = float(_meta(self._conn, "entries") or 0)
+        average = float(_meta(self._conn, "total_length") or 0) / n if n else 1.0
+        idf = []
+        for i, word in enumerate(words):
+            if i < len(words) - 1:
+                row = self._conn.execute("SELECT entries FROM terms WHERE term = ?", (word,)).fetchone()
+            else:
+                row = self._conn.execute("SELECT SUM(entries) FROM terms WHERE term >= ? AND term < ?",
+                                         (word, word + "\uffff")).fetchone()
+            hits = float(row[0] or 0) if row else 0.0
+            value = math.log((n - hits + 0.5) / (hits + 0.5)) if n else 0.0
+            idf.append(value if value > 0 else 1e-6)
+        weights = settings()["column_weights"]
+        name_w, body_w = float(weights["name"]), float(weights["body"])
+        whole = list(enumerate(words[:-1]))
+        prefix = re.compile(r"(?<![a-z0-9])" + re.escape(words[-1]))  # a token beginning with the last word
+
+        def score(folded: str, named: bool, tags: int) -> float:
+            tokens = _TOKEN.findall(folded)
+            norm = K1 * (1 - B + B * (len(tokens) + tags) / average)
+            weight = name_w if named else body_w
+            total = 0.0
+            for i, word in whole:
+                f = weight * tokens.count(word)
+                total += idf[i] * f * (K1 + 1) / (f + norm)
+            f = weight * len(prefix.findall(folded))
+            return total + idf[-1] * f * (K1 + 1) / (f + norm)
+
+        return score
 
     @staticmethod
     def match(query: str, *, kinds: Iterable[str] | None = None, document: str | None = None,
