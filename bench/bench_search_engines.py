@@ -32,6 +32,7 @@ import functools
 import importlib.util
 import json
 import os
+import re
 import shutil
 import sqlite3
 import subprocess
@@ -354,6 +355,22 @@ def measure(engines: dict[str, object], repeat: int, cases: list[tuple[str, str,
     return out
 
 
+def web_call(engines: dict[str, object], repeat: int) -> dict:
+    """p50/p95 of the web page's own call (webapp/search.py: every kind it shows, 200 hits) per engine."""
+    from webapp.kg import BROWSABLE_KINDS
+    from webapp.search import PAGE as WEB_PAGE
+
+    times: dict[str, list[float]] = {n: [] for n in engines}
+    for turn in range(repeat):
+        for q in QUERIES:
+            for n in (list(engines) if turn % 2 == 0 else list(engines)[::-1]):
+                t = time.perf_counter()
+                engines[n].search(q, kinds=BROWSABLE_KINDS, limit=WEB_PAGE)
+                times[n].append(time.perf_counter() - t)
+    return {n: {"p50_ms": round(1000 * percentile(v, 0.5), 1), "p95_ms": round(1000 * percentile(v, 0.95), 1)}
+            for n, v in times.items()}
+
+
 def dir_bytes(path: Path) -> int:
     return sum(f.stat().st_size for f in path.rglob("*") if f.is_file())
 
@@ -367,15 +384,21 @@ def main() -> None:
     ap.add_argument("--json", type=Path)
     ap.add_argument("--engines", default="fts5 exhaustive,fts5 base (main),fts5 bounded,tantivy",
                     help="which to run, comma-separated (the first is the reference of the agreement)")
+    ap.add_argument("--prefix-index", help="FTS5's prefix option for this run instead of the schema's ('' none)")
     ap.add_argument("--bound", type=int, help="graph.store.search.BOUND for this run (the matches bm25 scores)")
     args = ap.parse_args()
     if args.bound:
         import graph.store.search
 
         graph.store.search.BOUND = args.bound
+    if args.prefix_index is not None:
+        import graph.store.search
+
+        option = f", prefix = '{args.prefix_index}'" if args.prefix_index else ""
+        graph.store.search.SCHEMA = re.sub(r", prefix = '[0-9 ]*'", option, graph.store.search.SCHEMA)
     scratch = args.scratch or Path(tempfile.mkdtemp(prefix="bench-search-"))
     scratch.mkdir(parents=True, exist_ok=True)
-    figures: dict = {"load_average_start": os.getloadavg(), "bound": args.bound}
+    figures: dict = {"load_average_start": os.getloadavg(), "bound": args.bound, "prefix_index": args.prefix_index}
 
     if args.store:
         import pyoxigraph as ox
@@ -409,6 +432,7 @@ def main() -> None:
     filters = variants(fts)
     cases = [(q, label, kw) for q in QUERIES for label, kw in filters]
     figures.update(measure(engines, args.repeat, cases, next(iter(engines)), Reference(fts)))
+    figures["web_call"] = web_call(engines, args.repeat)
 
     # an ingest's update of one document, engine side only (both read the same rows from the store first):
     # its entries taken out and written again, committed

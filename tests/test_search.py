@@ -192,3 +192,17 @@ def test_bounded_scores_are_fts5s_bm25(index: SearchIndex) -> None:
         bounded, every = index.search(query, limit=50), index.search(query, limit=50, bounded=False)
         assert [h.iri for h in bounded.hits] == [h.iri for h in every.hits], query
         assert [h.score for h in bounded.hits] == pytest.approx([h.score for h in every.hits], rel=1e-9), query
+
+
+def test_a_kind_filter_names_the_fewer_side(index: SearchIndex) -> None:
+    from graph.vocab import BROWSABLE_KINDS
+
+    everything = index.search("vung ang", limit=500)
+    assert index.match("vung ang", kinds=BROWSABLE_KINDS) == index.match("vung ang")  # every kind held
+    assert index.search("vung ang", kinds=BROWSABLE_KINDS, limit=500).total == everything.total
+    most = [k for k in BROWSABLE_KINDS if k != "task"]
+    assert " NOT tags : " in index.match("vung ang", kinds=most)
+    without_tasks = index.search("vung ang", kinds=most, limit=500)
+    tasks = index.search("vung ang", kinds=["task"], limit=500)
+    assert without_tasks.hits and all(h.kind != "task" for h in without_tasks.hits)
+    assert {h.iri for h in without_tasks.hits} | {h.iri for h in tasks.hits} == {h.iri for h in everything.hits}

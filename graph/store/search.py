@@ -52,7 +52,7 @@ EXACT_TOTAL_UP_TO = 1000  # up to this many matching entries, their distinct nod
 # name and a quote), counted up to COUNT_UP_TO
 COUNT_UP_TO = 10000
 CANDIDATES = 200  # rows ranked by bm25 before boosts and grouping (at least; more for later pages)
-BOUND = 2000  # matches scored by bm25, the first ones in rowid order, which is the order of the static rank
+BOUND = 1000  # matches scored by bm25, the first ones in rowid order, which is the order of the static rank
 MAX_QUERY_TOKENS = 12
 
 SCHEMA_VERSION = 2  # 2: the filter column 'tags', rowids in the order of a static rank, term statistics
@@ -64,6 +64,7 @@ CREATE TABLE IF NOT EXISTS documents (iri TEXT PRIMARY KEY, province TEXT, year 
 CREATE TABLE IF NOT EXISTS names (iri TEXT PRIMARY KEY);
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value);
 CREATE TABLE IF NOT EXISTS terms (term TEXT PRIMARY KEY, entries INTEGER NOT NULL) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS kinds (kind TEXT PRIMARY KEY);
 """
 # FTS5's bm25 constants (fts5_aux.c), for the static rank
 K1, B = 1.2, 0.75
@@ -301,6 +302,7 @@ def write_entries(conn: sqlite3.Connection, entries: list[Entry]) -> None:
     conn.executemany("INSERT INTO search (rowid, name, body, tags, iri, kind, field, text, document, province, "
                      "year) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", records)
     conn.execute("INSERT OR REPLACE INTO meta (key, value) VALUES ('next_entry', ?)", (number,))
+    conn.executemany("INSERT OR IGNORE INTO kinds (kind) VALUES (?)", [(k,) for k in {e[3] for e in entries}])
     _statistics(conn, ((e[0], len(t)) for e, t in zip(entries, tags, strict=True)), 1)
 
 
@@ -569,24 +571,34 @@ class SearchIndex:
 
         return score
 
-    @staticmethod
-    def match(query: str, *, kinds: Iterable[str] | None = None, document: str | None = None,
+    def match(self, query: str, *, kinds: Iterable[str] | None = None, document: str | None = None,
               province: str | None = None, year: int | None = None) -> str | None:
-        """The FTS5 MATCH of a search: the typed words in the text columns, each filter a tag (None: no word)."""
+        """The FTS5 MATCH of a search: the typed words in the text columns, each filter a tag (None: no word).
+        A filter by kind names the kinds left out when they are fewer (the web page asks for every kind it
+        shows, which is every kind the index holds: no filter at all)."""
         expression = match_expression(query)
         if expression is None:
             return None
         clauses = [f"{{name body}} : ({expression})"]  # typed words never match a tag
-        kinds = sorted({_tag(k) for k in kinds or ()} - {""})
+        left_out: list[str] = []
         if kinds:
-            clauses.append("tags : (" + " OR ".join(f'"k{k}"' for k in kinds) + ")")
+            wanted = {_tag(k) for k in kinds} - {""}
+            present = {_tag(k) for (k,) in self._conn.execute("SELECT kind FROM kinds")}
+            if not wanted or not present <= wanted:
+                if len(present - wanted) < len(wanted & present):
+                    left_out = sorted(present - wanted)
+                else:
+                    clauses.append("tags : (" + " OR ".join(f'"k{k}"' for k in sorted(wanted) or [""]) + ")")
         if document:
             clauses.append(f'tags : "{_document_tag(document)}"')
         if year is not None:
             clauses.append(f'tags : "y{int(year)}"')
         if province:
             clauses.append(f'tags : "p{_tag(province)}"')
-        return " AND ".join(clauses)
+        match = " AND ".join(clauses)
+        if left_out:
+            match = f"({match}) NOT tags : (" + " OR ".join(f'"k{k}"' for k in left_out) + ")"
+        return match
 
     def provinces(self) -> list[str]:
         return [p for (p,) in self._conn.execute(
