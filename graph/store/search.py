@@ -14,7 +14,10 @@ What keeps a broad query fast at 10^7 quads (one matching hundreds of thousands 
 - an entry's rowid puts it in the order of a static rank, the bm25 one hit of each word would give it in its
   column at its length (:func:`static_bucket`): every entry matching a query holds all its words, so this is
   bm25's own order but for words found more than once in an entry, and bm25 scores only the first
-  :data:`BOUND` matches in rowid order, not every match (``bounded=False``: all, the reference).
+  :data:`BOUND` matches in rowid order, not every match (``bounded=False``: all, the reference);
+- that bm25 is computed from statistics the index keeps (entries, their total length, each term's number of
+  entries: FTS5's own bm25 reads every match of each word for its idf), the same scores as FTS5's;
+- totals are counted up to :data:`COUNT_UP_TO` matching entries.
 bench/bench_search_engines.py measures this against the exhaustive ranking and against tantivy (RESULTS.md).
 
 The index is kept in step with the store by :func:`build_index` (the whole store, atomically: used by
