@@ -57,12 +57,14 @@ COUNT_UP_TO = 10000
 CANDIDATES = 200  # rows ranked by bm25 before boosts and grouping (at least; more for later pages)
 BOUND = 1000  # matches scored by bm25, the first ones in rowid order, which is the order of the static rank
 MAX_QUERY_TOKENS = 12
+EXPAND_UP_TO = 8  # a last word beginning at most this many terms is matched as those terms, not as a prefix
 
 SCHEMA_VERSION = 2  # 2: the filter column 'tags', rowids in the order of a static rank, term statistics
 SCHEMA = """
 CREATE VIRTUAL TABLE IF NOT EXISTS search USING fts5(
     name, body, tags, iri UNINDEXED, kind UNINDEXED, field UNINDEXED, text UNINDEXED, document UNINDEXED,
-    province UNINDEXED, year UNINDEXED, tokenize = "unicode61 remove_diacritics 2", prefix = '1 2 3');
+    province UNINDEXED, year UNINDEXED, length UNINDEXED, tokenize = "unicode61 remove_diacritics 2",
+    prefix = '1 2 3');
 CREATE TABLE IF NOT EXISTS documents (iri TEXT PRIMARY KEY, province TEXT, year INTEGER);
 CREATE TABLE IF NOT EXISTS names (iri TEXT PRIMARY KEY);
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value);
@@ -298,12 +300,12 @@ def write_entries(conn: sqlite3.Connection, entries: list[Entry]) -> None:
     for (folded, named, *rest), tag, length in zip(entries, tags, lengths, strict=True):
         bucket = static_bucket(name_w if named else body_w, length, float(average))
         records.append(((bucket << SEQUENCE_BITS) | number, folded if named else "", "" if named else folded,
-                        " ".join(tag), *rest))
+                        " ".join(tag), *rest, length))
         number += 1
     # in rowid order: FTS5 flushes its pending terms to a new segment whenever a rowid is lower than the last
     records.sort(key=lambda r: r[0])
     conn.executemany("INSERT INTO search (rowid, name, body, tags, iri, kind, field, text, document, province, "
-                     "year) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", records)
+                     "year, length) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", records)
     conn.execute("INSERT OR REPLACE INTO meta (key, value) VALUES ('next_entry', ?)", (number,))
     conn.executemany("INSERT OR IGNORE INTO kinds (kind) VALUES (?)", [(k,) for k in {e[3] for e in entries}])
     _statistics(conn, ((e[0], len(t)) for e, t in zip(entries, tags, strict=True)), 1)
@@ -508,7 +510,7 @@ class SearchIndex:
         matches in rowid order, the order of the static rank (:func:`static_bucket`), not every match (a broad
         query matches hundreds of thousands of entries at 10^7 quads); ``bounded=False`` scores them all (the
         reference the bounded ranking is measured against)."""
-        match = self.match(query, kinds=kinds, document=document, province=province, year=year)
+        match = self.match(query, kinds=kinds, document=document, province=province, year=year, expand=bounded)
         if match is None:
             return SearchPage(query, [], 0, limit, offset, True)
         # filters are words of the match: counting reads the posting lists, no row; up to COUNT_UP_TO (FTS5
@@ -520,10 +522,10 @@ class SearchIndex:
                                    (match,)).fetchone()[0] if exact else entries
         want = max(CANDIDATES, 4 * (offset + limit))
         if bounded:
-            first = self._conn.execute("SELECT rowid, name || body, name != '', tags FROM search WHERE search "
+            first = self._conn.execute("SELECT rowid, name || body, name != '', length FROM search WHERE search "
                                        "MATCH ? ORDER BY rowid LIMIT ?", (match, max(BOUND, want))).fetchall()
             score = self._bm25(_TOKEN.findall(fold(query))[:MAX_QUERY_TOKENS])
-            scored = sorted(((rowid, -score(folded, named, len(tags.split()))) for rowid, folded, named, tags in first),
+            scored = sorted(((rowid, -score(folded, named, length)) for rowid, folded, named, length in first),
                             key=lambda r: (r[1], r[0]))[:want]
         else:
             scored = self._conn.execute("SELECT rowid, rank FROM search WHERE search MATCH ? ORDER BY rank, rowid "
@@ -541,7 +543,7 @@ class SearchIndex:
 
     def _bm25(self, words: list[str]) -> Callable[[str, bool, int], float]:
         """FTS5's bm25 (fts5_aux.c, the column weights of data/search.yaml, the tags weighing 0) of an entry
-        — (folded text, in the name column?, number of tags) — for the typed ``words``, the last a prefix,
+        — (folded text, in the name column?, length in tokens) — for the typed ``words``, the last a prefix,
         from the statistics the index keeps; a prefix's number of entries is the sum over the terms it begins
         (FTS5 counts an entry holding two of them once)."""
         n = float(_meta(self._conn, "entries") or 0)
@@ -558,30 +560,43 @@ class SearchIndex:
             idf.append(value if value > 0 else 1e-6)
         weights = settings()["column_weights"]
         name_w, body_w = float(weights["name"]), float(weights["body"])
-        whole = list(enumerate(words[:-1]))
-        prefix = re.compile(r"(?<![a-z0-9])" + re.escape(words[-1]))  # a token beginning with the last word
+        patterns = [re.compile(rf"(?<![a-z0-9]){re.escape(w)}(?![a-z0-9])") for w in words[:-1]]
+        patterns.append(re.compile(r"(?<![a-z0-9])" + re.escape(words[-1])))  # a token beginning with it
 
-        def score(folded: str, named: bool, tags: int) -> float:
-            tokens = _TOKEN.findall(folded)
-            norm = K1 * (1 - B + B * (len(tokens) + tags) / average)
+        def hits(folded: str, i: int) -> int:
+            # an entry matched holds the word: once in its text (a cheap count), the word once
+            return 1 if folded.count(words[i]) <= 1 else len(patterns[i].findall(folded))
+
+        def score(folded: str, named: bool, length: int) -> float:
+            """``length``: the entry's tokens, its tags included (FTS5's)."""
+            norm = K1 * (1 - B + B * length / average)
             weight = name_w if named else body_w
             total = 0.0
-            for i, word in whole:
-                f = weight * tokens.count(word)
+            for i in range(len(words)):
+                f = weight * hits(folded, i)
                 total += idf[i] * f * (K1 + 1) / (f + norm)
-            f = weight * len(prefix.findall(folded))
-            return total + idf[-1] * f * (K1 + 1) / (f + norm)
+            return total
 
         return score
 
     def match(self, query: str, *, kinds: Iterable[str] | None = None, document: str | None = None,
-              province: str | None = None, year: int | None = None) -> str | None:
+              province: str | None = None, year: int | None = None, expand: bool = False) -> str | None:
         """The FTS5 MATCH of a search: the typed words in the text columns, each filter a tag (None: no word).
         A filter by kind names the kinds left out when they are fewer (the web page asks for every kind it
-        shows, which is every kind the index holds: no filter at all)."""
+        shows, which is every kind the index holds: no filter at all). ``expand``: the last word, a prefix,
+        written as the terms it begins when they are few (FTS5 merges every posting of a prefix's terms into
+        one list before it matches: 100,000 for "trien"* at 4,000 documents)."""
         expression = match_expression(query)
         if expression is None:
             return None
+        if expand:
+            words = _TOKEN.findall(fold(query))[:MAX_QUERY_TOKENS]
+            terms = [t for (t,) in self._conn.execute(
+                "SELECT term FROM terms WHERE term >= ? AND term < ? LIMIT ?",
+                (words[-1], words[-1] + "\uffff", EXPAND_UP_TO + 1))]
+            if 0 < len(terms) <= EXPAND_UP_TO:
+                expression = " AND ".join([*(f'"{w}"' for w in words[:-1]),
+                                           "(" + " OR ".join(f'"{t}"' for t in terms) + ")"])
         clauses = [f"{{name body}} : ({expression})"]  # typed words never match a tag
         left_out: list[str] = []
         if kinds:
