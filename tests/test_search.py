@@ -206,3 +206,21 @@ def test_a_kind_filter_names_the_fewer_side(index: SearchIndex) -> None:
     tasks = index.search("vung ang", kinds=["task"], limit=500)
     assert without_tasks.hits and all(h.kind != "task" for h in without_tasks.hits)
     assert {h.iri for h in without_tasks.hits} | {h.iri for h in tasks.hits} == {h.iri for h in everything.hits}
+
+
+def test_the_web_app_searches_a_fresh_copy_beside_an_old_index(tmp_path: Path) -> None:
+    from webapp.kg import KnowledgeGraph
+    from webapp.search import SearchIndex as WebSearch
+
+    store_path = tmp_path / "store"
+    writer = ox.Store(str(store_path))
+    _document(writer, "w", "Kè chống sạt lở bờ sông Ngàn Phố")
+    writer.flush()
+    del writer
+    store = OxigraphStore(store_path)
+    with sqlite3.connect(index_path(store_path)) as conn:  # an index the first schema wrote
+        conn.execute("CREATE VIRTUAL TABLE search USING fts5(name, body, iri UNINDEXED)")
+    conn.close()
+    web = WebSearch(KnowledgeGraph(store, ID))
+    groups, total = web.search("ke chong sat lo")
+    assert total == 1 and groups["task"][0].iri.endswith("search-w/1") and web.index.path != index_path(store_path)
