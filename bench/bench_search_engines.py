@@ -349,6 +349,10 @@ def measure(engines: dict[str, object], repeat: int, cases: list[tuple[str, str,
         e["agreement@20_worst"] = [(round(v, 2), " | ".join(k)) for v, k in
                                    sorted((v, k) for k, v in agree.items() if v is not None)[:6]]
         e["same_total"] = f"{sum(p[reference].total == p[n].total for p in pages.values())}/{len(pages)}"
+    labels = dict.fromkeys(label for _q, label, _kw in cases)
+    out["p95_ms_by_filter"] = {n: {label: round(1000 * percentile(
+        [t for key, v in per_case.items() if key.endswith(f" | {label}") for t in v[n]], 0.95), 1)
+        for label in labels} for n in names}
     out["slowest"] = {n: sorted(((round(1000 * max(v[n]), 1), k) for k, v in per_case.items()), reverse=True)[:6]
                       for n in names}
     out["matches"] = {q: pages[(q, "none")][reference].total for q in dict.fromkeys(q for q, _l, _k in cases)}
