@@ -5,24 +5,28 @@ index holding the same entries (run on demand; not a test; needs the ``bench`` e
     python bench/bench_search_engines.py --index /tmp/policykg-bench-1000-search.sqlite [--store DIR] \
         [--scratch DIR] [--repeat 5] [--json FILE]
 
-One source of rows: the entries are read from the product's own index (a copy of ``--index``: the file given is
-only read), as build_index wrote them — the folded text (graph.text.fold_chars: no diacritics, 'đ' -> 'd'), the
-text as written, node, kind, field, document, province, year — and written into
+One source of rows: the entries are read from the product's own index (``--index``, only read), as build_index
+wrote them — the folded text (graph.text.fold_chars: no diacritics, 'đ' -> 'd'), the text as written, node,
+kind, field, document, province, year — and written into
 
-- FTS5: a fresh file through the product's own schema and INSERT (``_connect``, the same column weights), timed
-  as the engine's load; the product's ``build_index`` from the store (``--store``, opened read-only) is timed
-  too, since its extraction is what both engines would share;
+- FTS5: a fresh file through the product's own schema and writer (``_connect``, ``write_entries``: tags, static
+  rank, statistics), timed as the engine's load; the product's ``build_index`` from the store (``--store``, opened
+  read-only: pass a copy) is timed too, its extraction being what both engines would share;
 - tantivy 0.27 (Python bindings): fields ``name`` and ``body`` (its default tokenizer: alphanumeric runs, lower
   case, over the folded text), the rest stored and indexed as raw terms, ``year`` an integer, ``node`` a dense
   number of the node (a fast field, for exact totals).
 
-Queries: graph/store/search.py's own semantics in both — every word whole, the last one a prefix (tantivy:
-expanded to the terms of its dictionary beginning with it), a hit in a name weighted 3 against 1 in a text
-(data/search.yaml), the same filters (kind, document, province, year), the candidates (at least 200) grouped and
-boosted by graph.store.search.rank_candidates (one hit per node, the phrase bonus, the highlighted snippet),
-the same total rule (distinct nodes up to 1,000 matching entries, else the entries). Page size 20, the
-readside bench's 13 queries plus broad ones, each unfiltered and with each filter, in turns (each engine first
-every other round). Reported: build time and size, p50/p95 per engine, and overlap@20 of the top nodes.
+Engines (``--engines``, the first is the reference): "fts5 exhaustive" (this branch's index, bm25 over every
+match), "fts5 base (main)" (graph/store/search.py at the merge base with main, on the ``--index`` file, which it
+wrote), "fts5 bounded" (the product), "tantivy". Queries: graph/store/search.py's own semantics in all — every
+word whole, the last one a prefix (tantivy: expanded to the terms of its dictionary beginning with it), a hit
+in a name weighted 3 against 1 in a text (data/search.yaml), the same filters (kind, document, province, year),
+the candidates (at least 200) grouped and boosted by graph.store.search.rank_candidates (one hit per node, the
+phrase bonus, the highlighted snippet), the same total rule. Page size 20, the readside bench's 13 queries plus
+broad ones, each unfiltered and with each filter, in turns (each engine first every other round); then the
+web page's own call (every kind, 200 hits). Reported: build time and size, p50/p95 per engine, overlap@20 of
+the top nodes and agreement@20 (the share of an engine's first page the reference scores at least as high as
+its own last hit: equal scores are not misses), one document's entries replaced.
 """
 
 from __future__ import annotations
