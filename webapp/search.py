@@ -6,18 +6,20 @@ each hit carries a highlighted snippet of the text that matched."""
 from __future__ import annotations
 
 import atexit
+import logging
 import shutil
 import tempfile
 from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from graph.store.search import IndexVersionError, build_index, index_path
 from graph.store.search import SearchIndex as TextIndex
-from graph.store.search import build_index, index_path
 
 from .kg import BROWSABLE_KINDS, KnowledgeGraph
 
 PAGE = 200  # hits fetched per search, then grouped by kind
+log = logging.getLogger(__name__)
 
 
 @dataclass
@@ -38,12 +40,18 @@ class SearchIndex:
         self.kg = kg
         store_path = getattr(kg.store, "path", None)
         path = index_path(store_path) if store_path is not None else None
-        if path is None or not path.exists():
-            scratch = Path(tempfile.mkdtemp(prefix="policykg-search-"))
-            atexit.register(shutil.rmtree, scratch, True)
-            path = scratch / "search.sqlite"
-            build_index(kg.store, path)
-        self.index = TextIndex(path)
+        try:
+            self.index = TextIndex(path) if path is not None and path.exists() else self._scratch()
+        except IndexVersionError as exc:  # written by another version: the app serves one of its own
+            log.warning("%s; searching a copy built now", exc)
+            self.index = self._scratch()
+
+    def _scratch(self) -> TextIndex:
+        scratch = Path(tempfile.mkdtemp(prefix="policykg-search-"))
+        atexit.register(shutil.rmtree, scratch, True)
+        path = scratch / "search.sqlite"
+        build_index(self.kg.store, path)
+        return TextIndex(path)
 
     def search(self, query: str, kinds: set[str] | None = None, *, document: str | None = None,
                province: str | None = None, year: int | None = None) -> tuple[dict[str, list[Hit]], int]:

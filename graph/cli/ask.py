@@ -337,12 +337,12 @@ def search(ctx: click.Context, query: str, kinds: tuple[str, ...], document: str
            year: int | None, as_json: bool, limit: int | None, offset: int) -> None:
     """Full-text search over task texts, evidence quotes, document titles, targets, names and aliases
     (diacritics optional: "vung ang" finds "Vũng Áng"); ranked, with the matching words marked."""
-    from graph.store.search import SearchIndex, index_path
+    from graph.store.search import IndexVersionError, SearchIndex, index_path
 
     settings: Settings = ctx.obj["settings"] if ctx.obj else Settings()
     try:
         index = SearchIndex(index_path(settings.store))
-    except FileNotFoundError as exc:
+    except (FileNotFoundError, IndexVersionError) as exc:
         raise click.ClickException(str(exc)) from exc
     doc = None
     if document:
