@@ -63,17 +63,24 @@ def _rss_gib() -> float:
 
 
 class _Resident:
-    """The largest resident size seen while it runs (sampled every 0.1 s by a thread), reset per step."""
+    """The largest resident size seen while it runs (sampled every 0.1 s by a thread), reset per step; while
+    ``steps`` (the timings a streamed write fills as its steps end) is set, also the peak of each of its steps."""
 
     def __init__(self) -> None:
         self.peak = _rss_gib()
+        self.steps: dict[str, float] | None = None
+        self.step_peaks: dict[int, float] = {}
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._watch, daemon=True)
         self._thread.start()
 
     def _watch(self) -> None:
         while not self._stop.wait(0.1):
-            self.peak = max(self.peak, _rss_gib())
+            rss = _rss_gib()
+            self.peak = max(self.peak, rss)
+            if self.steps is not None:
+                done = len(self.steps) // 2  # each step leaves its seconds and its CPU seconds
+                self.step_peaks[done] = max(self.step_peaks.get(done, 0.0), rss)
 
     def take(self) -> float:
         peak, self.peak = max(self.peak, _rss_gib()), _rss_gib()
@@ -120,18 +127,22 @@ def write_served_store(documents: int, path: Path, base: list[ox.Quad] | None = 
     shutil.rmtree(tmp, ignore_errors=True)
     store = ox.Store(str(tmp))
     timings: dict[str, float] = {}
+    resident.steps, resident.step_peaks = timings, {}
     store.bulk_extend(materialised(itertools.chain(base, generate(documents)), inferred_graph(), rules, axioms,
                                    timings))
+    resident.steps = None
     names = {"stated quads (read, facts kept)": "generate_read_load_stated", "fixpoint": "fixpoint",
              "write inferred": "load_inferred", "dependency model (pol:needs)": "dependency_model"}
-    for name, short in names.items():
+    for i, (name, short) in enumerate(names.items()):
         figures[short + "_s"] = round(timings[name], 2)
         figures[short + "_cpu_s"] = round(timings[name + " (cpu)"], 2)
+        figures[short + "_peak_gib"] = round(resident.step_peaks.get(i, 0.0), 2)
     # the peak of the whole streamed write (its steps run inside one bulk_extend)
     figures["streamed_peak_gib"] = resident.take()
     started[:] = [time.perf_counter(), time.process_time()]
     for short in names.values():
-        print(f"  {short}: {figures[short + '_s']} s (cpu {figures[short + '_cpu_s']} s)", flush=True)
+        print(f"  {short}: {figures[short + '_s']} s (cpu {figures[short + '_cpu_s']} s), "
+              f"peak resident {figures[short + '_peak_gib']} GiB", flush=True)
     print(f"  (peak resident while streaming {figures['streamed_peak_gib']} GiB)", flush=True)
     store.flush()
     step("flush")
