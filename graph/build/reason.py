@@ -14,6 +14,12 @@ closure, and on every P the number of tasks and documents that need it (``pol:de
 ``pol:dependentDocumentCount``) and the IRIs of all of them as one value (``pol:dependantIndex``), so dependency
 questions are an index lookup at query time. :func:`materialise_needs` computes them from the stated facts
 alone (the build); :func:`update_needs` brings them up to date after an ingest changed some facts.
+
+:func:`materialise` adds all of it to a store (in memory: an ingest, the tests); the build uses
+:func:`materialised` instead, which reasons on the stated quads as they pass on to the on-disk bulk loader and
+then yields the inferred graph, so that no store is held in memory and nothing is inserted into a growing one
+(the insertion into pyoxigraph's in-memory store costs more per quad as the store grows: bench/RESULTS.md).
+Both give the same quads (tests/test_reason.py).
 """
 
 from __future__ import annotations
