@@ -4,10 +4,12 @@
     python bench/bench_build.py --documents 10000 --store /tmp/policykg-bench-10000 [--json FILE]
     python bench/bench_build.py --documents 1000,2000,4000 --store /tmp/policykg-bench [--no-keep]
 
-For each size: generating the synthetic quads, then every rule of the reasoner (graph/build/reason.py, all
-rounds together), the deduplication and the dependency model, each with its growth against the previous
-size (1.0 per doubling of the corpus would be linear: the exponent printed is log(time ratio) / log(size
-ratio)). The five real sources are built once and copied into every run, as bench/synthetic.py does.
+For each size of ``--sizes``: generating the synthetic quads (timed apart), then the reasoner's steps
+(graph/build/reason.py ``materialised``, streamed as the build runs it, to no writer here: reading the stated
+quads and keeping their facts, the fixpoint, the inferred quads, the dependency model), each with its wall-clock
+and CPU seconds and its growth against the previous size (the exponent printed is log(time ratio) / log(size
+ratio): 1.0 is linear); with ``--in-memory`` also the same reasoning into an in-memory store (``materialise``).
+The five real sources are built once and their stated quads put before every corpus.
 
 With ``--store`` it builds the corpus of ``--documents`` and writes what the app serves — the on-disk store
 and its search index beside it (``<store>-search.sqlite``) — as `policykg build` does: the stated quads (the
@@ -36,25 +38,44 @@ import pyoxigraph as ox
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bench.synthetic import generate  # noqa: E402
-from graph.build.pipeline import build_dataset  # noqa: E402
 from graph.build.reason import materialise  # noqa: E402
 from graph.config import Settings  # noqa: E402
-from graph.vocab import ONTOLOGY_GRAPH, inferred_graph  # noqa: E402
+from graph.vocab import inferred_graph  # noqa: E402
 
 
-def run(size: int, base: list[ox.Quad], ontology: Path) -> dict:
-    store = ox.Store()
-    store.bulk_extend(base)
-    t = time.perf_counter()
-    store.bulk_extend(generate(size))
-    store.bulk_load(path=str(ontology), format=ox.RdfFormat.TURTLE, to_graph=ox.NamedNode(ONTOLOGY_GRAPH))
-    generated = time.perf_counter() - t
-    quads_in = len(store)
+def _timed(f):  # noqa: ANN001, ANN202
+    wall, cpu = time.perf_counter(), time.process_time()
+    out = f()
+    return out, time.perf_counter() - wall, time.process_time() - cpu
+
+
+def run(size: int, base: list[ox.Quad], in_memory: bool = False) -> dict:
+    """One size: the synthetic quads generated alone (timed apart), then reasoned on as the build does — streamed,
+    here to no writer, so the steps are the reasoner's own — or, with ``in_memory``, added to an in-memory store
+    and materialised there (what an ingest runs; the build before this branch). Seconds and CPU seconds."""
+    from graph.build.reason import materialised, rules_of
+
+    n_generated, wall, cpu = _timed(lambda: sum(1 for _ in generate(size)))
+    steps: dict[str, list[float]] = {"generate (timed apart)": [wall, cpu]}
     timings: dict[str, float] = {}
-    t = time.perf_counter()
-    materialise(store, inferred_graph(), timings)
-    return {"size": size, "quads_in": quads_in, "quads_out": len(store), "generate_s": generated,
-            "reason_s": time.perf_counter() - t, "rules": timings}
+    if in_memory:
+        store = ox.Store()
+        _none, wall, cpu = _timed(lambda: (store.bulk_extend(base), store.bulk_extend(generate(size))))
+        steps["generate + insert stated"] = [wall, cpu]
+        _none, wall, cpu = _timed(lambda: materialise(store, inferred_graph(), timings))
+        quads_out = len(store)
+        del store
+        steps.update({name: [seconds, float("nan")] for name, seconds in timings.items()})
+    else:
+        rules, axioms = rules_of(base)
+        quads_out, wall, cpu = _timed(lambda: sum(1 for _ in materialised(
+            itertools.chain(base, generate(size)), inferred_graph(), rules, axioms, timings)))
+        steps.update({name: [seconds, timings[name + " (cpu)"]] for name, seconds in timings.items()
+                      if not name.endswith(" (cpu)")})
+    steps["total"] = [wall, cpu]
+    # streamed: the quads as passed on, before a store drops the duplicates among the stated ones
+    return {"size": size, "generated": n_generated, "quads_out": quads_out, "in_memory": in_memory,
+            "steps": steps, "load_average": os.getloadavg()[0]}
 
 
 def _rss_gib() -> float:
@@ -179,7 +200,9 @@ def _growth(results: list[dict]) -> None:
 
 def main() -> None:
     ap = argparse.ArgumentParser()
-    ap.add_argument("--sizes", default="250,500,1000,2000")
+    ap.add_argument("--sizes", default="1000,2000,4000")
+    ap.add_argument("--in-memory", action="store_true",
+                    help="also reason in an in-memory store (materialise: what an ingest runs) at each size")
     ap.add_argument("--documents", help="with --store: the corpus to write (several, comma-separated: one store "
                                         "each, <store>-<n>, measured in the same run)")
     ap.add_argument("--keep", action=argparse.BooleanOptionalAction, default=True,
@@ -202,30 +225,26 @@ def main() -> None:
         if args.json:
             args.json.write_text(json.dumps(results, indent=1))
         return
-    settings = Settings()
-    memory, _index, _ex = build_dataset(settings)
-    base = list(memory)
-    del memory
+    base = _five_sources_stated(Settings())
     results = []
     for size in [int(s) for s in args.sizes.split(",")]:
-        r = run(size, base, settings.ontology_dir / "pol.ttl")
-        results.append(r)
-        print(f"{size:6d} docs: {r['quads_in']:>9} quads in, {r['quads_out']:>9} out; "
-              f"generate {r['generate_s']:.1f} s, reason {r['reason_s']:.1f} s ({r['rules'].get('rounds')} rounds)",
-              flush=True)
-        if len(results) > 1:
-            prev = results[-2]
-            k = math.log(r["size"] / prev["size"])
-            for rule, seconds in sorted(r["rules"].items(), key=lambda x: -x[1] if x[0] != "rounds" else 0):
-                if rule == "rounds" or seconds < 0.05:
-                    continue
-                before = prev["rules"].get(rule, 0.0)
-                exponent = math.log(seconds / before) / k if before > 0 else float("nan")
-                print(f"    {seconds:8.2f} s  x{seconds / before if before else float('nan'):5.2f}  "
-                      f"exponent {exponent:4.2f}  {' '.join(rule.split())[:110]}", flush=True)
+        for in_memory in ((False, True) if args.in_memory else (False,)):
+            r = run(size, base, in_memory)
+            results.append(r)
+            print(f"{size:6d} docs ({'in memory' if in_memory else 'streamed'}): {r['quads_out']:>9} quads out, "
+                  f"load average {r['load_average']:.1f}", flush=True)
+            prev = next((x for x in reversed(results[:-1]) if x["in_memory"] == in_memory), None)
+            k = math.log(size / prev["size"]) if prev else 0.0
+            for name, (wall, cpu) in r["steps"].items():
+                line = f"    {wall:8.2f} s  cpu {cpu:8.2f} s"
+                if prev and name in prev["steps"]:
+                    before = prev["steps"][name]
+                    growth = [math.log(now / was) / k if was > 0 and now > 0 else float("nan")
+                              for now, was in ((wall, before[0]), (cpu, before[1]))]
+                    line += f"  exponent wall {growth[0]:5.2f} cpu {growth[1]:5.2f}"
+                print(f"{line}  {name}", flush=True)
     if args.json:
         args.json.write_text(json.dumps(results, indent=1, ensure_ascii=False))
-
 
 if __name__ == "__main__":
     main()
