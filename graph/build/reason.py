@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import gc
 import time
-from collections import deque
+from collections import defaultdict, deque
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 
@@ -429,9 +429,10 @@ def needs_quads(model: DependencyModel, tasks: set[str], documents: set[str],
     target, and the dependant index. ``tally["pairs"]``: how many ``pol:needs`` pairs, once exhausted."""
     g = ox.NamedNode(inferred_graph)
     needs = ox.NamedNode(NEEDS)
-    task_count: dict[str, int] = {}
-    doc_sets: dict[str, set[str]] = {}
-    dependants: dict[str, list[str]] = {}  # target -> what needs it (the strings of the model, shared)
+    # per pair, no throwaway default is made (dict.setdefault(k, set()) made one for each of millions)
+    task_count: defaultdict[str, int] = defaultdict(int)
+    doc_sets: defaultdict[str, set[str]] = defaultdict(set)
+    dependants: defaultdict[str, list[str]] = defaultdict(list)  # target -> what needs it (the model's strings)
     pairs = 0
     target_nodes: dict[str, ox.NamedNode] = {}  # the things needed are few next to the pairs: one node each
 
@@ -447,10 +448,10 @@ def needs_quads(model: DependencyModel, tasks: set[str], documents: set[str],
         docs = {d for d in derived_from(node) if d in documents} if is_task else set()
         for target in reached:
             yield ox.Quad(subject, needs, node_of(target), g)
-            dependants.setdefault(target, []).append(node)
+            dependants[target].append(node)
             if is_task:
-                task_count[target] = task_count.get(target, 0) + 1
-                doc_sets.setdefault(target, set()).update(docs)
+                task_count[target] += 1
+                doc_sets[target].update(docs)
         pairs += len(reached)
     leads_to = ox.NamedNode(LEADS_TO)
     for named in list(model.named_by):
