@@ -131,10 +131,15 @@ def build(settings: Settings | None = None, *, progress: bool = False) -> BuildR
         # reasoned on as they go to the on-disk store, the inferred graph after them: no store in memory, and
         # the build's time grows with the corpus (bench/RESULTS.md)
         inferred = ox.NamedNode(Minter(settings.base).inferred_graph())
-        total = write_store(settings.store, materialised(quads, inferred.value, *rules_of(quads)))
+        n_inferred = 0
+
+        def finish(written: ox.Store) -> None:  # on the written store, before it replaces the old one
+            nonlocal n_inferred
+            n_inferred = sum(1 for _ in written.quads_for_pattern(None, None, None, inferred))
+
+        total = write_store(settings.store, materialised(quads, inferred.value, *rules_of(quads)), finish)
         del quads
         store = OxigraphStore(settings.store)
-        n_inferred = sum(1 for _ in store.native.quads_for_pattern(None, None, None, inferred))
         build_index(store, index_path(settings.store))  # full-text search, beside the store
         remember_build(settings, extractions)
     report = BuildReport(settings.store, len(extractions), total, n_inferred, time.perf_counter() - started)
