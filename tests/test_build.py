@@ -169,3 +169,22 @@ def test_every_subcommand_has_help() -> None:
     for command in main.commands:
         result = runner.invoke(main, [command, "--help"])
         assert result.exit_code == 0 and "Usage" in result.output, command
+
+
+def test_write_store_finish_runs_before_the_swap_and_a_failure_keeps_the_old_store(tmp_path: Path) -> None:
+    from graph.store import write_store
+
+    path = tmp_path / "store"
+    quad = ox.Quad(ox.NamedNode("urn:a"), ox.NamedNode("urn:p"), ox.NamedNode("urn:b"), ox.NamedNode("urn:g"))
+    seen: list[int] = []
+    assert write_store(path, [quad], lambda store: seen.append(len(store))) == 1
+    assert seen == [1]
+
+    def fail(store: ox.Store) -> None:
+        raise RuntimeError("finish failed")
+
+    other = ox.Quad(ox.NamedNode("urn:c"), ox.NamedNode("urn:p"), ox.NamedNode("urn:d"), ox.NamedNode("urn:g"))
+    with pytest.raises(RuntimeError, match="finish failed"):
+        write_store(path, [quad, other], fail)
+    assert set(ox.Store.read_only(str(path))) == {quad}
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["store"]

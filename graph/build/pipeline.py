@@ -11,6 +11,7 @@ from pathlib import Path
 import pyoxigraph as ox
 from tqdm import tqdm
 
+from graph.build.counts import materialise_counts
 from graph.build.emit.bodies import BodyNodes
 from graph.build.emit.documents import emit_documents, emit_sources
 from graph.build.emit.entities import emit_entities
@@ -22,11 +23,11 @@ from graph.build.iris import Minter
 from graph.build.model import Extraction, Parsed
 from graph.build.normalise import normalise
 from graph.build.provenance import Ledger, emit_provenance
-from graph.build.reason import materialise
+from graph.build.reason import materialise, materialised, rules_of
 from graph.build.resolve import DocumentIndex, DocumentScope, resolve_documents
 from graph.build.sources import read_sources
 from graph.config import Settings
-from graph.store import write_store
+from graph.store import OxigraphStore, write_store
 from graph.store.search import build_index, index_path
 from graph.vocab import ONTOLOGY_GRAPH
 
@@ -73,16 +74,27 @@ def dataset_from_extractions(settings: Settings, extractions: list[Extraction], 
 
     ``ledger``: the record of ingested files (default: the one in the sources folder), for provenance.
     """
+    quads, index = stated_quads(settings, extractions, ctx, ledger)
+    memory = ox.Store()
+    memory.bulk_extend(quads)
+    materialise(memory, Minter(settings.base).inferred_graph())
+    return memory, index
+
+
+def stated_quads(settings: Settings, extractions: list[Extraction], ctx: ExtractionContext,
+                 ledger: Ledger | None = None) -> tuple[list[ox.Quad], DocumentIndex]:
+    """Resolve and emit extractions (in source-file order): every stated quad, the ontology's included (its
+    own graph); nothing reasoned yet."""
     minter = Minter(settings.base)
     index = resolve_documents(extractions, minter, document_scope(extractions, ctx))
     sink = QuadSink(minter)
     emit_dataset(sink, extractions, index, ctx, ledger if ledger is not None else Ledger.load(settings.sources_dir))
-    memory = ox.Store()
-    memory.bulk_extend(sink.quads())
+    quads = list(sink.quads())
+    ontology = ox.NamedNode(ONTOLOGY_GRAPH)
     for path in sorted(settings.ontology_dir.glob("pol.ttl")):
-        memory.bulk_load(path=str(path), format=ox.RdfFormat.TURTLE, to_graph=ox.NamedNode(ONTOLOGY_GRAPH))
-    materialise(memory, minter.inferred_graph())
-    return memory, index
+        quads += (ox.Quad(q.subject, q.predicate, q.object, ontology)
+                  for q in ox.parse(path=str(path), format=ox.RdfFormat.TURTLE))
+    return quads, index
 
 
 def emit_dataset(sink: QuadSink, extractions: list[Extraction], index: DocumentIndex, ctx: ExtractionContext,
@@ -115,15 +127,26 @@ def build(settings: Settings | None = None, *, progress: bool = False) -> BuildR
     started = time.perf_counter()
     with locked(settings.build_dir):
         recover(settings.store, settings.build_dir)  # an ingest killed half-way is finished or undone first
-        memory, index, extractions = build_dataset(settings, progress=progress)
-        total = len(memory)
-        inferred = sum(1 for _ in memory.quads_for_pattern(None, None, None, ox.NamedNode(Minter(settings.base)
-                                                                                         .inferred_graph())))
-        write_store(settings.store, iter(memory))
-        build_index(memory, index_path(settings.store))  # full-text search, beside the store
+        extractions, ctx = run_extraction(settings, progress=progress)
+        quads, index = stated_quads(settings, extractions, ctx)
+        # reasoned on as they go to the on-disk store, the inferred graph after them: no store in memory, and
+        # the build's time grows with the corpus (bench/RESULTS.md)
+        inferred = ox.NamedNode(Minter(settings.base).inferred_graph())
+        n_inferred = 0
+
+        def finish(written: ox.Store) -> None:  # on the written store, before it replaces the old one
+            nonlocal n_inferred
+            # the counts the questions rank by read the whole graph, so they follow once it is written
+            materialise_counts(written, inferred.value)
+            n_inferred = sum(1 for _ in written.quads_for_pattern(None, None, None, inferred))
+
+        total = write_store(settings.store, materialised(quads, inferred.value, *rules_of(quads)), finish)
+        del quads
+        store = OxigraphStore(settings.store)
+        build_index(store, index_path(settings.store))  # full-text search, beside the store
         remember_build(settings, extractions)
-    report = BuildReport(settings.store, len(extractions), total, inferred, time.perf_counter() - started)
-    report.counts = count_kinds(memory)
+    report = BuildReport(settings.store, len(extractions), total, n_inferred, time.perf_counter() - started)
+    report.counts = count_kinds(store.native)
     report.unresolved = [f"{ref.type} {ref.number} ({ref.evidence.source}): {why}" for ref, why in index.unresolved]
     return report
 

@@ -14,13 +14,19 @@ closure, and on every P the number of tasks and documents that need it (``pol:de
 ``pol:dependentDocumentCount``) and the IRIs of all of them as one value (``pol:dependantIndex``), so dependency
 questions are an index lookup at query time. :func:`materialise_needs` computes them from the stated facts
 alone (the build); :func:`update_needs` brings them up to date after an ingest changed some facts.
+
+:func:`materialise` adds all of it to a store (in memory: an ingest, the tests); the build uses
+:func:`materialised` instead, which reasons on the stated quads as they pass on to the on-disk bulk loader and
+then yields the inferred graph, so that no store is held in memory and nothing is inserted into a growing one
+(the insertion into pyoxigraph's in-memory store costs more per quad as the store grows: bench/RESULTS.md).
+Both give the same quads (tests/test_reason.py).
 """
 
 from __future__ import annotations
 
 import gc
 import time
-from collections import deque
+from collections import defaultdict, deque
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 
@@ -242,11 +248,141 @@ def _materialise(store: ox.Store, inferred_graph: str, clock: dict[str, float]) 
     return len(store)
 
 
+# --- the build: reasoning on the quads as they flow to the on-disk store ---------------------------------------
+
+AXIOMS = (RDFS + "subPropertyOf", RDFS + "subClassOf", OWL + "inverseOf", OWL + "propertyChainAxiom",
+          RDF + "first", RDF + "rest")  # what Rules.read reads (and rdf:type owl:TransitiveProperty)
+
+
+def _is_axiom(q: ox.Quad | ox.Triple) -> bool:
+    p = q.predicate.value
+    return p in AXIOMS or (p == RDF_TYPE and q.object.value == OWL + "TransitiveProperty")
+
+
+def rules_of(quads: Iterable[ox.Quad]) -> tuple[Rules, set[ox.Triple]]:
+    """The rules ``quads`` state (as :meth:`Rules.read` reads them from a store holding them), and the axiom
+    triples they were read from."""
+    axioms = ox.Store()
+    axioms.extend(q for q in quads if _is_axiom(q))
+    return Rules.read(axioms), {q.triple for q in axioms}
+
+
+def materialised(stated: Iterable[ox.Quad], inferred_graph: str, rules: Rules, axioms: set[ox.Triple],
+                 timings: dict[str, float] | None = None) -> Iterator[ox.Quad]:
+    """The quads of a store and then of its inferred graph, as :func:`materialise` would leave them in a
+    store holding ``stated``; for a consumer that writes as it reads (the on-disk bulk loader of a build),
+    so that no store holds the quads in memory and nothing is inserted into a growing one.
+
+    ``stated`` is read once, each quad passed on as it comes, while the facts the rules and the dependency model
+    read are kept (the same facts :func:`_materialise` and :func:`materialise_needs` read from a store); then
+    the fixpoint's new facts and the dependency model follow. ``rules`` and ``axioms`` are :func:`rules_of`
+    ``stated`` (or of its axioms): an axiom among ``stated`` that is not in ``axioms`` is an error, as the
+    facts kept were chosen by the rules. Quads of ``inferred_graph`` among ``stated`` are reasoned on as
+    :func:`materialise` does (an earlier run's), and the dependency model's are rewritten. ``timings``, when
+    given, collects each step's seconds (and its CPU seconds, under the step's name + " (cpu)"), the time the
+    consumer takes for the quads of a step included."""
+    clock = timings if timings is not None else {}
+    g = ox.NamedNode(inferred_graph)
+    started = (time.perf_counter(), time.process_time())
+
+    def step(name: str) -> None:  # the seconds of a step, on the wall clock and of CPU (all threads)
+        nonlocal started
+        now = (time.perf_counter(), time.process_time())
+        clock[name], clock[name + " (cpu)"] = now[0] - started[0], now[1] - started[1]
+        started = now
+
+    predicates = {p: ox.NamedNode(p) for p in rules.predicates() | {RDF_TYPE}}
+    classes = {ox.NamedNode(c) for c in rules.classes()}
+    task, document = ox.NamedNode(POL + "Task"), ox.NamedNode(POL + "Document")
+    transitive, derived_from = ox.NamedNode(OWL + "TransitiveProperty"), ox.NamedNode(DERIVED)
+    model_locals = {ox.NamedNode(POL + local): local for local in (*NAMING, PART_OF)}
+    # what each predicate is read for: 1 a rule's facts, 2 the dependency model, 4 a task's documents,
+    # 8 rewritten by the model, 16 an axiom (checked against the rules'), 32 rdf:type
+    watch: dict[ox.NamedNode, int] = {}
+    for p, node in predicates.items():
+        watch[node] = 1 if p != RDF_TYPE else 32
+    for node in model_locals:
+        watch[node] = watch.get(node, 0) | 2
+    watch[derived_from] = watch.get(derived_from, 0) | 4
+    for p in NEEDS_FAMILY:
+        watch[ox.NamedNode(p)] = watch.get(ox.NamedNode(p), 0) | 8
+    for p in AXIOMS:
+        watch[ox.NamedNode(p)] = watch.get(ox.NamedNode(p), 0) | 16
+
+    stated_facts: set[Fact] = set()
+    inferred_facts: set[Fact] = set()
+    terms: dict[Term, Term] = {}  # one object per term, shared by every fact that names it (memory)
+    model = DependencyModel()
+    tasks: set[str] = set()
+    documents: set[str] = set()
+    derived: dict[str, set[str]] = {}
+    collecting = gc.isenabled()
+    gc.disable()  # millions of fact tuples are made (see materialise)
+    try:
+        for q in stated:
+            kind = watch.get(q.predicate)
+            if kind is None:
+                yield q
+                continue
+            s, o = q.subject, q.object
+            in_g = q.graph_name == g
+            if (kind & 16 or (kind & 32 and o == transitive)) and q.triple not in axioms:
+                raise ValueError(f"an axiom the rules were not read from: {q.triple}")
+            if kind & 8 and in_g:
+                continue  # the dependency model is written again below
+            if kind & 32:
+                if o == task:
+                    tasks.add(s.value)
+                elif o == document:
+                    documents.add(s.value)
+                if o in classes:
+                    fact = (terms.setdefault(s, s), RDF_TYPE, terms.setdefault(o, o))
+                    (inferred_facts if in_g else stated_facts).add(fact)
+                    if in_g:
+                        continue  # given again with the fixpoint's facts
+            elif kind & 1:
+                fact = (terms.setdefault(s, s), q.predicate.value, terms.setdefault(o, o))
+                (inferred_facts if in_g else stated_facts).add(fact)
+                if in_g:
+                    continue
+            if kind & 2 and not in_g and isinstance(s, ox.NamedNode) and isinstance(o, ox.NamedNode):
+                model.add_fact(s.value, model_locals[q.predicate], o.value)
+            if kind & 4 and isinstance(s, ox.NamedNode):
+                derived.setdefault(s.value, set()).add(o.value)
+            yield q
+        terms.clear()
+        step("stated quads (read, facts kept)")
+        known = fixpoint(rules, stated_facts | inferred_facts)
+        step("fixpoint")
+        rewritten = set(NEEDS_FAMILY)
+        for s, p, o in known:
+            if p in rewritten or (s, p, o) in stated_facts:
+                continue
+            if p == RDF_TYPE:
+                if o == task:
+                    tasks.add(s.value)
+                elif o == document:
+                    documents.add(s.value)
+            elif p == DERIVED and isinstance(s, ox.NamedNode):
+                derived.setdefault(s.value, set()).add(o.value)
+            yield ox.Quad(s, predicates[p], o, g)
+        del known
+        stated_facts.clear()
+        inferred_facts.clear()
+        step("write inferred")
+        yield from needs_quads(model, tasks, documents, lambda node: derived.get(node, ()), inferred_graph)
+        step("dependency model (pol:needs)")
+    finally:
+        if collecting:
+            gc.enable()
+
+
 NEEDS = POL + "needs"
 LEADS_TO = POL + "leadsTo"
 TASK_COUNT = POL + "dependentTaskCount"
 DOCUMENT_COUNT = POL + "dependentDocumentCount"
 DEPENDANT_INDEX = POL + "dependantIndex"
+NEEDS_FAMILY = (NEEDS, LEADS_TO, TASK_COUNT, DOCUMENT_COUNT, DEPENDANT_INDEX)  # rewritten whole by the model
 
 
 def dependant_index_node(target: str) -> ox.NamedNode:
@@ -274,7 +410,7 @@ def materialise_needs(store: ox.Store, inferred_graph: str) -> int:
     (``<target#dependants> pol:dependantIndex "x1 x2 …"``: what the read side reads a whole answer from) into
     ``inferred_graph``; returns how many ``pol:needs`` pairs."""
     g = ox.NamedNode(inferred_graph)
-    for predicate in (NEEDS, LEADS_TO, TASK_COUNT, DOCUMENT_COUNT, DEPENDANT_INDEX):
+    for predicate in NEEDS_FAMILY:
         for q in list(store.quads_for_pattern(None, ox.NamedNode(predicate), None, g)):
             store.remove(q)
     model = stated_dependency_model(store, inferred_graph)
@@ -282,10 +418,25 @@ def materialise_needs(store: ox.Store, inferred_graph: str) -> int:
     documents = {q.subject.value for q in store.quads_for_pattern(None, ox.NamedNode(RDF_TYPE),
                                                                    ox.NamedNode(POL + "Document"))}
     derived = ox.NamedNode(PROV + "wasDerivedFrom")
+    tally: dict[str, int] = {}
+    _extend(store, needs_quads(model, tasks, documents, lambda node: (
+        q.object.value for q in store.quads_for_pattern(ox.NamedNode(node), derived, None)), inferred_graph, tally))
+    return tally["pairs"]
+
+
+def needs_quads(model: DependencyModel, tasks: set[str], documents: set[str],
+                derived_from: Callable[[str], Iterable[str]], inferred_graph: str,
+                tally: dict[str, int] | None = None) -> Iterator[ox.Quad]:
+    """The quads of the dependency model in ``inferred_graph``, yielded as they are made (millions at 10,000
+    documents): ``pol:needs`` for every pair of ``model``'s closure, ``pol:leadsTo``, the counts of the tasks
+    (``tasks``) and of their documents (what ``derived_from(task)`` gives that is in ``documents``) on every
+    target, and the dependant index. ``tally["pairs"]``: how many ``pol:needs`` pairs, once exhausted."""
+    g = ox.NamedNode(inferred_graph)
     needs = ox.NamedNode(NEEDS)
-    task_count: dict[str, int] = {}
-    doc_sets: dict[str, set[str]] = {}
-    dependants: dict[str, list[str]] = {}  # target -> what needs it (the strings of the model, shared)
+    # per pair, no throwaway default is made (dict.setdefault(k, set()) made one for each of millions)
+    task_count: defaultdict[str, int] = defaultdict(int)
+    doc_sets: defaultdict[str, set[str]] = defaultdict(set)
+    dependants: defaultdict[str, list[str]] = defaultdict(list)  # target -> what needs it (the model's strings)
     pairs = 0
     target_nodes: dict[str, ox.NamedNode] = {}  # the things needed are few next to the pairs: one node each
 
@@ -295,36 +446,32 @@ def materialise_needs(store: ox.Store, inferred_graph: str) -> int:
             found = target_nodes[iri] = ox.NamedNode(iri)
         return found
 
-    def quads() -> Iterator[ox.Quad]:  # yielded as they are made (millions at 10,000 documents)
-        nonlocal pairs
-        for node, reached in model.closure():
-            subject = ox.NamedNode(node)
-            is_task = node in tasks
-            docs = {q.object.value for q in store.quads_for_pattern(subject, derived, None)
-                    if q.object.value in documents} if is_task else set()
-            for target in reached:
-                yield ox.Quad(subject, needs, node_of(target), g)
-                dependants.setdefault(target, []).append(node)
-                if is_task:
-                    task_count[target] = task_count.get(target, 0) + 1
-                    doc_sets.setdefault(target, set()).update(docs)
-            pairs += len(reached)
-        leads_to = ox.NamedNode(LEADS_TO)
-        for named in list(model.named_by):
-            subject = ox.NamedNode(named)
-            yield from (ox.Quad(subject, leads_to, node_of(target), g) for target in model.leads_to(named))
-        integer = ox.NamedNode(XSD + "integer")
-        for target, n in task_count.items():
-            yield ox.Quad(ox.NamedNode(target), ox.NamedNode(TASK_COUNT), ox.Literal(str(n), datatype=integer), g)
-            yield ox.Quad(ox.NamedNode(target), ox.NamedNode(DOCUMENT_COUNT),
-                          ox.Literal(str(len(doc_sets[target])), datatype=integer), g)
-        index = ox.NamedNode(DEPENDANT_INDEX)
-        while dependants:
-            target, nodes = dependants.popitem()
-            yield ox.Quad(dependant_index_node(target), index, dependant_index_literal(nodes), g)
-
-    _extend(store, quads())
-    return pairs
+    for node, reached in model.closure():
+        subject = ox.NamedNode(node)
+        is_task = node in tasks
+        docs = {d for d in derived_from(node) if d in documents} if is_task else set()
+        for target in reached:
+            yield ox.Quad(subject, needs, node_of(target), g)
+            dependants[target].append(node)
+            if is_task:
+                task_count[target] += 1
+                doc_sets[target].update(docs)
+        pairs += len(reached)
+    leads_to = ox.NamedNode(LEADS_TO)
+    for named in list(model.named_by):
+        subject = ox.NamedNode(named)
+        yield from (ox.Quad(subject, leads_to, node_of(target), g) for target in model.leads_to(named))
+    integer = ox.NamedNode(XSD + "integer")
+    for target, n in task_count.items():
+        yield ox.Quad(ox.NamedNode(target), ox.NamedNode(TASK_COUNT), ox.Literal(str(n), datatype=integer), g)
+        yield ox.Quad(ox.NamedNode(target), ox.NamedNode(DOCUMENT_COUNT),
+                      ox.Literal(str(len(doc_sets[target])), datatype=integer), g)
+    index = ox.NamedNode(DEPENDANT_INDEX)
+    while dependants:
+        target, nodes = dependants.popitem()
+        yield ox.Quad(dependant_index_node(target), index, dependant_index_literal(nodes), g)
+    if tally is not None:
+        tally["pairs"] = pairs
 
 
 # --- the incremental update (an ingest) ----------------------------------------------------------------------

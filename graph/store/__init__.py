@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 import shutil
 import time
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
@@ -152,11 +152,13 @@ class OxigraphStore:
 
 
 
-def write_store(path: Path, quads: Iterable[ox.Quad]) -> int:
+def write_store(path: Path, quads: Iterable[ox.Quad], finish: Callable[[ox.Store], None] | None = None) -> int:
     """Write ``quads`` as the new store at ``path``, atomically.
 
     The store is built in a sibling folder and swapped in only when complete, so a
-    failure leaves the previous store as it was. Returns the number of quads.
+    failure leaves the previous store as it was. ``finish``, when given, runs on the new store once the quads
+    are in and before it replaces the old one (what is read from, or added to, the written store: a failure
+    there changes nothing either). Returns the number of quads.
     """
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(f"{path.name}.tmp-{time.time_ns()}")
@@ -165,6 +167,9 @@ def write_store(path: Path, quads: Iterable[ox.Quad]) -> int:
         store = ox.Store(str(tmp))
         store.bulk_extend(quads)
         store.flush()
+        if finish is not None:
+            finish(store)
+            store.flush()
         count = len(store)
         del store
     except BaseException:
