@@ -48,6 +48,8 @@ NOT_RELATIONS = {
 # left out of entity pages: the dependency closure (read through the dependency explorer), and the link from a
 # thing's footprint node, which the project_footprint question reads (graph/build/counts.py)
 HIDDEN = {POL + "needs", POL + "leadsTo", POL + "footprintOf"}
+# links into a node from its evidence nodes (and their documents): read for the links shown, not as links
+EVIDENCE_LINKS = frozenset({RDF + "subject", RDF + "object", POL + "evidence"})
 LINKS_SHOWN = 50  # incoming links of one predicate on an entity page; the rest is paged
 Term = ox.NamedNode | ox.BlankNode | ox.Literal
 
@@ -176,7 +178,7 @@ class KnowledgeGraph:
             f"SELECT DISTINCT ?p WHERE {{ GRAPH ?g {{ {pattern} }} }}", {"s": node})]
         out: list[tuple[str, Term, str]] = []
         for p in predicates:
-            if p in HIDDEN:
+            if p in HIDDEN or (incoming and p in EVIDENCE_LINKS):
                 continue
             stated_only = f"FILTER(?g != <{self.inferred_graph}>)" if p in self.inverse else ""
             quad = f"?o <{p}> ?s" if incoming else f"?s <{p}> ?o"
@@ -195,8 +197,7 @@ class KnowledgeGraph:
             graphs_out[(p, o)].add(g)
         graphs_in: dict[tuple[str, Term], set[str]] = defaultdict(set)
         for p, x, g in self._around(node, incoming=True):
-            if p not in (RDF + "subject", RDF + "object", POL + "evidence"):
-                graphs_in[(p, x)].add(g)
+            graphs_in[(p, x)].add(g)
 
         types: list[str] = []
         labels: list[ox.Literal] = []
