@@ -215,9 +215,8 @@ def _write_footprint(store: ox.Store, target: str, footprint: _Footprint, facts:
         return
     quads = [ox.Quad(fp, ox.NamedNode(FOOTPRINT_OF), ox.NamedNode(target), g),
              ox.Quad(fp, ox.NamedNode(FOOTPRINT_TASKS), _integer(footprint.tasks), g)]
-    if not footprint.literals:  # nothing stored before (a build): every row written, nothing compared
-        store.extend(quads + [ox.Quad(fp, row_predicate, _row_literal(facts, row, n, first), g)
-                              for row, (n, first) in footprint.rows.items()])
+    if not footprint.literals:  # nothing stored before: every row written, nothing compared
+        store.extend(_new_footprint(target, footprint, facts, g))
         return
     for row in footprint.rows.keys() | footprint.literals.keys() if rewrite is None else rewrite:
         old = footprint.literals.get(row)
@@ -256,9 +255,19 @@ def materialise_counts(store: ox.Store, inferred_graph: str) -> tuple[int, int]:
                 n, first = held.get(row, (0, task))
                 held[row] = (n + 1, first)
         facts._counted.pop(task, None)  # (a build reads each task once: nothing to keep)
-    for target, fp in footprints.items():
-        _write_footprint(store, target, fp, facts, g)
+    # nothing is stored before (removed above): every row is written, nothing compared, in one bulk load (one
+    # transaction per footprint cost ~50 µs a quad on disk: minutes at 10,000 documents)
+    store.bulk_extend(q for target, fp in footprints.items() for q in _new_footprint(target, fp, facts, g))
     return documents, len(footprints)
+
+
+def _new_footprint(target: str, footprint: _Footprint, facts: _Facts, g: ox.NamedNode) -> Iterable[ox.Quad]:
+    """The quads of a footprint where none is stored."""
+    fp, row_predicate = footprint_node(target), ox.NamedNode(FOOTPRINT_ROW)
+    yield ox.Quad(fp, ox.NamedNode(FOOTPRINT_OF), ox.NamedNode(target), g)
+    yield ox.Quad(fp, ox.NamedNode(FOOTPRINT_TASKS), _integer(footprint.tasks), g)
+    for row, (n, first) in footprint.rows.items():
+        yield ox.Quad(fp, row_predicate, _row_literal(facts, row, n, first), g)
 
 
 @dataclass
