@@ -145,6 +145,7 @@ def entity_pages(args: argparse.Namespace, path: Path, store: OxigraphStore, fig
     from webapp import create_app
 
     app = create_app(Settings(store_path=path), store, config={"TESTING": True})
+    app.extensions["policykg"].pool.start()  # its workers open the store beside the first requests otherwise
     client = app.test_client()
     pages = ["/id/project/cang-vung-ang", "/id/zone/khu-kinh-te-vung-ang", "/id/agency/so-cong-thuong",
              "/id/doc/syn-10", "/id/task/syn-10/3", "/id/project/syn-100", "/id/doc/syn-500", "/id/task/syn-999/24"]
