@@ -125,8 +125,7 @@ def write_served_store(documents: int, path: Path, base: list[ox.Quad] | None = 
     and its search index, as `policykg build` does: the stated quads are reasoned on as they flow to the on-disk
     bulk loader, and the inferred graph follows them (no store in memory). Returns each step's seconds (wall
     clock and CPU of the whole process) and the largest resident GiB during it."""
-    from graph.build.counts import materialise_counts
-    from graph.build.reason import materialised, rules_of
+    from graph.build.reason import after_materialised, materialised, rules_of
     from graph.store.search import build_index, index_path
 
     figures: dict = {"documents": documents, "load_average": [round(x, 2) for x in os.getloadavg()]}
@@ -174,7 +173,7 @@ def write_served_store(documents: int, path: Path, base: list[ox.Quad] | None = 
     print(f"  (peak resident while streaming {figures['streamed_peak_gib']} GiB)", flush=True)
     store.flush()
     step("flush")
-    materialise_counts(store, inferred_graph())  # as `policykg build` does on the written store
+    after_materialised(store, inferred_graph())  # as `policykg build` does on the written store
     store.flush()
     step("counts")
     store.optimize()

@@ -138,12 +138,11 @@ def test_fixpoint_equals_the_sparql_rules_when_reasoning_again() -> None:
 
 def _streamed(quads: list[ox.Quad], graph: str) -> set[ox.Quad]:
     # as `policykg build` writes a store: the streamed quads into the loader, then the counts on what was written
-    from graph.build.counts import materialise_counts
-    from graph.build.reason import materialised, rules_of
+    from graph.build.reason import after_materialised, materialised, rules_of
 
     store = ox.Store()
     store.bulk_extend(materialised(quads, graph, *rules_of(quads)))
-    materialise_counts(store, graph)
+    after_materialised(store, graph)
     return set(store)
 
 

@@ -11,7 +11,6 @@ from pathlib import Path
 import pyoxigraph as ox
 from tqdm import tqdm
 
-from graph.build.counts import materialise_counts
 from graph.build.emit.bodies import BodyNodes
 from graph.build.emit.documents import emit_documents, emit_sources
 from graph.build.emit.entities import emit_entities
@@ -23,7 +22,7 @@ from graph.build.iris import Minter
 from graph.build.model import Extraction, Parsed
 from graph.build.normalise import normalise
 from graph.build.provenance import Ledger, emit_provenance
-from graph.build.reason import materialise, materialised, rules_of
+from graph.build.reason import after_materialised, materialise, materialised, rules_of
 from graph.build.resolve import DocumentIndex, DocumentScope, resolve_documents
 from graph.build.sources import read_sources
 from graph.config import Settings
@@ -136,9 +135,9 @@ def build(settings: Settings | None = None, *, progress: bool = False) -> BuildR
 
         def finish(written: ox.Store) -> None:  # on the written store, before it replaces the old one
             nonlocal n_inferred
-            # the counts the questions rank by read the whole graph, so they follow once it is written
-            materialise_counts(written, inferred.value)
-            n_inferred = sum(1 for _ in written.quads_for_pattern(None, None, None, inferred))
+            after_materialised(written, inferred.value)
+            count = written.query(f"SELECT (COUNT(*) AS ?n) {{ GRAPH {inferred} {{ ?s ?p ?o }} }}")  # in the store
+            n_inferred = int(next(iter(count))[0].value)  # type: ignore[arg-type, index]
 
         total = write_store(settings.store, materialised(quads, inferred.value, *rules_of(quads)), finish)
         del quads

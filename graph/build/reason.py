@@ -267,6 +267,13 @@ def rules_of(quads: Iterable[ox.Quad]) -> tuple[Rules, set[ox.Triple]]:
     return Rules.read(axioms), {q.triple for q in axioms}
 
 
+def after_materialised(store: ox.Store, inferred_graph: str) -> None:
+    """What follows :func:`materialised` once its quads are in ``store`` (the build's written store): the counts
+    the ranking questions read (:func:`graph.build.counts.materialise_counts`), which read the whole graph and so
+    cannot be made as the quads pass. Together they leave what :func:`materialise` leaves."""
+    materialise_counts(store, inferred_graph)
+
+
 def materialised(stated: Iterable[ox.Quad], inferred_graph: str, rules: Rules, axioms: set[ox.Triple],
                  timings: dict[str, float] | None = None) -> Iterator[ox.Quad]:
     """The quads of a store and then of its inferred graph, as :func:`materialise` would leave them in a
