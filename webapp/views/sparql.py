@@ -88,12 +88,9 @@ def labels():  # noqa: ANN201
     return jsonify(labels_for(services().store, iris))
 
 
-def _error(status: int, message: str, retry_after: int | None = None) -> Response:
+def _error(status: int, message: str) -> Response:
     """An error of the editor's routes (the protocol's own are :meth:`Protocol._error`)."""
-    resp = Response(message.rstrip() + "\n", status=status, mimetype="text/plain")
-    if retry_after is not None:
-        resp.headers["Retry-After"] = str(retry_after)
-    return resp
+    return Response(message.rstrip() + "\n", status=status, mimetype="text/plain")
 
 
 @bp.route("/sparql", methods=["GET", "POST", "PUT", "DELETE", "PATCH"], strict_slashes=False)
