@@ -46,14 +46,3 @@ def key_fields(text: str, n: int) -> list[str]:
         raise ValueError(f"a stored key has {len(fields)} fields, not {n}: {text[:80]!r}")
     return fields
 
-
-def field_term(field: str, iri: bool) -> ox.NamedNode | ox.Literal | None:
-    """The term of one field (``iri``: the variable holds an IRI)."""
-    if not field:
-        return None
-    if iri:
-        return ox.NamedNode(field)
-    kind, _, value = field.partition(" ")
-    if kind.startswith("@"):
-        return ox.Literal(value, language=kind[1:])
-    return ox.Literal(value, datatype=ox.NamedNode(kind[1:])) if kind[1:] not in ("", _STRING) else ox.Literal(value)
